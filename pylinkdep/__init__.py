@@ -1,0 +1,36 @@
+"""pylinkdep: link Python extensions against native libraries other packages publish.
+
+``find(name)`` resolves an installed provider and what it requires into a
+:class:`Dependency`; ``providers()`` lists them. Discovery reads metadata files and
+never imports provider code.
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    DependencyCycle,
+    DuplicateProvider,
+    InvalidMetadata,
+    ProviderNotFound,
+    PylinkError,
+    VersionConflict,
+)
+from .resolve import Dependency, Library, Provider, find, providers
+from .rpath import relative_rpath
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Dependency",
+    "DependencyCycle",
+    "DuplicateProvider",
+    "InvalidMetadata",
+    "Library",
+    "Provider",
+    "ProviderNotFound",
+    "PylinkError",
+    "VersionConflict",
+    "find",
+    "providers",
+    "relative_rpath",
+]

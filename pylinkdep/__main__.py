@@ -1,0 +1,7 @@
+"""``python -m pylinkdep``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,228 @@
+"""The ``pylinkdep`` command: pkg-config compatible queries, ``list`` and ``show``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from . import __version__
+from .emit import flags
+from .errors import PylinkError
+from .resolve import Dependency, Provider, find, providers
+
+_OPERATORS = ("<=", ">=", "!=", "==", "<", ">", "=")
+
+_DESCRIPTION = """\
+Query the native libraries that installed Python packages publish (pylink providers).
+
+pkg-config compatible use:
+  pylinkdep --cflags --libs NAME        flags to compile and link against NAME
+  pylinkdep --exists 'NAME >= 1.2'      exit status only
+subcommands:
+  pylinkdep list [--json]               every installed provider
+  pylinkdep show NAME [--json]          what NAME resolves to (run 'pylinkdep show --help')
+
+Exit status as pkg-config: 0 on success, 1 when a package is missing, has the wrong
+version or has invalid metadata; 2 on a usage error.
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    commands = {"list": _list, "show": _show}
+    try:
+        if args and args[0] in commands:
+            return commands[args[0]](args[1:])
+        return _pkg_config(args)
+    except PylinkError as exc:
+        print(f"pylinkdep: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _pkg_config(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pylinkdep",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "packages",
+        nargs="*",
+        metavar="NAME [OP VERSION]",
+        help="dependency names, each optionally with a constraint ('foo >= 1.2')",
+    )
+    parser.add_argument("--version", action="version", version=f"pylinkdep {__version__}")
+    parser.add_argument(
+        "--cflags", action="store_true", help="print -I and -D flags and compile args"
+    )
+    parser.add_argument(
+        "--libs",
+        action="store_true",
+        help="print the libraries (full paths, link order) and link args",
+    )
+    parser.add_argument("--modversion", action="store_true", help="print each package's version")
+    parser.add_argument(
+        "--exists", action="store_true", help="print nothing; exit 0 if every package resolves"
+    )
+    parser.add_argument("--atleast-version", metavar="V", help="require version >= V")
+    parser.add_argument("--exact-version", metavar="V", help="require version == V")
+    parser.add_argument("--max-version", metavar="V", help="require version <= V")
+    parser.add_argument(
+        "--print-requires",
+        action="store_true",
+        help="print each package's requires, as written in its pylink.json",
+    )
+    parser.add_argument("--print-errors", action="store_true", help="report errors with --exists")
+    parser.add_argument("--silence-errors", action="store_true", help="never report errors")
+    opts = parser.parse_args(argv)
+    if not opts.packages:
+        parser.error("no package name given")
+
+    requests = _parse_requests(opts.packages, parser)
+    extra = [
+        f"{op}{v}"
+        for op, v in (
+            (">=", opts.atleast_version),
+            ("==", opts.exact_version),
+            ("<=", opts.max_version),
+        )
+        if v
+    ]
+    quiet = opts.silence_errors or (opts.exists and not opts.print_errors)
+    try:
+        deps = [find(name, ",".join(spec + extra) or None) for name, spec in requests]
+    except PylinkError as exc:
+        if not quiet:
+            print(f"pylinkdep: error: {exc}", file=sys.stderr)
+        return 1
+
+    if opts.modversion:
+        print("\n".join(dep.version for dep in deps))
+    for requirement in (r for dep in deps for r in dep.provider.requires if opts.print_requires):
+        print(requirement)
+    out = (flags.cflags(deps) if opts.cflags else []) + (flags.libs(deps) if opts.libs else [])
+    if opts.cflags or opts.libs:
+        print(flags.shell_join(out))
+    return 0
+
+
+def _parse_requests(
+    tokens: list[str], parser: argparse.ArgumentParser
+) -> list[tuple[str, list[str]]]:
+    """``['foo', '>=', '1.2', 'bar>=2']`` -> ``[('foo', ['>=1.2']), ('bar', ['>=2'])]``."""
+    requests: list[tuple[str, list[str]]] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].strip()
+        # 'foo >= 1.2' in one argument, or 'foo>=1.2'
+        for op in _OPERATORS:
+            name, sep, version = token.partition(op)
+            if sep and name.strip():
+                requests.append((name.strip(), [_specifier(op, version.strip())]))
+                break
+        else:
+            if i + 2 < len(tokens) and tokens[i + 1] in _OPERATORS:
+                requests.append((token, [_specifier(tokens[i + 1], tokens[i + 2])]))
+                i += 2
+            elif token in _OPERATORS:
+                parser.error(f"{token!r} needs a package name before it and a version after it")
+            else:
+                requests.append((token, []))
+        i += 1
+    return requests
+
+
+def _specifier(op: str, version: str) -> str:
+    """pkg-config's ``=`` is PEP 440's ``==``."""
+    return f"{'==' if op == '=' else op}{version}"
+
+
+def _list(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pylinkdep list", description="List installed pylink providers."
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON array of objects")
+    opts = parser.parse_args(argv)
+    errors: list[PylinkError] = []
+    found = providers(errors=errors)
+    if opts.json:
+        print(json.dumps([_provider_json(p) for p in found], indent=2))
+    else:
+        for p in found:
+            print(
+                f"{p.name:24} {p.version:10} {p.distribution} - {p.description or p.metadata_file}"
+            )
+    for exc in errors:
+        print(f"pylinkdep: error: {exc}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _show(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pylinkdep show", description="Show what a dependency name resolves to."
+    )
+    parser.add_argument("name", help="dependency name, as in dependency('NAME')")
+    parser.add_argument("--json", action="store_true", help="print a JSON object")
+    parser.add_argument(
+        "--rpath-from",
+        metavar="SUBDIR",
+        default=None,
+        help="also show the run path from a consumer installed in SUBDIR "
+        "(relative to site-packages, e.g. consumer/sub)",
+    )
+    opts = parser.parse_args(argv)
+    dep = find(opts.name)
+    if opts.rpath_from is not None:
+        try:
+            dep.rpaths(opts.rpath_from)
+        except ValueError as exc:
+            parser.error(str(exc))
+    if opts.json:
+        print(json.dumps(_dependency_json(dep, opts.rpath_from), indent=2))
+    else:
+        print(dep)
+        if opts.rpath_from is not None:
+            print(f"  run path from {opts.rpath_from}: {':'.join(dep.rpaths(opts.rpath_from))}")
+    return 0
+
+
+def _provider_json(p: Provider) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "version": p.version,
+        "distribution": p.distribution,
+        "cmake_name": p.cmake_package,
+        "cmake_target": p.cmake_target,
+        "abi": p.abi,
+        "requirement": p.requirement,
+        "python_abi": p.python_abi,
+        "description": p.description,
+        "metadata_file": p.metadata_file,
+        "package_dir": p.package_dir,
+        "package_relpath": p.package_relpath,
+        "site_dir": p.site_dir,
+    }
+
+
+def _dependency_json(dep: Dependency, rpath_from: str | None) -> dict[str, Any]:
+    data = _provider_json(dep.provider)
+    data.update(
+        include_dirs=list(dep.include_dirs),
+        defines=list(dep.defines),
+        compile_args=list(dep.compile_args),
+        libraries=[{"path": x.path, "soname": x.soname, "kind": x.kind} for x in dep.libraries],
+        link_args=list(dep.link_args),
+        requires=[
+            {"name": r.name, "version": r.version, "distribution": r.distribution}
+            for r in dep.requires
+        ],
+        cflags=flags.cflags([dep]),
+        libs=flags.libs([dep]),
+    )
+    if rpath_from is not None:
+        data["rpath"] = list(dep.rpaths(rpath_from))
+    return data

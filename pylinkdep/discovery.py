@@ -1,0 +1,154 @@
+"""Find pylink providers: ``pylink`` entry points and PYLINK_PATH overlays.
+
+Reads ``*.dist-info/entry_points.txt`` on the search path directly: no
+``importlib.metadata`` (slow to import, and it scans every distribution), and never
+an import of provider code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from .errors import InvalidMetadata
+from .metadata import normalize_name
+
+GROUP = "pylink"
+OVERLAY_SUFFIX = ".pylink.json"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one provider's metadata comes from, before the metadata is read.
+
+    For an entry point, ``value`` is the package named by it and ``origin`` the
+    dist-info directory; for an overlay, ``origin`` is the overlay file and
+    ``value`` is empty until the file is read.
+    """
+
+    name: str
+    value: str
+    distribution: str
+    origin: str
+    site_dir: str
+    overlay: bool
+
+    @property
+    def key(self) -> str:
+        return normalize_name(self.name)
+
+
+def search_path(path: Sequence[str] | None = None) -> list[str]:
+    """The directories to scan: ``path`` or ``sys.path``, existing directories only."""
+    return [os.path.abspath(p or ".") for p in (sys.path if path is None else path) if _isdir(p)]
+
+
+def overlay_dirs() -> list[str]:
+    """The directories listed in PYLINK_PATH, in order."""
+    return [d for d in os.environ.get("PYLINK_PATH", "").split(os.pathsep) if d]
+
+
+def entry_point_sources(dirs: Sequence[str]) -> Iterator[Source]:
+    """Every ``pylink`` entry point, in search-path order.
+
+    A distribution found again in a later directory is shadowed, as for imports.
+    """
+    seen: set[str] = set()
+    for site_dir in dirs:
+        try:
+            names = sorted(e for e in os.listdir(site_dir) if e.endswith(".dist-info"))
+        except OSError:
+            continue
+        for entry in names:
+            dist_key = normalize_name(entry[: -len(".dist-info")].split("-")[0])
+            if dist_key in seen:
+                continue
+            seen.add(dist_key)
+            dist_info = os.path.join(site_dir, entry)
+            try:
+                with open(os.path.join(dist_info, "entry_points.txt"), "rb") as f:
+                    data = f.read()
+            except OSError:
+                continue
+            group = _entry_point_group(data, dist_info)
+            if not group:
+                continue
+            distribution = _distribution_name(dist_info) or entry.split("-")[0]
+            for name, value in group:
+                yield Source(name, value, distribution, dist_info, site_dir, overlay=False)
+
+
+def overlay_sources(dirs: Sequence[str], name: str | None = None) -> Iterator[Source]:
+    """PYLINK_PATH overlays ``<dir>/<name>.pylink.json`` (all of them, or for ``name``)."""
+    for directory in dirs:
+        if name is not None:
+            files = [name + OVERLAY_SUFFIX]
+        else:
+            try:
+                files = sorted(f for f in os.listdir(directory) if f.endswith(OVERLAY_SUFFIX))
+            except OSError:
+                continue
+        for file in files:
+            path = os.path.abspath(os.path.join(directory, file))
+            if os.path.isfile(path):
+                stem = file[: -len(OVERLAY_SUFFIX)]
+                yield Source(stem, "", "", path, "", overlay=True)
+
+
+def find_package_dir(package: str, first: str, dirs: Sequence[str]) -> tuple[str, str] | None:
+    """Locate the directory of an importable package without importing it.
+
+    Looks in ``first`` (the entry point's own site directory) before ``dirs``.
+    Returns ``(site_dir, package_dir)``.
+    """
+    parts = package.split(".")
+    for site_dir in ([first] if first else []) + list(dirs):
+        candidate = os.path.join(site_dir, *parts)
+        if os.path.isdir(candidate):
+            return site_dir, candidate
+    return None
+
+
+def _entry_point_group(data: bytes, dist_info: str) -> list[tuple[str, str]]:
+    """The ``name = value`` pairs of the ``[pylink]`` section of entry_points.txt."""
+    if b"[" + GROUP.encode() + b"]" not in data:
+        return []
+    file = os.path.join(dist_info, "entry_points.txt")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidMetadata(f"not UTF-8: {exc}", file=file) from None
+    pairs: list[tuple[str, str]] = []
+    section = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+        elif section == GROUP:
+            name, sep, value = line.partition("=")
+            if not sep:
+                raise InvalidMetadata(f"malformed line {raw!r}", file=file, field=GROUP)
+            pairs.append((name.strip(), value.strip()))
+    return pairs
+
+
+def _distribution_name(dist_info: str) -> str | None:
+    """The ``Name:`` header of a dist-info's METADATA."""
+    try:
+        with open(os.path.join(dist_info, "METADATA"), encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith("Name:"):
+                    return line[5:].strip()
+                if not line.strip():
+                    break
+    except OSError:
+        pass
+    return None
+
+
+def _isdir(path: str) -> bool:
+    return os.path.isdir(path or ".")

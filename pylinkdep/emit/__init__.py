@@ -1,0 +1,1 @@
+"""Output formats generated from resolved dependencies, one module per format."""

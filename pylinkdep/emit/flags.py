@@ -1,0 +1,40 @@
+"""Compiler and linker flags in pkg-config's form (``--cflags``, ``--libs``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..resolve import Dependency
+
+# pkg-config escapes shell-special characters in its output with a backslash.
+_SPECIAL = re.compile(r"([^A-Za-z0-9_/.,:=+@%^-])")
+
+
+def cflags(deps: Iterable[Dependency]) -> list[str]:
+    """``-I`` and ``-D`` flags (each once), then the extra compile args as given."""
+    deps = list(deps)
+    includes = [f"-I{d}" for dep in deps for d in dep.include_dirs]
+    defines = [f"-D{d}" for dep in deps for d in dep.defines]
+    args = [a for dep in deps for a in dep.compile_args]
+    return _unique(includes + defines) + args
+
+
+def libs(deps: Iterable[Dependency]) -> list[str]:
+    """Each library by its full path, in link order, then the extra link args.
+
+    Full paths because wheels ship ``libfoo.so.1`` without the ``libfoo.so`` link
+    that ``-lfoo`` would need.
+    """
+    deps = list(deps)
+    paths = [lib.path for dep in deps for lib in dep.libraries]
+    return _unique(paths) + [a for dep in deps for a in dep.link_args]
+
+
+def shell_join(args: Iterable[str]) -> str:
+    """Join flags on one line, escaping as pkg-config does."""
+    return " ".join(_SPECIAL.sub(r"\\\1", a) for a in args)
+
+
+def _unique(args: list[str]) -> list[str]:
+    return list(dict.fromkeys(args))

@@ -1,0 +1,52 @@
+"""Exceptions raised by pylinkdep; all derive from PylinkError."""
+
+from __future__ import annotations
+
+
+class PylinkError(Exception):
+    """Base class: a problem with a provider, its metadata or a request for it.
+
+    ``distribution``, ``file`` and ``field`` say where the problem is, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        distribution: str | None = None,
+        file: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.distribution = distribution
+        self.file = file
+        self.field = field
+        where = ", ".join(
+            part
+            for part in (
+                f"distribution {distribution!r}" if distribution else "",
+                f"file {file}" if file else "",
+                f"field {field!r}" if field else "",
+            )
+            if part
+        )
+        super().__init__(f"{message} ({where})" if where else message)
+
+
+class ProviderNotFound(PylinkError):
+    """No installed provider has the requested name."""
+
+
+class VersionConflict(PylinkError):
+    """A provider is installed, but its version does not satisfy a requirement."""
+
+
+class InvalidMetadata(PylinkError):
+    """A pylink.json (or its entry point) is malformed, hostile or inconsistent."""
+
+
+class DuplicateProvider(PylinkError):
+    """Two distributions claim the same dependency name."""
+
+
+class DependencyCycle(PylinkError):
+    """Providers require each other in a cycle."""

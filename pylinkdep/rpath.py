@@ -1,0 +1,49 @@
+"""Relative run paths: from where a consumer's extension is installed to a provider's library.
+
+Both places are given relative to their site-packages root, with ``/``: a consumer
+extension installed as ``site-packages/consumer/sub/_ext.so`` has the subdirectory
+``consumer/sub``; a provider library ``site-packages/prov/libprov.so.1`` has ``prov``.
+The result assumes both are installed under the same root, as pip does.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import sys
+
+ORIGIN = {"linux": "$ORIGIN", "darwin": "@loader_path"}
+
+
+def origin_token(platform: str | None = None) -> str:
+    """``$ORIGIN`` on ELF platforms, ``@loader_path`` on macOS.
+
+    Windows has no run path (the loader reuses a DLL already loaded by name, or
+    searches directories added with ``os.add_dll_directory``): ValueError.
+    """
+    platform = platform or sys.platform
+    if platform == "win32" or platform == "cygwin":
+        raise ValueError("Windows has no run path: load the provider's DLL first instead")
+    return ORIGIN.get(platform, "$ORIGIN")
+
+
+def relative_rpath(consumer_subdir: str, library_dir: str, platform: str | None = None) -> str:
+    """The run path entry that reaches ``library_dir`` from ``consumer_subdir``.
+
+    >>> relative_rpath("consumer/sub", "prov")
+    '$ORIGIN/../../prov'
+    """
+    start = _site_relative(consumer_subdir, "consumer_subdir")
+    target = _site_relative(library_dir, "library_dir")
+    rel = posixpath.relpath(target, start)
+    token = origin_token(platform)
+    return token if rel == "." else f"{token}/{rel}"
+
+
+def _site_relative(path: str, what: str) -> str:
+    """Normalize a path relative to site-packages; refuse one that leaves it."""
+    if "\\" in path or path.startswith("/") or (len(path) > 1 and path[1] == ":"):
+        raise ValueError(f"{what} {path!r} must be relative to site-packages, with '/'")
+    norm = posixpath.normpath(path or ".")
+    if norm == ".." or norm.startswith("../"):
+        raise ValueError(f"{what} {path!r} leaves site-packages")
+    return norm

@@ -1,0 +1,142 @@
+"""Shared fixtures: synthetic site directories with real (gcc-built) libraries, and a
+session wheelhouse with the real example provider and pylinkdep installed in a venv."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+def valid_doc(name: str = "demo", **overrides: Any) -> dict[str, Any]:
+    """A complete, valid pylink.json document for a provider ``name``."""
+    doc: dict[str, Any] = {
+        "pylink": 1,
+        "name": name,
+        "version": "1.2.0",
+        "abi": ">=1.2,<2",
+        "description": f"{name} test provider",
+        "cmake": {"package": name.capitalize(), "target": f"{name.capitalize()}::{name}"},
+        "include_dirs": ["include"],
+        "libraries": [{"path": f"lib{name}.so.1", "soname": f"lib{name}.so.1", "kind": "shared"}],
+        "defines": [f"{name.upper()}_SHARED"],
+        "compile_args": [],
+        "link_args": [],
+        "requires": [],
+        "python_abi": None,
+    }
+    doc.update(overrides)
+    return doc
+
+
+@pytest.fixture(scope="session")
+def real_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real shared library built with gcc, copied into synthetic providers."""
+    out = tmp_path_factory.mktemp("lib")
+    src = out / "demo.c"
+    src.write_text("int demo_answer(void) { return 42; }\n")
+    lib = out / "libdemo.so.1"
+    subprocess.run(
+        ["gcc", "-shared", "-fPIC", "-Wl,-soname,libdemo.so.1", "-o", str(lib), str(src)],
+        check=True,
+    )
+    return lib
+
+
+MakeProvider = Callable[..., Path]
+
+
+@pytest.fixture
+def make_provider(real_library: Path) -> MakeProvider:
+    """Install a provider into a site directory the way a wheel would; returns the package dir.
+
+    ``doc`` replaces the generated pylink.json (a dict, or raw bytes); ``package``
+    and ``distribution`` default to ``name``; ``entry_point`` overrides the value.
+    """
+
+    def make(
+        site: Path,
+        name: str,
+        *,
+        doc: dict[str, Any] | bytes | None = None,
+        package: str | None = None,
+        distribution: str | None = None,
+        version: str = "1.2.0",
+        entry_point: str | None = None,
+        init_code: str = "",
+    ) -> Path:
+        package = package or name
+        distribution = distribution or name
+        pkg_dir = site.joinpath(*package.split("."))
+        (pkg_dir / "include").mkdir(parents=True)
+        (pkg_dir / "include" / f"{name}.h").write_text(f"int {name}_answer(void);\n")
+        (pkg_dir / "__init__.py").write_text(init_code)
+        shutil.copy(real_library, pkg_dir / f"lib{name}.so.1")
+        if doc is None:
+            doc = valid_doc(name, version=version)
+        data = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
+        (pkg_dir / "pylink.json").write_bytes(data)
+        dist_info = site / f"{distribution.replace('-', '_')}-{version}.dist-info"
+        dist_info.mkdir()
+        (dist_info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {distribution}\nVersion: {version}\n\n"
+        )
+        (dist_info / "entry_points.txt").write_text(
+            f"[console_scripts]\nx = y:z\n\n[pylink]\n{name} = {entry_point or package}\n"
+        )
+        rel = pkg_dir.relative_to(site).as_posix()
+        (dist_info / "RECORD").write_text(
+            f"{rel}/pylink.json,,\n{rel}/lib{name}.so.1,,\n{dist_info.name}/RECORD,,\n"
+        )
+        return pkg_dir
+
+    return make
+
+
+def run(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """Run a command, failing the test with its output when it fails."""
+    proc = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    if proc.returncode != 0:
+        pytest.fail(f"{cmd} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wheels of pylinkdep and the example provider, each built once per session (isolated)."""
+    out = tmp_path_factory.mktemp("wheelhouse")
+    for project in (REPO, EXAMPLES / "provider-meson"):
+        run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(project)])
+    return out
+
+
+@pytest.fixture(scope="session")
+def provider_env(wheelhouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with pylinkdep and the example provider installed."""
+    env = tmp_path_factory.mktemp("env") / "venv"
+    venv.EnvBuilder(with_pip=True).create(env)
+    wheels = sorted(str(w) for w in wheelhouse.glob("*.whl"))
+    run([str(env / "bin" / "python"), "-m", "pip", "install", "-q", *wheels])
+    return env
+
+
+def site_packages(env: Path) -> Path:
+    """The site-packages directory of a virtual environment."""
+    found = list(env.glob("lib/python3*/site-packages"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def env_without_pythonpath() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}

@@ -1,0 +1,266 @@
+"""Discovery and resolution on synthetic site directories holding real libraries."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import pylinkdep
+from pylinkdep import (
+    DependencyCycle,
+    DuplicateProvider,
+    InvalidMetadata,
+    ProviderNotFound,
+    PylinkError,
+    VersionConflict,
+)
+
+from .conftest import MakeProvider, valid_doc
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("PYLINK_PATH", raising=False)
+    path = tmp_path / "site-packages"
+    path.mkdir()
+    return path
+
+
+def test_find_resolves_absolute_paths(site: Path, make_provider: MakeProvider) -> None:
+    pkg = make_provider(site, "demo", package="vendor.demo", distribution="demo-dist")
+    dep = pylinkdep.find("Demo", path=[str(site)])
+    assert dep.name == "demo" and dep.version == "1.2.0"
+    assert dep.requirement == "demo-dist>=1.2,<2"
+    assert dep.include_dirs == (str(pkg / "include"),)
+    assert [lib.path for lib in dep.libraries] == [str(pkg / "libdemo.so.1")]
+    assert dep.libraries[0].soname == "libdemo.so.1"
+    assert dep.defines == ("DEMO_SHARED",)
+    assert dep.provider.package_relpath == "vendor/demo"
+    assert dep.provider.site_dir == str(site)
+    assert dep.provider.cmake_target == "Demo::demo"
+    assert dep.rpaths("consumer/sub", "linux") == ("$ORIGIN/../../vendor/demo",)
+    assert dep.rpaths("consumer", "win32") == ()
+    assert "libdemo.so.1" in str(dep) and "demo-dist>=1.2,<2" in str(dep)
+    with pytest.raises(AttributeError):
+        dep.provider.version = "2"  # type: ignore[misc]
+
+
+def test_version_constraints(site: Path, make_provider: MakeProvider) -> None:
+    make_provider(site, "demo")
+    assert pylinkdep.find("demo", ">=1.0,<2", path=[str(site)]).version == "1.2.0"
+    with pytest.raises(VersionConflict, match=r"demo 1.2.0 is installed, but >=2 is required"):
+        pylinkdep.find("demo", ">=2", path=[str(site)])
+    with pytest.raises(VersionConflict, match="not a PEP 440"):
+        pylinkdep.find("demo", "newest", path=[str(site)])
+
+
+def test_transitive_requires_in_link_order(site: Path, make_provider: MakeProvider) -> None:
+    make_provider(site, "top", doc=valid_doc("top", requires=["mid>=1", "base"]))
+    make_provider(site, "mid", doc=valid_doc("mid", requires=["base>=1.0"]))
+    make_provider(site, "base")
+    make_provider(site, "skipped", doc=valid_doc("skipped"))
+    dep = pylinkdep.find("top", path=[str(site)])
+    assert [p.name for p in dep.link_order] == ["top", "mid", "base"]
+    assert [Path(lib.path).name for lib in dep.libraries] == [
+        "libtop.so.1",
+        "libmid.so.1",
+        "libbase.so.1",
+    ]
+    assert len(dep.include_dirs) == 3
+
+
+def test_marker_false_requirement_is_skipped(site: Path, make_provider: MakeProvider) -> None:
+    make_provider(site, "top", doc=valid_doc("top", requires=["absent; sys_platform == 'none'"]))
+    assert pylinkdep.find("top", path=[str(site)]).requires == ()
+
+
+def test_requires_version_conflict_names_requirer(site: Path, make_provider: MakeProvider) -> None:
+    top = make_provider(site, "top", doc=valid_doc("top", requires=["base", "mid>=3"]))
+    make_provider(site, "mid")
+    make_provider(site, "base")
+    with pytest.raises(VersionConflict) as info:
+        pylinkdep.find("top", path=[str(site)])
+    assert info.value.field == "requires[1]"
+    assert info.value.file == str(top / "pylink.json")
+    assert "mid 1.2.0 is installed, but >=3 is required by top" in str(info.value)
+
+
+def test_missing_requirement(site: Path, make_provider: MakeProvider) -> None:
+    make_provider(site, "top", doc=valid_doc("top", requires=["gone>=1"]))
+    with pytest.raises(ProviderNotFound, match="'gone'") as info:
+        pylinkdep.find("top", path=[str(site)])
+    assert info.value.field == "requires" and info.value.distribution == "top"
+
+
+def test_not_found(site: Path) -> None:
+    with pytest.raises(ProviderNotFound, match="no pylink provider named 'nothing'"):
+        pylinkdep.find("nothing", path=[str(site)])
+
+
+def test_cycle(site: Path, make_provider: MakeProvider) -> None:
+    make_provider(site, "a", doc=valid_doc("a", requires=["b"]))
+    make_provider(site, "b", doc=valid_doc("b", requires=["c"]))
+    make_provider(site, "c", doc=valid_doc("c", requires=["a"]))
+    with pytest.raises(DependencyCycle, match="a -> b -> c -> a") as info:
+        pylinkdep.find("a", path=[str(site)])
+    assert info.value.field == "requires"
+
+
+def test_duplicate_names_both(site: Path, make_provider: MakeProvider) -> None:
+    make_provider(site, "demo", distribution="first")
+    make_provider(site, "Demo", package="other", distribution="second")
+    with pytest.raises(DuplicateProvider) as info:
+        pylinkdep.find("demo", path=[str(site)])
+    assert "first" in str(info.value) and "second" in str(info.value)
+
+
+def test_later_site_dir_is_shadowed(tmp_path: Path, make_provider: MakeProvider) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    make_provider(first, "demo", version="1.2.0")
+    make_provider(second, "demo", version="1.3.0", doc=valid_doc("demo", version="1.3.0"))
+    assert pylinkdep.find("demo", path=[str(first), str(second)]).version == "1.2.0"
+
+
+def _broken(site: Path, make_provider: MakeProvider, **change: object) -> InvalidMetadata:
+    make_provider(site, "demo", doc=valid_doc("demo", **change))
+    with pytest.raises(InvalidMetadata) as info:
+        pylinkdep.find("demo", path=[str(site)])
+    assert info.value.distribution == "demo"
+    assert info.value.file is not None and info.value.file.endswith("pylink.json")
+    return info.value
+
+
+def test_include_dir_escaping_package(site: Path, make_provider: MakeProvider) -> None:
+    (site / "elsewhere").mkdir()
+    err = _broken(site, make_provider, include_dirs=["../elsewhere"])
+    assert err.field == "include_dirs[0]" and "outside the package directory" in str(err)
+
+
+def test_symlink_escaping_package(site: Path, make_provider: MakeProvider, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    pkg = make_provider(site, "demo", doc=valid_doc("demo", include_dirs=["include", "link"]))
+    os.symlink(outside, pkg / "link")
+    with pytest.raises(InvalidMetadata, match="outside the package directory") as info:
+        pylinkdep.find("demo", path=[str(site)])
+    assert info.value.field == "include_dirs[1]"
+
+
+def test_missing_library(site: Path, make_provider: MakeProvider) -> None:
+    libs = [{"path": "libgone.so.1", "soname": "libgone.so.1"}]
+    err = _broken(site, make_provider, libraries=libs)
+    assert err.field == "libraries[0].path" and "no such file" in str(err)
+
+
+def test_missing_include_dir(site: Path, make_provider: MakeProvider) -> None:
+    err = _broken(site, make_provider, include_dirs=["gone"])
+    assert err.field == "include_dirs[0]" and "no such directory" in str(err)
+
+
+def test_library_not_shared_object(site: Path, make_provider: MakeProvider) -> None:
+    pkg = make_provider(site, "demo")
+    (pkg / "libdemo.so.1").write_text("not a library")
+    with pytest.raises(InvalidMetadata, match="not a shared library") as info:
+        pylinkdep.find("demo", path=[str(site)])
+    assert info.value.field == "libraries[0].path"
+
+
+def test_library_in_sibling_libs_dir(site: Path, make_provider: MakeProvider) -> None:
+    """auditwheel moves libraries to <dist>.libs/; RECORD proves the distribution owns them."""
+    libs = [{"path": "../demo.libs/libdemo-ab12.so.1", "soname": "libdemo-ab12.so.1"}]
+    pkg = make_provider(site, "demo", doc=valid_doc("demo", libraries=libs))
+    (site / "demo.libs").mkdir()
+    (pkg / "libdemo.so.1").rename(site / "demo.libs" / "libdemo-ab12.so.1")
+    record = next(site.glob("*.dist-info")) / "RECORD"
+    with pytest.raises(InvalidMetadata, match="not installed by this distribution"):
+        pylinkdep.find("demo", path=[str(site)])
+    record.write_text(record.read_text() + "demo.libs/libdemo-ab12.so.1,sha256=x,1\n")
+    dep = pylinkdep.find("demo", path=[str(site)])
+    assert dep.libraries[0].path == str(site / "demo.libs" / "libdemo-ab12.so.1")
+    assert dep.rpaths("consumer", "linux") == ("$ORIGIN/../demo.libs",)
+
+
+def test_entry_point_naming_missing_package(site: Path, make_provider: MakeProvider) -> None:
+    make_provider(site, "demo", entry_point="not_installed")
+    with pytest.raises(InvalidMetadata, match="'not_installed', which is not installed") as info:
+        pylinkdep.find("demo", path=[str(site)])
+    assert info.value.field == "pylink.demo"
+    assert info.value.file is not None and info.value.file.endswith("entry_points.txt")
+
+
+def test_entry_point_value_not_a_package(site: Path, make_provider: MakeProvider) -> None:
+    make_provider(site, "demo", entry_point="demo:attr")
+    with pytest.raises(InvalidMetadata, match="must name a package"):
+        pylinkdep.find("demo", path=[str(site)])
+
+
+def test_name_must_match_entry_point(site: Path, make_provider: MakeProvider) -> None:
+    make_provider(site, "demo", doc=valid_doc("other"))
+    with pytest.raises(InvalidMetadata, match="differs from the entry point") as info:
+        pylinkdep.find("demo", path=[str(site)])
+    assert info.value.field == "name"
+
+
+def test_missing_pylink_json(site: Path, make_provider: MakeProvider) -> None:
+    pkg = make_provider(site, "demo")
+    (pkg / "pylink.json").unlink()
+    with pytest.raises(InvalidMetadata, match="cannot read pylink.json"):
+        pylinkdep.find("demo", path=[str(site)])
+
+
+def test_providers_lists_and_collects_errors(site: Path, make_provider: MakeProvider) -> None:
+    make_provider(site, "good")
+    make_provider(site, "bad", doc=b"{")
+    with pytest.raises(InvalidMetadata):
+        pylinkdep.providers(path=[str(site)])
+    errors: list[PylinkError] = []
+    found = pylinkdep.providers(path=[str(site)], errors=errors)
+    assert [p.name for p in found] == ["good"]
+    assert len(errors) == 1 and "bad" in str(errors[0])
+
+
+def test_overlay_for_provider_without_metadata(
+    site: Path, tmp_path: Path, make_provider: MakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pkg = make_provider(site, "plain")
+    (pkg / "pylink.json").unlink()
+    overlays = tmp_path / "overlays"
+    overlays.mkdir()
+    doc = valid_doc("plain", package="plain", distribution="plain-dist", version="1.5")
+    (overlays / "plain.pylink.json").write_text(json.dumps(doc))
+    monkeypatch.setenv("PYLINK_PATH", f"{tmp_path / 'missing'}{os.pathsep}{overlays}")
+    dep = pylinkdep.find("plain", path=[str(site)])
+    assert dep.version == "1.5" and dep.requirement == "plain-dist>=1.2,<2"
+    assert dep.include_dirs == (str(pkg / "include"),)
+    assert dep.provider.metadata_file == str(overlays / "plain.pylink.json")
+    assert [p.name for p in pylinkdep.providers(path=[str(site)])] == ["plain"]
+
+
+def test_overlay_checks(
+    site: Path, tmp_path: Path, make_provider: MakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYLINK_PATH", str(tmp_path))
+    (tmp_path / "x.pylink.json").write_text(json.dumps(valid_doc("x", package="absent")))
+    with pytest.raises(InvalidMetadata, match="'absent' is not installed") as info:
+        pylinkdep.find("x", path=[str(site)])
+    assert info.value.field == "package"
+    (tmp_path / "y.pylink.json").write_text(json.dumps(valid_doc("z", package="absent")))
+    with pytest.raises(InvalidMetadata, match="differs from the file name"):
+        pylinkdep.find("y", path=[str(site)])
+
+
+def test_discovery_never_imports_provider(
+    site: Path, tmp_path: Path, make_provider: MakeProvider
+) -> None:
+    """A provider whose __init__ would leave a marker and fail is resolved without running it."""
+    marker = tmp_path / "imported"
+    code = f"open({str(marker)!r}, 'w').close()\nraise RuntimeError('provider code ran')\n"
+    make_provider(site, "trap", init_code=code, package="trap.inner")
+    (site / "trap" / "__init__.py").write_text(code)
+    dep = pylinkdep.find("trap", path=[str(site)])
+    pylinkdep.providers(path=[str(site)])
+    assert dep.provider.package_relpath == "trap/inner"
+    assert not marker.exists()
