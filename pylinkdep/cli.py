@@ -92,7 +92,8 @@ def _pkg_config(argv: list[str]) -> int:
         )
         if v
     ]
-    quiet = opts.silence_errors or (opts.exists and not opts.print_errors)
+    # As in pkg-config, --exists and the version tests answer with the exit status only.
+    quiet = opts.silence_errors or (bool(opts.exists or extra) and not opts.print_errors)
     try:
         deps = [find(name, ",".join(spec + extra) or None) for name, spec in requests]
     except PylinkError as exc:

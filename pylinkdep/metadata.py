@@ -111,7 +111,8 @@ class _Reader:
         if not isinstance(value, dict):
             raise self.fail(field, f"expected an object, got {_json_type(value)}")
         for key in value:
-            if key not in allowed and not key.startswith("x-"):
+            # Extension keys "x-..." are allowed at the top level only.
+            if key not in allowed and not (key.startswith("x-") and not field):
                 raise self.fail(f"{field}.{key}" if field else key, "unknown key")
         return value
 
@@ -198,7 +199,9 @@ def parse(
         abi_range = SpecifierSet(abi)
     except InvalidSpecifier:
         raise r.fail("abi", f"{abi!r} is not a PEP 440 specifier set") from None
-    if not abi or not abi_range.contains(parsed_version, prereleases=True):
+    if not len(abi_range):
+        raise r.fail("abi", f"{abi!r}: the ABI range needs at least one specifier")
+    if not abi_range.contains(parsed_version, prereleases=True):
         raise r.fail("abi", f"version {version} is not inside the ABI range {abi!r}")
 
     cmake = r.closed(doc.get("cmake", {"package": name}), "cmake", {"package", "target"})

@@ -4,19 +4,17 @@ session wheelhouse with the real example provider and pylinkdep installed in a v
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
-import venv
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "examples"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+import demo  # examples/demo.py: builds and installs the examples
 
 
 def valid_doc(name: str = "demo", **overrides: Any) -> dict[str, Any]:
@@ -104,39 +102,13 @@ def make_provider(real_library: Path) -> MakeProvider:
     return make
 
 
-def run(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    """Run a command, failing the test with its output when it fails."""
-    proc = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
-    if proc.returncode != 0:
-        pytest.fail(f"{cmd} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
-    return proc
-
-
 @pytest.fixture(scope="session")
-def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """Wheels of pylinkdep and the example provider, each built once per session (isolated)."""
-    out = tmp_path_factory.mktemp("wheelhouse")
-    for project in (REPO, EXAMPLES / "provider-meson"):
-        run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(project)])
-    return out
+    return demo.build_wheels(tmp_path_factory.mktemp("wheelhouse"))
 
 
 @pytest.fixture(scope="session")
-def provider_env(wheelhouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment with pylinkdep and the example provider installed."""
-    env = tmp_path_factory.mktemp("env") / "venv"
-    venv.EnvBuilder(with_pip=True).create(env)
-    wheels = sorted(str(w) for w in wheelhouse.glob("*.whl"))
-    run([str(env / "bin" / "python"), "-m", "pip", "install", "-q", *wheels])
-    return env
-
-
-def site_packages(env: Path) -> Path:
-    """The site-packages directory of a virtual environment."""
-    found = list(env.glob("lib/python3*/site-packages"))
-    assert len(found) == 1, found
-    return found[0]
-
-
-def env_without_pythonpath() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+def provider_python(wheelhouse: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The python of a fresh virtual environment with pylinkdep and exampleprov installed."""
+    return demo.make_env(tmp_path_factory.mktemp("env") / "venv", wheelhouse)

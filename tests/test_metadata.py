@@ -40,7 +40,8 @@ def test_minimal_document_gets_defaults() -> None:
     doc = {"pylink": 1, "name": "Py_Awaitable", "version": "2.0.1", "abi": ">=2.0,<3"}
     meta = parse_doc(doc)
     assert (meta.cmake_package, meta.cmake_target) == ("Py_Awaitable", "Py_Awaitable::Py_Awaitable")
-    assert meta.include_dirs == meta.libraries == meta.requires == ()
+    assert meta.include_dirs == meta.requires == ()
+    assert meta.libraries == ()
     jsonschema.validate(doc, SCHEMA)
 
 
@@ -82,6 +83,7 @@ BAD_DOCS: list[tuple[dict[str, Any], str | None, str]] = [
     ({"cmake": {"target": "A::A"}}, "cmake.package", "required key missing"),
     ({"cmake": {"package": "A", "extra": 1}}, "cmake.extra", "unknown key"),
     ({"cmake": "A"}, "cmake", "expected an object"),
+    ({"cmake": {"package": "A", "x-note": 1}}, "cmake.x-note", "unknown key"),
     ({"include_dirs": "include"}, "include_dirs", "expected an array"),
     ({"include_dirs": ["/usr/include"]}, "include_dirs[0]", "absolute"),
     ({"include_dirs": ["C:/include"]}, "include_dirs[0]", "absolute"),
@@ -131,6 +133,7 @@ def test_bad_document_names_field(change: dict[str, Any], field: str, fragment: 
         ({"abi": "between 1 and 2"}, "abi"),
         ({"abi": ">=2,<3"}, "abi"),
         ({"abi": ""}, "abi"),
+        ({"abi": ","}, "abi"),
         ({"requires": ["other >= "]}, "requires[0]"),
         ({"requires": ["other[extra]>=1"]}, "requires[0]"),
         ({"requires": ["other @ https://example.invalid/x.whl"]}, "requires[0]"),

@@ -207,7 +207,7 @@ def test_name_must_match_entry_point(site: Path, make_provider: MakeProvider) ->
 def test_missing_pylink_json(site: Path, make_provider: MakeProvider) -> None:
     pkg = make_provider(site, "demo")
     (pkg / "pylink.json").unlink()
-    with pytest.raises(InvalidMetadata, match="cannot read pylink.json"):
+    with pytest.raises(InvalidMetadata, match=r"cannot read pylink\.json"):
         pylinkdep.find("demo", path=[str(site)])
 
 

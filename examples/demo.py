@@ -1,0 +1,130 @@
+"""End-to-end demo: build the example provider, install it, resolve it, link a consumer.
+
+Run from the repository root with a virtual environment that has pylinkdep[test]:
+
+    .venv/bin/python examples/demo.py [WORKDIR]
+
+It builds wheels of pylinkdep and examples/provider-meson (isolated builds, as pip
+does), installs them into a fresh virtual environment, prints what ``pylinkdep``
+resolves, then compiles examples/consumer-plain with plain gcc from the flags
+``pylinkdep --cflags --libs`` prints and the run path it computes, and imports it
+to show that consumer and provider share one counter. The test suite reuses these
+functions (built once per session).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+CONSUMER_SUBDIR = "consumer/sub"
+
+
+def sh(cmd: list[str], **kwargs: object) -> str:
+    """Run a command; on failure, raise with its output. Returns stdout."""
+    proc = subprocess.run(cmd, capture_output=True, text=True, **kwargs)  # type: ignore[call-overload]
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"{shlex.join(cmd)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+        )
+    out: str = proc.stdout
+    return out
+
+
+def build_wheels(out: Path) -> list[Path]:
+    """Wheels of pylinkdep and the example provider, built in isolated environments."""
+    for project in (REPO, EXAMPLES / "provider-meson"):
+        sh([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(project)])
+    return sorted(out.glob("*.whl"))
+
+
+def make_env(env: Path, wheels: list[Path]) -> Path:
+    """A fresh virtual environment with the wheels installed; returns its python."""
+    venv.EnvBuilder(with_pip=True, clear=True).create(env)
+    python = env / "bin" / "python"
+    sh([str(python), "-m", "pip", "install", "-q", *map(str, wheels)])
+    return python
+
+
+def site_packages(python: Path) -> Path:
+    """The purelib directory of the environment ``python`` belongs to."""
+    return Path(
+        sh([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]).strip()
+    )
+
+
+def build_plain_consumer(python: Path) -> Path:
+    """Compile examples/consumer-plain/_ext.c into <site-packages>/consumer/sub with gcc.
+
+    Everything provider-specific comes from ``pylinkdep``: flags from the
+    pkg-config compatible CLI, the relative run path from ``show --json``.
+    """
+    pylinkdep = str(python.parent / "pylinkdep")
+    flags = shlex.split(sh([pylinkdep, "--cflags", "--libs", "exampleprov"]))
+    show = sh([pylinkdep, "show", "exampleprov", "--json", "--rpath-from", CONSUMER_SUBDIR])
+    rpaths: list[str] = json.loads(show)["rpath"]
+    query = (
+        "import sysconfig; print(sysconfig.get_path('include'));"
+        "print(sysconfig.get_config_var('EXT_SUFFIX'))"
+    )
+    py_include, ext_suffix = sh([str(python), "-c", query]).split()
+    dest = site_packages(python).joinpath(*CONSUMER_SUBDIR.split("/"))
+    dest.mkdir(parents=True, exist_ok=True)
+    for parent in (dest, dest.parent):
+        (parent / "__init__.py").touch()
+    target = dest / f"_ext{ext_suffix}"
+    sh(
+        ["gcc", "-shared", "-fPIC", "-O2", f"-I{py_include}", "-o", str(target),
+         str(EXAMPLES / "consumer-plain" / "_ext.c"), *flags,
+         *(f"-Wl,-rpath,{entry}" for entry in rpaths)]
+    )  # fmt: skip
+    return target
+
+
+DEMO_SCRIPT = """
+import sys
+import consumer.sub._ext as ext          # loads libexampleprov.so.1 through RUNPATH
+print("consumer imported; exampleprov's Python package loaded:", "exampleprov" in sys.modules)
+print("consumer.add(40) ->", ext.add(40))
+import exampleprov                      # the provider's own extension, same library
+print("exampleprov.add(2) ->", exampleprov.add(2))
+print("consumer.total() ->", ext.total(), "(one shared counter)")
+print("library version seen by the consumer:", ext.version())
+"""
+
+
+def main() -> int:
+    work = Path(sys.argv[1] if len(sys.argv) > 1 else REPO / "build" / "demo").resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"== building wheels into {work / 'wheels'}")
+    wheels = build_wheels(work / "wheels")
+    for wheel in wheels:
+        print("  ", wheel.name)
+    print(f"== installing into a fresh virtual environment {work / 'env'}")
+    python = make_env(work / "env", wheels)
+    pylinkdep = str(python.parent / "pylinkdep")
+    for args in (["list"], ["show", "exampleprov", "--rpath-from", CONSUMER_SUBDIR],
+                 ["--cflags", "--libs", "exampleprov"]):  # fmt: skip
+        print(f"== pylinkdep {shlex.join(args)}")
+        print(sh([pylinkdep, *args]).rstrip())
+    print("== compiling examples/consumer-plain with gcc and those flags")
+    target = build_plain_consumer(python)
+    print("  ", target.relative_to(site_packages(python)))
+    if shutil.which("readelf"):
+        for line in sh(["readelf", "-d", str(target)]).splitlines():
+            if "NEEDED" in line or "RUNPATH" in line:
+                print("  ", line.strip())
+    print("== importing the consumer, then the provider, in one process")
+    print(sh([str(python), "-c", DEMO_SCRIPT]).rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""The pylinkdep command: pkg-config semantics, list, show, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pylinkdep.cli import main
+
+from .conftest import MakeProvider, valid_doc
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_provider: MakeProvider) -> Path:
+    """A site directory on sys.path with providers 'demo' (requires 'base') and 'base'."""
+    monkeypatch.delenv("PYLINK_PATH", raising=False)
+    path = tmp_path / "site dir"  # a space, escaped in flags as pkg-config does
+    make_provider(path, "demo", doc=valid_doc("demo", requires=["base>=1.0"], link_args=["-lm"]))
+    make_provider(path, "base")
+    monkeypatch.syspath_prepend(str(path))
+    return path
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cflags_libs(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "--cflags", "--libs", "demo")
+    assert code == 0
+    assert shlex.split(out) == [
+        f"-I{site}/demo/include",
+        f"-I{site}/base/include",
+        "-DDEMO_SHARED",
+        "-DBASE_SHARED",
+        f"{site}/demo/libdemo.so.1",
+        f"{site}/base/libbase.so.1",
+        "-lm",
+    ]
+    assert out.count("site\\ dir") == 4  # escaped for the shell, as pkg-config does
+
+
+def test_modversion_and_requires(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(capsys, "--modversion", "demo", "base") == (0, "1.2.0\n1.2.0\n", "")
+    assert cli(capsys, "--print-requires", "demo") == (0, "base>=1.0\n", "")
+    assert cli(capsys, "--print-requires", "base") == (0, "", "")
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["--exists", "demo"], 0),
+        (["--exists", "nothing"], 1),
+        (["--exists", "demo >= 1.2"], 0),
+        (["--exists", "demo", ">=", "1.3"], 1),
+        (["--exists", "demo<2"], 0),
+        (["--exists", "demo", "=", "1.2.0"], 0),
+        (["--atleast-version", "1.0", "demo"], 0),
+        (["--atleast-version=1.3", "demo"], 1),
+        (["--exact-version", "1.2", "demo"], 0),
+        (["--max-version", "1.1", "demo"], 1),
+    ],
+)
+def test_exists_and_versions(
+    site: Path, capsys: pytest.CaptureFixture[str], args: list[str], code: int
+) -> None:
+    assert cli(capsys, *args) == (code, "", "")
+
+
+def test_errors_are_one_line(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "--cflags", "nothing")
+    assert (code, out) == (1, "")
+    assert err.startswith("pylinkdep: error: no pylink provider named 'nothing'")
+    assert err.count("\n") == 1
+    code, _, err = cli(capsys, "--exists", "--print-errors", "demo >= 9")
+    assert code == 1 and "demo 1.2.0 is installed, but >=9 is required" in err
+
+
+def test_list(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "list")
+    assert code == 0 and out.splitlines()[0].split()[:3] == ["base", "1.2.0", "base"]
+    code, out, _ = cli(capsys, "list", "--json")
+    entries = json.loads(out)
+    assert [e["name"] for e in entries] == ["base", "demo"]
+    assert entries[1]["cmake_name"] == "Demo" and entries[1]["distribution"] == "demo"
+    assert entries[1]["requirement"] == "demo>=1.2,<2"
+
+
+def test_list_reports_broken_provider(
+    site: Path, capsys: pytest.CaptureFixture[str], make_provider: MakeProvider
+) -> None:
+    make_provider(site, "broken", doc=valid_doc("broken", pylink=9))
+    code, out, err = cli(capsys, "list")
+    assert code == 1
+    assert "demo" in out and "broken" not in out
+    assert "unsupported schema version 9" in err and "field 'pylink'" in err
+
+
+def test_show(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "show", "demo", "--rpath-from", "consumer/sub")
+    assert code == 0
+    assert "demo 1.2.0 (distribution demo)" in out
+    assert "requires:     base 1.2.0 (base)" in out
+    assert "run path from consumer/sub: $ORIGIN/../../demo:$ORIGIN/../../base" in out
+    code, out, _ = cli(capsys, "show", "--json", "demo", "--rpath-from", "consumer/sub")
+    data = json.loads(out)
+    assert data["rpath"] == ["$ORIGIN/../../demo", "$ORIGIN/../../base"]
+    assert data["libraries"][0]["soname"] == "libdemo.so.1"
+    assert data["requires"] == [{"name": "base", "version": "1.2.0", "distribution": "base"}]
+    assert data["package_relpath"] == "demo"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["show", "demo", "--rpath-from", "/abs"], ["--cflags"], ["show"], ["--bogus", "demo"]],
+)
+def test_usage_errors(site: Path, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 2
+    assert "usage: pylinkdep" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--help"], ["list", "--help"], ["show", "--help"]])
+def test_help(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 0
+    assert "usage: pylinkdep" in capsys.readouterr().out
+
+
+def test_python_m_without_traceback(site: Path, make_provider: MakeProvider) -> None:
+    """A hostile pylink.json gives one clear line on stderr from a real process."""
+    make_provider(site, "hostile", doc=valid_doc("hostile", include_dirs=["../../../etc"]))
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pylinkdep", "--cflags", "hostile"],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "Traceback" not in proc.stderr
+    assert "outside the package directory" in proc.stderr
+    assert "distribution 'hostile'" in proc.stderr and "field 'include_dirs[0]'" in proc.stderr
