@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
@@ -132,6 +131,10 @@ class _Reader:
 
     def requirement(self, value: object, field: str) -> str:
         text = self.string(value, field)
+        # Imported here: packaging.requirements pulls in markers and tags (~25 ms),
+        # which only providers that have requires should pay for.
+        from packaging.requirements import InvalidRequirement, Requirement
+
         try:
             req = Requirement(text)
         except InvalidRequirement as exc:

@@ -9,7 +9,6 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from packaging.requirements import Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
@@ -410,6 +409,8 @@ def _visit(provider: Provider, index: _Index, order: list[Provider], stack: list
             field="requires",
         )
     stack.append(provider)
+    if provider.requires:
+        from packaging.requirements import Requirement  # slow import: see metadata.py
     for i, text in enumerate(provider.requires):
         req = Requirement(text)
         if req.marker is not None and not req.marker.evaluate():
