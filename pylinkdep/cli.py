@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from . import __version__
+from . import __version__, check, generate
 from .emit import flags
 from .errors import PylinkError
 from .resolve import Dependency, Provider, find, providers
@@ -23,7 +25,11 @@ pkg-config compatible use:
   pylinkdep --exists 'NAME >= 1.2'      exit status only
 subcommands:
   pylinkdep list [--json]               every installed provider
-  pylinkdep show NAME [--json]          what NAME resolves to (run 'pylinkdep show --help')
+  pylinkdep show NAME [--json]          what NAME resolves to
+  pylinkdep generate -o pylink.json ... write a provider's pylink.json at its build time
+  pylinkdep check WHEEL...              lint provider and consumer wheels
+  pylinkdep --cmake-dir                 directory of pylinkdep's CMake modules
+Each subcommand has --help.
 
 Exit status as pkg-config: 0 on success, 1 when a package is missing, has the wrong
 version or has invalid metadata; 2 on a usage error.
@@ -33,7 +39,7 @@ version or has invalid metadata; 2 on a usage error.
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    commands = {"list": _list, "show": _show}
+    commands = {"list": _list, "show": _show, "generate": _generate, "check": _check}
     try:
         if args and args[0] in commands:
             return commands[args[0]](args[1:])
@@ -57,6 +63,11 @@ def _pkg_config(argv: list[str]) -> int:
     )
     parser.add_argument("--version", action="version", version=f"pylinkdep {__version__}")
     parser.add_argument(
+        "--cmake-dir",
+        action="store_true",
+        help="print the directory of pylinkdep's CMake modules (for CMAKE_MODULE_PATH)",
+    )
+    parser.add_argument(
         "--cflags", action="store_true", help="print -I and -D flags and compile args"
     )
     parser.add_argument(
@@ -79,6 +90,9 @@ def _pkg_config(argv: list[str]) -> int:
     parser.add_argument("--print-errors", action="store_true", help="report errors with --exists")
     parser.add_argument("--silence-errors", action="store_true", help="never report errors")
     opts = parser.parse_args(argv)
+    if opts.cmake_dir:
+        print(cmake_dir())
+        return 0
     if not opts.packages:
         parser.error("no package name given")
 
@@ -189,6 +203,121 @@ def _show(argv: list[str]) -> int:
         if opts.rpath_from is not None:
             print(f"  run path from {opts.rpath_from}: {':'.join(dep.rpaths(opts.rpath_from))}")
     return 0
+
+
+def _generate(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pylinkdep generate",
+        description="Write a provider's pylink.json from the libraries just built (run by the "
+        "provider's build system). Libraries are recorded by file name, installed beside "
+        "pylink.json, with the SONAME read from the file. Give values starting with '-' "
+        "as --compile-arg=-O2.",
+    )
+    add = parser.add_argument
+    add("-o", "--output", required=True, help="the pylink.json to write")
+    add("--name", required=True, help="dependency name, as in dependency('NAME')")
+    add("--version", required=True, help="this build's PEP 440 version")
+    add("--abi", required=True, help="provider versions consumers built now run with: '>=1.2,<2'")
+    add(
+        "--library",
+        dest="libraries",
+        action="append",
+        default=[],
+        metavar="FILE",
+        type=lambda path: (path, "shared"),
+        help="a built shared library (repeatable, link order)",
+    )
+    add(
+        "--extension",
+        dest="libraries",
+        action="append",
+        metavar="FILE",
+        type=lambda path: (path, "extension"),
+        help="a built extension module that exports the C API",
+    )
+    add(
+        "--include-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="include directory relative to pylink.json (repeatable)",
+    )
+    add("--define", action="append", default=[], metavar="NAME[=VALUE]")
+    add("--compile-arg", action="append", default=[], metavar="ARG")
+    add("--link-arg", action="append", default=[], metavar="ARG")
+    add(
+        "--requires",
+        action="append",
+        default=[],
+        metavar="REQ",
+        help="another pylink provider this one links: 'otherprov>=1.0'",
+    )
+    add(
+        "--python-abi",
+        metavar="ABI",
+        help="cp311, cp313t, abi3 when the library uses the Python C API; 'auto': from the "
+        "first --extension's file name",
+    )
+    add("--cmake-package", metavar="NAME", help="find_package(NAME); default: --name")
+    add("--cmake-target", metavar="NS::NAME", help="imported target; default: NAME::NAME")
+    add("--description", default="")
+    opts = parser.parse_args(argv)  # fmt: skip
+    python_abi = opts.python_abi
+    if python_abi == "auto":
+        extensions = [path for path, kind in opts.libraries if kind == "extension"]
+        if not extensions:
+            parser.error("--python-abi auto needs an --extension")
+        python_abi = python_abi_of(extensions[0])
+    doc = generate.document(
+        name=opts.name,
+        version=opts.version,
+        abi=opts.abi,
+        libraries=opts.libraries,
+        include_dirs=opts.include_dir,
+        defines=opts.define,
+        compile_args=opts.compile_arg,
+        link_args=opts.link_arg,
+        requires=opts.requires,
+        python_abi=python_abi,
+        cmake_package=opts.cmake_package,
+        cmake_target=opts.cmake_target,
+        description=opts.description,
+    )
+    generate.write(doc, opts.output)
+    return 0
+
+
+def _check(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pylinkdep check",
+        description="Check wheels. Providers: valid pylink.json, paths inside the package and "
+        "in the wheel, SONAME as declared, header API exported, entry point present. "
+        "Consumers: no provider library vendored, run paths $ORIGIN-relative.",
+    )
+    parser.add_argument("wheels", nargs="+", metavar="WHEEL")
+    opts = parser.parse_args(argv)
+    failed = False
+    for wheel in opts.wheels:
+        problems = check.check_wheel(wheel)
+        failed = failed or bool(problems)
+        print(f"{wheel}: {'FAILED' if problems else 'OK'}")
+        for problem in problems:
+            print(f"  - {problem}")
+    return 1 if failed else 0
+
+
+def cmake_dir() -> str:
+    """The directory holding pylinkdep's CMake modules, inside the installed package."""
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "cmake")
+
+
+def python_abi_of(extension: str) -> str:
+    """``cp311``, ``cp313t`` or ``abi3`` from an extension module's file name."""
+    match = re.search(r"\.(?:cpython-(\d)(\d+)(t?)-[^.]*|(abi3))\.(?:so|pyd|dylib)$", extension)
+    if not match:
+        raise PylinkError(f"cannot tell the Python ABI from the file name {extension!r}")
+    major, minor, threaded, abi3 = match.groups()
+    return abi3 or f"cp{major}{minor}{threaded}"
 
 
 def _provider_json(p: Provider) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def entry_point_sources(dirs: Sequence[str]) -> Iterator[Source]:
                     data = f.read()
             except OSError:
                 continue
-            group = _entry_point_group(data, dist_info)
+            group = parse_entry_points(data, dist_info)
             if not group:
                 continue
             distribution = _distribution_name(dist_info) or entry.split("-")[0]
@@ -111,7 +111,7 @@ def find_package_dir(package: str, first: str, dirs: Sequence[str]) -> tuple[str
     return None
 
 
-def _entry_point_group(data: bytes, dist_info: str) -> list[tuple[str, str]]:
+def parse_entry_points(data: bytes, dist_info: str) -> list[tuple[str, str]]:
     """The ``name = value`` pairs of the ``[pylink]`` section of entry_points.txt."""
     if b"[" + GROUP.encode() + b"]" not in data:
         return []

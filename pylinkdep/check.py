@@ -1,0 +1,210 @@
+"""``pylinkdep check``: lint a wheel as a provider and as a consumer.
+
+Provider rules: each ``pylink`` entry point names a package holding a valid
+pylink.json; its paths exist in the wheel and stay in the package (a library may
+also be another file of the wheel, such as auditwheel's ``<dist>.libs/``); each
+library's SONAME is the declared one and the file name the loader will look for;
+every function the public headers declare is exported; every pylink.json in the
+wheel has its entry point. Consumer rules: no provider's library is vendored
+(auditwheel copies it as ``libfoo-<hash>.so.1``: a second instance with its own
+state) and every run path entry is ``$ORIGIN``-relative.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+
+from . import discovery, elf
+from .errors import PylinkError
+from .metadata import Metadata, normalize_name, parse
+from .resolve import providers
+
+_HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
+# auditwheel renames a grafted library libfoo.so.1 to libfoo-<8 hex digits>.so.1
+_GRAFTED = re.compile(r"-[0-9a-f]{8}(?=\.so)")
+
+
+def check_wheel(path: str) -> list[str]:
+    """The problems found in one wheel; empty when it passes."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _Wheel(path, zf).problems()
+    except (OSError, zipfile.BadZipFile) as exc:
+        return [f"cannot read the wheel: {exc}"]
+
+
+class _Wheel:
+    def __init__(self, path: str, zf: zipfile.ZipFile) -> None:
+        self.path = path
+        self.zf = zf
+        self.names = {n for n in zf.namelist() if not n.endswith("/")}
+        dist_infos = {
+            n.split("/", 1)[0] for n in self.names if n.split("/", 1)[0].endswith(".dist-info")
+        }
+        self.dist_info = min(dist_infos) if dist_infos else ""
+        self.distribution = self.dist_info.split("-", 1)[0]
+        self.declared_sonames: set[str] = set()
+
+    def problems(self) -> list[str]:
+        if not self.dist_info:
+            return ["no .dist-info directory: not a wheel"]
+        found: list[str] = []
+        claimed: set[str] = set()
+        ep_file = f"{self.dist_info}/entry_points.txt"
+        try:
+            data = self.zf.read(ep_file) if ep_file in self.names else b""
+            entry_points = discovery.parse_entry_points(data, f"{self.path}!{self.dist_info}")
+        except PylinkError as exc:
+            return [str(exc)]
+        for name, package in entry_points:
+            pkg_dir = package.replace(".", "/")
+            claimed.add(f"{pkg_dir}/pylink.json")
+            found += self._provider(name, pkg_dir)
+        for orphan in sorted(n for n in self.names if posixpath.basename(n) == "pylink.json"):
+            if orphan not in claimed:
+                found.append(
+                    f"{orphan}: no [pylink] entry point names its package; add "
+                    f"[project.entry-points.pylink] NAME = "
+                    f'"{posixpath.dirname(orphan).replace("/", ".")}" to pyproject.toml'
+                )
+        found += self._consumer()
+        return found
+
+    def _provider(self, name: str, pkg_dir: str) -> list[str]:
+        file = f"{pkg_dir}/pylink.json"
+        if file not in self.names:
+            return [
+                f"entry point pylink.{name} names package {pkg_dir!r}, "
+                f"but {file} is not in the wheel"
+            ]
+        try:
+            meta = parse(
+                self.zf.read(file), file=f"{self.path}!{file}", distribution=self.distribution
+            )
+        except PylinkError as exc:
+            return [str(exc)]
+        found = []
+        if normalize_name(meta.name) != normalize_name(name):
+            found.append(f"{file}: name {meta.name!r} differs from the entry point name {name!r}")
+        exported: set[str] = set()
+        for i, lib in enumerate(meta.libraries):
+            problem, symbols = self._library(file, pkg_dir, i, lib.path, lib.soname)
+            found += problem
+            exported |= symbols
+            self.declared_sonames.add(lib.soname)
+        for i, include in enumerate(meta.include_dirs):
+            target = posixpath.normpath(posixpath.join(pkg_dir, include))
+            if not _inside(target, pkg_dir):
+                found.append(f"{file}: include_dirs[{i}] {include!r} leaves the package {pkg_dir}/")
+            elif not any(n.startswith(target + "/") for n in self.names):
+                found.append(
+                    f"{file}: include_dirs[{i}] {include!r}: no such directory in the wheel"
+                )
+        if meta.libraries:
+            found += self._api(file, meta, pkg_dir, exported)
+        return found
+
+    def _library(
+        self, file: str, pkg_dir: str, i: int, rel: str, soname: str
+    ) -> tuple[list[str], set[str]]:
+        field = f"{file}: libraries[{i}]"
+        target = posixpath.normpath(posixpath.join(pkg_dir, rel))
+        if target.startswith("../") or (not _inside(target, pkg_dir) and target not in self.names):
+            return [f"{field} {rel!r} leaves the package {pkg_dir}/"], set()
+        if target not in self.names:
+            return [f"{field} {rel!r}: library missing from the wheel"], set()
+        try:
+            info = elf.read(io.BytesIO(self.zf.read(target)))
+        except elf.NotELF:
+            return [f"{field} {rel!r} is not an ELF shared object"], set()
+        found = []
+        if info.soname != soname:
+            found.append(
+                f"{field}: SONAME of {target} is {info.soname!r}, pylink.json says {soname!r}"
+            )
+        elif posixpath.basename(target) != soname:
+            found.append(
+                f"{field}: the loader looks for {soname!r} but the wheel ships "
+                f"{posixpath.basename(target)!r}"
+            )
+        return found, set(info.exported)
+
+    def _api(self, file: str, meta: Metadata, pkg_dir: str, exported: set[str]) -> list[str]:
+        """Every function the public headers declare must be exported by a library."""
+        found = []
+        for include in meta.include_dirs:
+            base = posixpath.normpath(posixpath.join(pkg_dir, include)) + "/"
+            for header in sorted(n for n in self.names if n.startswith(base)):
+                if not header.endswith(_HEADER_SUFFIXES):
+                    continue
+                text = self.zf.read(header).decode("utf-8", "replace")
+                for function in declared_functions(text):
+                    if function not in exported and not _mangled(function, exported):
+                        found.append(
+                            f"{file}: {function}() is declared in {header} but not exported by "
+                            f"the provider's libraries (hidden visibility?)"
+                        )
+        return found
+
+    def _consumer(self) -> list[str]:
+        found = []
+        errors: list[PylinkError] = []
+        provider_sonames = {
+            lib.soname: p.name for p in providers(errors=errors) for lib in p.libraries
+        }
+        for name in sorted(self.names):
+            base = posixpath.basename(name)
+            if ".so" not in base:
+                continue
+            try:
+                info = elf.read(io.BytesIO(self.zf.read(name)))
+            except elf.NotELF:
+                continue
+            for entry in info.runpath + info.rpath:
+                if not entry.startswith(("$ORIGIN", "${ORIGIN}")):
+                    found.append(f"{name}: run path entry {entry!r} is not $ORIGIN-relative")
+            soname = info.soname or base
+            if soname in self.declared_sonames:
+                continue
+            original = _GRAFTED.sub("", soname)
+            if original in provider_sonames:
+                found.append(
+                    f"{name}: vendors {original} of pylink provider "
+                    f"{provider_sonames[original]!r}: a second copy with its own state; "
+                    f"repair with auditwheel --exclude {original}"
+                )
+        return found
+
+
+def declared_functions(header: str) -> list[str]:
+    """Names of the functions a C header declares at file scope (not static, not typedefs)."""
+    text = re.sub(r"/\*.*?\*/|//[^\n]*", " ", header, flags=re.DOTALL)
+    text = re.sub(r"^\s*#(?:[^\n]*\\\n)*[^\n]*", " ", text, flags=re.MULTILINE)
+    text = re.sub(r'extern\s*"C"\s*\{', " ", text)
+    while True:  # drop bodies: struct members, inline functions
+        stripped = re.sub(r"\{[^{}]*\}", " ", text)
+        if stripped == text:
+            break
+        text = stripped
+    names = []
+    for statement in re.split(r"[;}]", text):
+        statement = statement.strip()
+        if not statement or re.match(r"(typedef|static|using|namespace|template)\b", statement):
+            continue
+        match = re.search(r"\b([A-Za-z_]\w*)\s*\((?:[^()]|\([^()]*\))*\)\s*$", statement)
+        if match and match.group(1) not in ("__attribute__", "__declspec", "sizeof"):
+            names.append(match.group(1))
+    return names
+
+
+def _mangled(function: str, exported: set[str]) -> bool:
+    """A C++ declaration exports a mangled name containing ``<len><name>``."""
+    token = f"{len(function)}{function}"
+    return any(sym.startswith("_Z") and token in sym for sym in exported)
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory + "/")

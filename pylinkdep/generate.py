@@ -1,0 +1,94 @@
+"""Write a provider's pylink.json at its build time, from the library actually built.
+
+Run by the provider's build (meson ``custom_target``, CMake ``add_custom_command``)
+through ``pylinkdep generate``: the SONAME comes from the built file, so the metadata
+cannot drift from the wheel it describes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from typing import Any
+
+from . import elf
+from .errors import InvalidMetadata
+from .metadata import SCHEMA_VERSION, parse
+
+
+def document(
+    *,
+    name: str,
+    version: str,
+    abi: str,
+    libraries: Sequence[tuple[str, str]] = (),
+    include_dirs: Sequence[str] = (),
+    defines: Sequence[str] = (),
+    compile_args: Sequence[str] = (),
+    link_args: Sequence[str] = (),
+    requires: Sequence[str] = (),
+    python_abi: str | None = None,
+    cmake_package: str | None = None,
+    cmake_target: str | None = None,
+    description: str = "",
+) -> dict[str, Any]:
+    """The pylink.json document; ``libraries`` are ``(built file, kind)`` pairs.
+
+    Each library is recorded by its file name (installed beside pylink.json) and the
+    SONAME read from the built file.
+    """
+    doc: dict[str, Any] = {"pylink": SCHEMA_VERSION, "name": name, "version": version, "abi": abi}
+    if description:
+        doc["description"] = description
+    if cmake_package or cmake_target:
+        package = cmake_package or name
+        doc["cmake"] = {"package": package, "target": cmake_target or f"{package}::{package}"}
+    doc["include_dirs"] = list(include_dirs)
+    doc["libraries"] = [
+        {"path": os.path.basename(path), "soname": _soname(path), "kind": kind}
+        for path, kind in libraries
+    ]
+    doc["defines"] = list(defines)
+    doc["compile_args"] = list(compile_args)
+    doc["link_args"] = list(link_args)
+    doc["requires"] = list(requires)
+    doc["python_abi"] = python_abi
+    return doc
+
+
+def write(doc: dict[str, Any], output: str) -> None:
+    """Validate ``doc`` as pylink.json v1 and write it atomically to ``output``."""
+    data = (json.dumps(doc, indent=2) + "\n").encode()
+    parse(data, file=output)
+    directory = os.path.dirname(os.path.abspath(output))
+    fd, tmp = tempfile.mkstemp(prefix=".pylink-", suffix=".json", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, output)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _soname(path: str) -> str:
+    try:
+        info = elf.read_file(path)
+    except OSError as exc:
+        raise InvalidMetadata(
+            f"cannot read library {path}: {exc.strerror}", field="libraries"
+        ) from None
+    except elf.NotELF:
+        raise InvalidMetadata(
+            f"{path} is not an ELF shared object; pylinkdep generate reads SONAMEs from ELF only",
+            field="libraries",
+        ) from None
+    if not info.soname:
+        raise InvalidMetadata(
+            f"{path} has no SONAME: consumers would record its build path; link it with "
+            "-Wl,-soname,<file name> (meson: soversion, CMake: SOVERSION or NO_SONAME OFF)",
+            field="libraries",
+        )
+    return info.soname
