@@ -15,6 +15,7 @@ functions (built once per session).
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import subprocess
@@ -38,11 +39,29 @@ def sh(cmd: list[str], **kwargs: object) -> str:
     return out
 
 
-def build_wheels(out: Path) -> list[Path]:
-    """Wheels of pylinkdep and the example provider, built in isolated environments."""
-    for project in (REPO, EXAMPLES / "provider-meson"):
-        sh([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(project)])
-    return sorted(out.glob("*.whl"))
+def build_wheel(project: Path, out: Path) -> Path:
+    """Build ``project`` into ``out`` in an isolated environment, as pip does.
+
+    Build requirements are looked up in ``out`` first (``PIP_FIND_LINKS``), so a
+    consumer's ``requires = ["pylinkdep", "exampleprov"]`` takes the wheels built
+    before it; everything else comes from the package index. Returns the wheel.
+    """
+    staging = out / f".build-{project.name}"
+    shutil.rmtree(staging, ignore_errors=True)
+    links = " ".join(filter(None, [str(out), os.environ.get("PIP_FIND_LINKS", "")]))
+    env = {**os.environ, "PIP_FIND_LINKS": links}
+    sh([sys.executable, "-m", "build", "--wheel", "--outdir", str(staging), str(project)], env=env)
+    (wheel,) = staging.glob("*.whl")
+    target = out / wheel.name
+    wheel.replace(target)
+    staging.rmdir()
+    return target
+
+
+def build_wheels(out: Path, projects: list[Path] | None = None) -> list[Path]:
+    """Wheels of pylinkdep and the example provider (or ``projects``, in order)."""
+    out.mkdir(parents=True, exist_ok=True)
+    return [build_wheel(p, out) for p in projects or [REPO, EXAMPLES / "provider-meson"]]
 
 
 def make_env(env: Path, wheels: list[Path]) -> Path:

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from . import __version__, check, generate
+from . import __version__
 from .emit import flags
 from .errors import PylinkError
 from .resolve import Dependency, Provider, find, providers
@@ -262,6 +262,8 @@ def _generate(argv: list[str]) -> int:
     add("--cmake-target", metavar="NS::NAME", help="imported target; default: NAME::NAME")
     add("--description", default="")
     opts = parser.parse_args(argv)  # fmt: skip
+    from . import generate  # reads ELF with pyelftools: not on the query path
+
     python_abi = opts.python_abi
     if python_abi == "auto":
         extensions = [path for path, kind in opts.libraries if kind == "extension"]
@@ -296,6 +298,8 @@ def _check(argv: list[str]) -> int:
     )
     parser.add_argument("wheels", nargs="+", metavar="WHEEL")
     opts = parser.parse_args(argv)
+    from . import check  # reads ELF with pyelftools: not on the query path
+
     failed = False
     for wheel in opts.wheels:
         problems = check.check_wheel(wheel)

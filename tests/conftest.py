@@ -102,13 +102,38 @@ def make_provider(real_library: Path) -> MakeProvider:
     return make
 
 
-@pytest.fixture(scope="session")
-def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """Wheels of pylinkdep and the example provider, each built once per session (isolated)."""
-    return demo.build_wheels(tmp_path_factory.mktemp("wheelhouse"))
+class Wheelhouse:
+    """Wheels built once per test session, in isolated builds that see each other.
+
+    ``wheel("provider-meson")`` builds ``examples/provider-meson`` the first time it
+    is asked for (``"pylinkdep"`` is this repository); a consumer's build finds the
+    pylinkdep and provider wheels built before it here.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.built: dict[str, Path] = {}
+
+    def wheel(self, project: str) -> Path:
+        if project not in self.built:
+            path = demo.REPO if project == "pylinkdep" else demo.EXAMPLES / project
+            self.built[project] = demo.build_wheel(path, self.root)
+        return self.built[project]
+
+    def wheels(self, *projects: str) -> list[Path]:
+        """Each project's wheel, built in the order given."""
+        return [self.wheel(p) for p in projects]
 
 
 @pytest.fixture(scope="session")
-def provider_python(wheelhouse: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Wheelhouse:
+    """The session's wheels; see :class:`Wheelhouse`."""
+    root = tmp_path_factory.mktemp("wheelhouse")
+    return Wheelhouse(root)
+
+
+@pytest.fixture(scope="session")
+def provider_python(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The python of a fresh virtual environment with pylinkdep and exampleprov installed."""
-    return demo.make_env(tmp_path_factory.mktemp("env") / "venv", wheelhouse)
+    wheels = wheelhouse.wheels("pylinkdep", "provider-meson")
+    return demo.make_env(tmp_path_factory.mktemp("env") / "venv", wheels)
