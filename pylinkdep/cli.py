@@ -28,6 +28,7 @@ subcommands:
   pylinkdep show NAME [--json]          what NAME resolves to
   pylinkdep generate -o pylink.json ... write a provider's pylink.json at its build time
   pylinkdep check WHEEL...              lint provider and consumer wheels
+  pylinkdep cargo NAME --rpath-from DIR cargo:rustc-link-arg lines for a Rust build.rs
   pylinkdep --cmake-dir                 directory of pylinkdep's CMake modules
 Each subcommand has --help.
 
@@ -39,7 +40,13 @@ version or has invalid metadata; 2 on a usage error.
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    commands = {"list": _list, "show": _show, "generate": _generate, "check": _check}
+    commands = {
+        "list": _list,
+        "show": _show,
+        "generate": _generate,
+        "check": _check,
+        "cargo": _cargo,
+    }
     try:
         if args and args[0] in commands:
             return commands[args[0]](args[1:])
@@ -308,6 +315,41 @@ def _check(argv: list[str]) -> int:
         for problem in problems:
             print(f"  - {problem}")
     return 1 if failed else 0
+
+
+def _cargo(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pylinkdep cargo",
+        description="Print the Cargo build-script directives that link a Rust extension "
+        "against providers: each library by full path and the provider's link args "
+        "(cargo:rustc-link-arg), a run path relative to the installed extension, and "
+        "cargo:rerun-if-changed lines. A build.rs prints this output unchanged.",
+    )
+    parser.add_argument(
+        "packages",
+        nargs="+",
+        metavar="NAME [OP VERSION]",
+        help="dependency names, each optionally with a constraint ('foo >= 1.2')",
+    )
+    parser.add_argument(
+        "--rpath-from",
+        metavar="SUBDIR",
+        required=True,
+        help="where the extension is installed, relative to site-packages (for a maturin "
+        "module-name 'pkg._native': pkg; for a top-level module: .)",
+    )
+    opts = parser.parse_args(argv)
+    from .emit import cargo
+
+    deps = [
+        find(name, ",".join(spec) or None) for name, spec in _parse_requests(opts.packages, parser)
+    ]
+    try:
+        lines = cargo.directives(deps, opts.rpath_from)
+    except ValueError as exc:
+        parser.error(str(exc))
+    print("\n".join(lines))
+    return 0
 
 
 def cmake_dir() -> str:
