@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
-from .emit import flags
+from .emit import cargo, flags
 from .errors import PylinkError
 from .resolve import Dependency, Provider, find, providers
 
@@ -339,8 +339,6 @@ def _cargo(argv: list[str]) -> int:
         "module-name 'pkg._native': pkg; for a top-level module: .)",
     )
     opts = parser.parse_args(argv)
-    from .emit import cargo
-
     deps = [
         find(name, ",".join(spec) or None) for name, spec in _parse_requests(opts.packages, parser)
     ]
