@@ -9,6 +9,10 @@
 #
 # Sets pylinkdep_PYTHON, pylinkdep_PREFIX (the generated directory) and
 # pylinkdep_PROVIDERS (the CMake package names generated).
+#
+# find_package(pylinkdep REQUIRED COMPONENTS Foo Bar) also checks that providers with
+# those CMake package names are installed for that Python, and fails naming the ones
+# that are not (find_package(Foo) itself would only say that no FooConfig.cmake exists).
 if(CMAKE_VERSION VERSION_LESS 3.15)
   message(FATAL_ERROR "pylinkdep needs CMake 3.15 or newer, not ${CMAKE_VERSION}")
 endif()
@@ -23,7 +27,7 @@ else()
   find_package(Python3 COMPONENTS Interpreter QUIET)
   if(NOT Python3_Interpreter_FOUND)
     set(pylinkdep_FOUND FALSE)
-    set(pylinkdep_NOT_FOUND_MESSAGE "no Python interpreter found: set Python_EXECUTABLE "
+    string(CONCAT pylinkdep_NOT_FOUND_MESSAGE "no Python interpreter found: set Python_EXECUTABLE "
       "(or PYLINKDEP_PYTHON) to the Python whose providers to use")
     return()
   endif()
@@ -41,7 +45,7 @@ execute_process(
   ERROR_STRIP_TRAILING_WHITESPACE)
 if(NOT _pylinkdep_status EQUAL 0)
   set(pylinkdep_FOUND FALSE)
-  set(pylinkdep_NOT_FOUND_MESSAGE "`${pylinkdep_PYTHON} -m pylinkdep --cmake-prefix-path` "
+  string(CONCAT pylinkdep_NOT_FOUND_MESSAGE "`${pylinkdep_PYTHON} -m pylinkdep --cmake-prefix-path` "
     "failed (${_pylinkdep_status}); is pylinkdep installed for that Python? (set "
     "Python_EXECUTABLE or PYLINKDEP_PYTHON to choose another one)\n${_pylinkdep_err}")
   return()
@@ -60,3 +64,24 @@ if(NOT pylinkdep_FIND_QUIETLY)
 endif()
 include("${CMAKE_CURRENT_LIST_DIR}/PylinkConsumer.cmake")
 set(pylinkdep_FOUND TRUE)
+
+set(_pylinkdep_missing "")
+foreach(_pylinkdep_c IN LISTS pylinkdep_FIND_COMPONENTS)
+  if(_pylinkdep_c IN_LIST pylinkdep_PROVIDERS)
+    set(pylinkdep_${_pylinkdep_c}_FOUND TRUE)
+  else()
+    set(pylinkdep_${_pylinkdep_c}_FOUND FALSE)
+    if(pylinkdep_FIND_REQUIRED_${_pylinkdep_c})
+      list(APPEND _pylinkdep_missing "${_pylinkdep_c}")
+    endif()
+  endif()
+endforeach()
+if(_pylinkdep_missing)
+  string(REPLACE ";" ", " _pylinkdep_missing "${_pylinkdep_missing}")
+  string(REPLACE ";" ", " _pylinkdep_have "${pylinkdep_PROVIDERS}")
+  set(pylinkdep_FOUND FALSE)
+  string(CONCAT pylinkdep_NOT_FOUND_MESSAGE "no pylink provider installed for ${pylinkdep_PYTHON} "
+    "has the CMake package name ${_pylinkdep_missing} (installed providers: "
+    "${_pylinkdep_have}). Install the Python package that provides it into that "
+    "environment; with scikit-build-core, add it to [build-system] requires.")
+endif()

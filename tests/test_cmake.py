@@ -359,3 +359,24 @@ def test_write_prefix_is_idempotent_and_drops_stale(
     assert config.stat().st_mtime_ns == stamp  # unchanged: no needless reconfigure
     assert sorted(p.name for p in prefix.iterdir()) == ["Beta", "Theirs", "pylinkdep"]
     assert not list(prefix.glob("**/.tmp-*"))
+
+
+def test_pylinkdep_components_name_missing_provider(provider_python: Path, tmp_path: Path) -> None:
+    project = find_project(
+        tmp_path / "src", "find_package(pylinkdep REQUIRED COMPONENTS ExampleProv NoSuchProv)"
+    )
+    proc = configure(
+        CMAKES[0],
+        project,
+        tmp_path / "b",
+        f"-DCMAKE_PREFIX_PATH={demo.site_packages(provider_python)}",
+        f"-DPython_EXECUTABLE={provider_python}",
+        check=False,
+    )
+    assert proc.returncode != 0
+    message = " ".join(proc.stderr.split())
+    assert (
+        f"no pylink provider installed for {provider_python} has the CMake package name " in message
+    )
+    assert "name NoSuchProv (installed providers: ExampleProv)" in message
+    assert "add it to [build-system] requires" in message
