@@ -120,6 +120,33 @@ def test_consumer_wheel_passes_check(wheelhouse: Wheelhouse, provider_python: Pa
     )
 
 
+@pytest.fixture(scope="module")
+def cpp_python(consumer_python: Path, wheelhouse: Wheelhouse) -> Path:
+    """consumer_python with the C++ (pybind11) consumer added, built with PyPI's newest CMake."""
+    wheel = wheelhouse.wheel("consumer-cpp")
+    demo.sh([str(consumer_python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)])
+    return consumer_python
+
+
+def test_cpp_consumer_shares_state(cpp_python: Path) -> None:
+    """Three extensions, one counter: the C++ consumer, the C consumer, the provider's own."""
+    code = (
+        "import sys, consumer_cpp\n"
+        "assert 'exampleprov' not in sys.modules, 'provider imported too early'\n"
+        "counter = consumer_cpp.Counter()\n"
+        "print(consumer_cpp.add(40), counter.add(1))\n"
+        "import consumer_cmake, exampleprov\n"
+        "print(exampleprov.add(1), consumer_cmake.total(), counter.total, consumer_cpp.version())\n"
+        "print(consumer_cpp.stats())\n"
+    )
+    out = demo.sh([str(cpp_python), "-c", code], cwd="/").splitlines()
+    assert out == ["40 41", "42 42 42 1.2.0", "{'count': 3, 'total': 42}"]
+    (ext,) = (demo.site_packages(cpp_python) / "consumer_cpp").glob("_ext.*.so")
+    dynamic = demo.sh(["readelf", "-d", str(ext)])
+    assert "Shared library: [libexampleprov.so.1]" in dynamic
+    assert re.findall(r"Library r(?:un)?path: \[(.*)\]", dynamic) == ["$ORIGIN/../exampleprov"]
+
+
 # --- a plain CMake project: -DCMAKE_PREFIX_PATH="$(pylinkdep --cmake-prefix-path)"
 
 
