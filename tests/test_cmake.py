@@ -5,6 +5,7 @@ gcc, scikit-build-core and the real example provider."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -407,3 +408,26 @@ def test_pylinkdep_components_name_missing_provider(provider_python: Path, tmp_p
     )
     assert "name NoSuchProv (installed providers: ExampleProv)" in message
     assert "add it to [build-system] requires" in message
+
+
+def test_cli_default_prefix_is_a_per_interpreter_cache(
+    provider_python: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    cmd = [str(provider_python.parent / "pylinkdep"), "--cmake-prefix-path"]
+    prefix = Path(demo.sh(cmd, env=env).strip())
+    assert prefix.parent == tmp_path / "cache" / "pylinkdep" / "cmake"
+    assert sorted(p.name for p in prefix.iterdir()) == ["ExampleProv", "pylinkdep"]
+    assert demo.sh(cmd, env=env).strip() == str(prefix)  # same interpreter, same directory
+
+
+def test_clashing_cmake_names_are_reported(make_provider: MakeProvider, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    make_provider(site, "beta")
+    clash = valid_doc("other", cmake={"package": "BETA"})
+    make_provider(site, "other", doc=clash)
+    generated = emit_cmake.write_prefix(str(tmp_path / "prefix"), path=[str(site)])
+    assert generated.packages == ("Beta", "pylinkdep")
+    (error,) = generated.errors
+    assert "CMake package name 'BETA' is taken by beta" in str(error)
+    assert error.distribution == "other" and error.field == "cmake.package"

@@ -68,7 +68,26 @@ def write_prefix(prefix: str, *, path: Sequence[str] | None = None) -> Generated
     errors: list[PylinkError] = []
     found = providers(path=path, errors=errors)
     files: dict[str, dict[str, str]] = {}
+    owners: dict[str, Provider] = {}
     for provider in found:
+        key = provider.cmake_package.lower()  # CMake matches directory names regardless of case
+        other = owners.setdefault(key, provider)
+        if other is not provider or key == "pylinkdep":
+            owner = (
+                "pylinkdep"
+                if key == "pylinkdep"
+                else f"{other.distribution} ({other.metadata_file})"
+            )
+            errors.append(
+                PylinkError(
+                    f"CMake package name {provider.cmake_package!r} is taken by {owner}; "
+                    "no config package generated",
+                    distribution=provider.distribution,
+                    file=provider.metadata_file,
+                    field="cmake.package",
+                )
+            )
+            continue
         try:
             dep = find(provider.name, path=path)
         except PylinkError as exc:
@@ -254,8 +273,9 @@ set(pylinkdep_FOUND TRUE)
 
 
 def _header(p: Provider) -> str:
+    source = p.metadata_file.replace("\n", "\\n")
     return (
-        f"{_MARKER} {__version__} from {p.metadata_file}\n"
+        f"{_MARKER} {__version__} from {source}\n"
         f"# ({p.distribution} {p.version}, for {sys.executable}): do not edit.\n"
     )
 
