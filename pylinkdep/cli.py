@@ -30,6 +30,7 @@ subcommands:
   pylinkdep check WHEEL...              lint provider and consumer wheels
   pylinkdep cargo NAME --rpath-from DIR cargo:rustc-link-arg lines for a Rust build.rs
   pylinkdep --cmake-dir                 directory of pylinkdep's CMake modules
+  pylinkdep --cmake-prefix-path [DIR]   generate CMake config packages, print the prefix
 Each subcommand has --help.
 
 Exit status as pkg-config: 0 on success, 1 when a package is missing, has the wrong
@@ -75,6 +76,14 @@ def _pkg_config(argv: list[str]) -> int:
         help="print the directory of pylinkdep's CMake modules (for CMAKE_MODULE_PATH)",
     )
     parser.add_argument(
+        "--cmake-prefix-path",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="write a CMake config package for every installed provider into DIR (default: "
+        "a cache directory for this interpreter) and print DIR, for CMAKE_PREFIX_PATH",
+    )
+    parser.add_argument(
         "--cflags", action="store_true", help="print -I and -D flags and compile args"
     )
     parser.add_argument(
@@ -100,6 +109,8 @@ def _pkg_config(argv: list[str]) -> int:
     if opts.cmake_dir:
         print(cmake_dir())
         return 0
+    if opts.cmake_prefix_path is not None:
+        return _cmake_prefix_path(opts.cmake_prefix_path)
     if not opts.packages:
         parser.error("no package name given")
 
@@ -161,6 +172,16 @@ def _parse_requests(
 def _specifier(op: str, version: str) -> str:
     """pkg-config's ``=`` is PEP 440's ``==``."""
     return f"{'==' if op == '=' else op}{version}"
+
+
+def _cmake_prefix_path(prefix: str) -> int:
+    from .emit import cmake
+
+    generated = cmake.write_prefix(os.path.abspath(prefix or cmake.default_prefix()))
+    for exc in generated.errors:
+        print(f"pylinkdep: warning: {exc}", file=sys.stderr)
+    print(generated.prefix)
+    return 0
 
 
 def _list(argv: list[str]) -> int:
