@@ -1,11 +1,12 @@
 """``pylinkdep check``: lint a wheel as a provider and as a consumer.
 
 Provider rules: each ``pylink`` entry point names a package holding a valid
-pylink.json; its paths exist in the wheel and stay in the package (a library may
-also be another file of the wheel, such as auditwheel's ``<dist>.libs/``); each
-library's SONAME is the declared one and the file name the loader will look for;
-every function the public headers declare is exported; every pylink.json in the
-wheel has its entry point. Consumer rules: no provider's library is vendored
+pylink.json of the wheel's version; its paths exist in the wheel and stay in the
+package (a library may also be another file of the wheel, such as auditwheel's
+``<dist>.libs/``); each library's SONAME is the declared one and the file name the
+loader will look for; an ``extension`` library exports a ``PyInit_`` function and
+``python_abi`` is set; every function the public headers declare is exported;
+every pylink.json in the wheel has its entry point. Consumer rules: no provider's library is vendored
 (auditwheel copies it as ``libfoo-<hash>.so.1``: a second instance with its own
 state) and every run path entry is ``$ORIGIN``-relative.
 """
@@ -17,9 +18,11 @@ import posixpath
 import re
 import zipfile
 
+from packaging.version import InvalidVersion, Version
+
 from . import discovery, elf
 from .errors import PylinkError
-from .metadata import Metadata, normalize_name, parse
+from .metadata import PACKAGE_RE, Metadata, normalize_name, parse
 from .resolve import providers
 
 _HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
@@ -45,7 +48,8 @@ class _Wheel:
             n.split("/", 1)[0] for n in self.names if n.split("/", 1)[0].endswith(".dist-info")
         }
         self.dist_info = min(dist_infos) if dist_infos else ""
-        self.distribution = self.dist_info.split("-", 1)[0]
+        self.distribution, _, rest = self.dist_info.partition("-")
+        self.version = rest[: -len(".dist-info")]
         self.declared_sonames: set[str] = set()
 
     def problems(self) -> list[str]:
@@ -60,6 +64,12 @@ class _Wheel:
         except PylinkError as exc:
             return [str(exc)]
         for name, package in entry_points:
+            if not PACKAGE_RE.fullmatch(package):
+                found.append(
+                    f"{ep_file}: entry point pylink.{name} = {package!r} must name a package, "
+                    "like 'pkg' or 'pkg.sub'"
+                )
+                continue
             pkg_dir = package.replace(".", "/")
             claimed.add(f"{pkg_dir}/pylink.json")
             found += self._provider(name, pkg_dir)
@@ -89,12 +99,18 @@ class _Wheel:
         found = []
         if normalize_name(meta.name) != normalize_name(name):
             found.append(f"{file}: name {meta.name!r} differs from the entry point name {name!r}")
+        if _version(meta.version) != _version(self.version):
+            found.append(
+                f"{file}: version {meta.version} differs from the wheel's version {self.version}"
+            )
         exported: set[str] = set()
         for i, lib in enumerate(meta.libraries):
             problem, symbols = self._library(file, pkg_dir, i, lib.path, lib.soname)
             found += problem
             exported |= symbols
             self.declared_sonames.add(lib.soname)
+            if lib.kind == "extension" and not problem:
+                found += _extension(f"{file}: libraries[{i}]", lib.path, symbols, meta)
         for i, include in enumerate(meta.include_dirs):
             target = posixpath.normpath(posixpath.join(pkg_dir, include))
             if not _inside(target, pkg_dir):
@@ -125,7 +141,7 @@ class _Wheel:
             found.append(
                 f"{field}: SONAME of {target} is {info.soname!r}, pylink.json says {soname!r}"
             )
-        elif posixpath.basename(target) != soname:
+        elif posixpath.basename(target) != posixpath.basename(soname):
             found.append(
                 f"{field}: the loader looks for {soname!r} but the wheel ships "
                 f"{posixpath.basename(target)!r}"
@@ -177,6 +193,29 @@ class _Wheel:
                     f"repair with auditwheel --exclude {original}"
                 )
         return found
+
+
+def _extension(field: str, rel: str, exported: set[str], meta: Metadata) -> list[str]:
+    """A ``kind: "extension"`` library is a Python module and says which Python it needs."""
+    found = []
+    if not any(symbol.startswith("PyInit_") for symbol in exported):
+        found.append(
+            f"{field} {rel!r} is of kind 'extension' but exports no PyInit_ function; "
+            "use kind 'shared' for a plain library"
+        )
+    if meta.python_abi is None:
+        found.append(
+            f"{field} {rel!r} is a Python extension, but python_abi is null: set it "
+            "(pylinkdep generate --python-abi cp3XY or abi3)"
+        )
+    return found
+
+
+def _version(text: str) -> Version | str:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return text
 
 
 def declared_functions(header: str) -> list[str]:
