@@ -239,8 +239,12 @@ def test_cmake_module_without_scikit_build_core(examples_python: Path, tmp_path:
     prefix = tmp_path / "prefix"
     demo.sh(
         ["cmake", "-S", str(src), "-B", str(tmp_path / "build"), f"-DCMAKE_MODULE_PATH={cmake_dir}",
-         f"-DPython3_EXECUTABLE={base_python}", f"-DCMAKE_INSTALL_PREFIX={prefix}"]
+         f"-DPython3_EXECUTABLE={base_python}", f"-DCMAKE_INSTALL_PREFIX={prefix}"],
+        cwd=tmp_path,
     )  # fmt: skip
+    cache = (tmp_path / "build" / "CMakeCache.txt").read_text()
+    site = demo.site_packages(examples_python)
+    assert "PYLINK_GENERATOR:INTERNAL=" in cache and f";PYTHONPATH={site};{base_python};" in cache
     demo.sh(["cmake", "--build", str(tmp_path / "build")])
     demo.sh(["cmake", "--install", str(tmp_path / "build")])
     installed = sorted(p.relative_to(prefix).as_posix() for p in prefix.rglob("*") if p.is_file())
