@@ -6,8 +6,8 @@ package (a library may also be another file of the wheel, such as auditwheel's
 ``<dist>.libs/``); each library's SONAME is the declared one and the file name the
 loader will look for; an ``extension`` library exports a ``PyInit_`` function and
 ``python_abi`` is set; every function the public headers declare is exported;
-every pylink.json in the wheel has its entry point. Consumer rules: no provider's library is vendored
-(auditwheel copies it as ``libfoo-<hash>.so.1``: a second instance with its own
+every pylink.json in the wheel has its entry point. Consumer rules: no provider's
+library is vendored (auditwheel copies it as ``libfoo-<hash>.so.1``: a second instance with its own
 state) and every run path entry is ``$ORIGIN``-relative.
 """
 
@@ -87,7 +87,7 @@ class _Wheel:
         file = f"{pkg_dir}/pylink.json"
         if file not in self.names:
             return [
-                f"entry point pylink.{name} names package {pkg_dir!r}, "
+                f"entry point pylink.{name} names package {pkg_dir.replace('/', '.')!r}, "
                 f"but {file} is not in the wheel"
             ]
         try:
@@ -103,12 +103,16 @@ class _Wheel:
             found.append(
                 f"{file}: version {meta.version} differs from the wheel's version {self.version}"
             )
-        exported: set[str] = set()
+        exported: set[str] | None = set()
         for i, lib in enumerate(meta.libraries):
             problem, symbols = self._library(file, pkg_dir, i, lib.path, lib.soname)
             found += problem
-            exported |= symbols
             self.declared_sonames.add(lib.soname)
+            if symbols is None:  # unreadable: its exports are unknown
+                exported = None
+                continue
+            if exported is not None:
+                exported |= symbols
             if lib.kind == "extension" and not problem:
                 found += _extension(f"{file}: libraries[{i}]", lib.path, symbols, meta)
         for i, include in enumerate(meta.include_dirs):
@@ -119,23 +123,24 @@ class _Wheel:
                 found.append(
                     f"{file}: include_dirs[{i}] {include!r}: no such directory in the wheel"
                 )
-        if meta.libraries:
+        if meta.libraries and exported is not None:
             found += self._api(file, meta, pkg_dir, exported)
         return found
 
     def _library(
         self, file: str, pkg_dir: str, i: int, rel: str, soname: str
-    ) -> tuple[list[str], set[str]]:
+    ) -> tuple[list[str], set[str] | None]:
+        """Problems of one library entry, and its exported symbols (None: unreadable)."""
         field = f"{file}: libraries[{i}]"
         target = posixpath.normpath(posixpath.join(pkg_dir, rel))
         if target.startswith("../") or (not _inside(target, pkg_dir) and target not in self.names):
-            return [f"{field} {rel!r} leaves the package {pkg_dir}/"], set()
+            return [f"{field} {rel!r} leaves the package {pkg_dir}/"], None
         if target not in self.names:
-            return [f"{field} {rel!r}: library missing from the wheel"], set()
+            return [f"{field} {rel!r}: library missing from the wheel"], None
         try:
             info = elf.read(io.BytesIO(self.zf.read(target)))
         except elf.NotELF:
-            return [f"{field} {rel!r} is not an ELF shared object"], set()
+            return [f"{field} {rel!r} is not an ELF shared object"], None
         found = []
         if info.soname != soname:
             found.append(
@@ -224,7 +229,7 @@ def declared_functions(header: str) -> list[str]:
     text = re.sub(r"^\s*#(?:[^\n]*\\\n)*[^\n]*", " ", text, flags=re.MULTILINE)
     text = re.sub(r'extern\s*"C"\s*\{', " ", text)
     while True:  # drop bodies: struct members, inline functions
-        stripped = re.sub(r"\{[^{}]*\}", " ", text)
+        stripped = re.sub(r"\{[^{}]*\}", ";", text)
         if stripped == text:
             break
         text = stripped

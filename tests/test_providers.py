@@ -15,8 +15,6 @@ from pathlib import Path
 import demo  # examples/demo.py, put on sys.path by conftest
 import pytest
 
-from .conftest import Wheelhouse
-
 TESTS = Path(__file__).resolve().parent
 
 
@@ -71,22 +69,6 @@ EXAMPLES = [
     ),
 ]
 IDS = [e.project for e in EXAMPLES]
-
-
-@pytest.fixture(scope="module")
-def example_wheels(wheelhouse: Wheelhouse) -> dict[str, Path]:
-    projects = ["pylinkdep", *(e.project for e in EXAMPLES)]
-    return dict(zip(projects, wheelhouse.wheels(*projects), strict=True))
-
-
-@pytest.fixture(scope="module")
-def examples_python(
-    example_wheels: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """A venv with pylinkdep and every example provider installed by pip."""
-    return demo.make_env(
-        tmp_path_factory.mktemp("examples") / "venv", list(example_wheels.values())
-    )
 
 
 def run(python: Path, *args: str) -> subprocess.CompletedProcess[str]:
