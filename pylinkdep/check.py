@@ -51,6 +51,18 @@ class _Wheel:
         self.distribution, _, rest = self.dist_info.partition("-")
         self.version = rest[: -len(".dist-info")]
         self.declared_sonames: set[str] = set()
+        self.abi_tags = self._abi_tags()
+
+    def _abi_tags(self) -> set[str]:
+        """The ABI parts (``cp312``, ``abi3``, ``none``) of the WHEEL file's tags."""
+        wheel_file = f"{self.dist_info}/WHEEL"
+        if wheel_file not in self.names:
+            return set()
+        text = self.zf.read(wheel_file).decode("utf-8", "replace")
+        tags = (
+            line[4:].strip().split("-") for line in text.splitlines() if line.startswith("Tag:")
+        )
+        return {tag[1] for tag in tags if len(tag) == 3}
 
     def problems(self) -> list[str]:
         if not self.dist_info:
@@ -115,6 +127,11 @@ class _Wheel:
                 exported |= symbols
             if lib.kind == "extension" and not problem:
                 found += _extension(f"{file}: libraries[{i}]", lib.path, symbols, meta)
+        if meta.python_abi and self.abi_tags and meta.python_abi not in self.abi_tags:
+            found.append(
+                f"{file}: python_abi {meta.python_abi!r} does not match the wheel's ABI tag "
+                f"{' / '.join(sorted(self.abi_tags))}"
+            )
         for i, include in enumerate(meta.include_dirs):
             target = posixpath.normpath(posixpath.join(pkg_dir, include))
             if not _inside(target, pkg_dir):

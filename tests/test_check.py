@@ -221,6 +221,19 @@ def test_extension_provider_without_python_abi(
     assert "'libextmodprov.so.1' is a Python extension, but python_abi is null" in problem
 
 
+def test_extension_provider_for_another_python(
+    example_wheels: dict[str, Path], tmp_path: Path
+) -> None:
+    members = read_members(example_wheels["provider-extmodule"])
+    edit_json(members, "extmodprov/pylink.json", python_abi="cp39")
+    wheel = write_wheel(tmp_path / example_wheels["provider-extmodule"].name, members)
+    (problem,) = check_wheel(str(wheel))
+    tag = sys.implementation.cache_tag.replace("cpython-", "cp")
+    assert problem == (
+        f"extmodprov/pylink.json: python_abi 'cp39' does not match the wheel's ABI tag {tag}"
+    )
+
+
 def test_consumer_wheel_vendoring_a_provider_and_absolute_run_path(
     examples_python: Path, tally_members: Members, tmp_path: Path
 ) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,15 @@ import demo  # examples/demo.py, put on sys.path by conftest
 import pytest
 
 TESTS = Path(__file__).resolve().parent
+
+
+def _tool(name: str) -> str:
+    """A tool of the test extra (cmake, ninja): from this venv, else from PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name) or name
+
+
+CMAKE = [_tool("cmake"), "-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={_tool('ninja')}"]
 
 
 @dataclass(frozen=True)
@@ -220,15 +231,15 @@ def test_cmake_module_without_scikit_build_core(examples_python: Path, tmp_path:
     ).strip()
     prefix = tmp_path / "prefix"
     demo.sh(
-        ["cmake", "-S", str(src), "-B", str(tmp_path / "build"), f"-DCMAKE_MODULE_PATH={cmake_dir}",
+        [*CMAKE, "-S", str(src), "-B", str(tmp_path / "build"), f"-DCMAKE_MODULE_PATH={cmake_dir}",
          f"-DPython3_EXECUTABLE={base_python}", f"-DCMAKE_INSTALL_PREFIX={prefix}"],
         cwd=tmp_path,
     )  # fmt: skip
     cache = (tmp_path / "build" / "CMakeCache.txt").read_text()
     site = demo.site_packages(examples_python)
     assert "PYLINK_GENERATOR:INTERNAL=" in cache and f";PYTHONPATH={site};{base_python};" in cache
-    demo.sh(["cmake", "--build", str(tmp_path / "build")])
-    demo.sh(["cmake", "--install", str(tmp_path / "build")])
+    demo.sh([CMAKE[0], "--build", str(tmp_path / "build")])
+    demo.sh([CMAKE[0], "--install", str(tmp_path / "build")])
     installed = sorted(p.relative_to(prefix).as_posix() for p in prefix.rglob("*") if p.is_file())
     assert installed == [
         "plainprov/include/plainprov.h",
@@ -258,7 +269,7 @@ def test_cmake_module_rejects_a_module_target(examples_python: Path, tmp_path: P
     (tmp_path / "plainprov.c").write_text("int plainprov_answer(void) { return 42; }\n")
     cmake_dir = run(examples_python, "pylinkdep", "--cmake-dir").stdout.strip()
     proc = subprocess.run(
-        ["cmake", "-S", str(tmp_path), "-B", str(tmp_path / "build"),
+        [*CMAKE, "-S", str(tmp_path), "-B", str(tmp_path / "build"),
          f"-DCMAKE_MODULE_PATH={cmake_dir}"],
         capture_output=True, text=True,
     )  # fmt: skip
