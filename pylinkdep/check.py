@@ -6,8 +6,9 @@ package (a library may also be another file of the wheel, such as auditwheel's
 ``<dist>.libs/``); each library's SONAME is the declared one and the file name the
 loader will look for; an ``extension`` library exports a ``PyInit_`` function and
 ``python_abi`` is set; every function the public headers declare is exported;
-every pylink.json in the wheel has its entry point. Consumer rules: no provider's
-library is vendored (auditwheel copies it as ``libfoo-<hash>.so.1``: a second instance with its own
+every pylink.json in the wheel has its entry point; ``python_abi`` matches the
+wheel's ABI tag. Consumer rules: no installed provider's library is vendored
+(auditwheel copies it as ``libfoo-<hash>.so.1``: a second instance with its own
 state) and every run path entry is ``$ORIGIN``-relative.
 """
 
