@@ -137,3 +137,23 @@ def provider_python(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFac
     """The python of a fresh virtual environment with pylinkdep and exampleprov installed."""
     wheels = wheelhouse.wheels("pylinkdep", "provider-meson")
     return demo.make_env(tmp_path_factory.mktemp("env") / "venv", wheels)
+
+
+EXAMPLE_PROVIDERS = ("provider-meson", "provider-cmake", "provider-extmodule")
+
+
+@pytest.fixture(scope="session")
+def example_wheels(wheelhouse: Wheelhouse) -> dict[str, Path]:
+    """pylinkdep's wheel and every example provider's, by project."""
+    projects = ("pylinkdep", *EXAMPLE_PROVIDERS)
+    return dict(zip(projects, wheelhouse.wheels(*projects), strict=True))
+
+
+@pytest.fixture(scope="session")
+def examples_python(
+    example_wheels: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The python of a fresh venv with pylinkdep and every example provider installed."""
+    return demo.make_env(
+        tmp_path_factory.mktemp("examples") / "venv", list(example_wheels.values())
+    )
