@@ -72,6 +72,20 @@ def make_env(env: Path, wheels: list[Path]) -> Path:
     return python
 
 
+def install_meson_consumer(env: Path, wheels: list[Path]) -> Path:
+    """A fresh venv with ``wheels`` (pylinkdep, exampleprov) where pip builds and installs
+    examples/consumer-meson in an isolated build, whose requirements come from the
+    wheels' directory first. Returns its python."""
+    python = make_env(env, wheels)
+    links = " ".join(filter(None, [str(wheels[0].parent), os.environ.get("PIP_FIND_LINKS", "")]))
+    consumer = str(EXAMPLES / "consumer-meson")
+    sh(
+        [str(python), "-m", "pip", "install", "-q", consumer],
+        env={**os.environ, "PIP_FIND_LINKS": links},
+    )
+    return python
+
+
 def site_packages(python: Path) -> Path:
     """The purelib directory of the environment ``python`` belongs to."""
     return Path(

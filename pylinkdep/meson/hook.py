@@ -73,10 +73,11 @@ class PylinkDependency(_ExternalDependency):
         self.type_name = METHOD  # an instance attribute survives pickling as a stock class
         self.pylink_libdirs: list[tuple[str, str]] = []
         self.variables: dict[str, str] = {}
+        python = _target_python(env, self.for_machine)
         try:
-            dep = find(name, path=_search_path(env, self.for_machine))
+            dep = find(name, path=_search_path(python))
         except PylinkError as exc:
-            reason = _reason(name, exc)
+            reason = _reason(name, python, exc)
             if self.required:
                 raise base.DependencyException(reason) from None
             mlog.log(mlog.yellow("pylink:"), reason)
@@ -150,10 +151,10 @@ def _variables(dep: Dependency) -> dict[str, str]:
     return found
 
 
-def _reason(name: str, exc: PylinkError) -> str:
+def _reason(name: str, python: str, exc: PylinkError) -> str:
     if isinstance(exc, ProviderNotFound) and exc.distribution is None:
         return (
-            f"no pylink provider named {name!r} is installed for {sys.executable}: install the "
+            f"no pylink provider named {name!r} is installed for {python}: install the "
             f"distribution that provides {name!r} (for meson-python, add it to [build-system] "
             "requires in pyproject.toml), or add the directory holding "
             f"{name}.pylink.json to PYLINK_PATH"
@@ -169,17 +170,21 @@ def _python_path(python: str) -> tuple[str, ...]:
     return tuple(json.loads(out.stdout))
 
 
-def _search_path(env: Any, for_machine: Any) -> tuple[str, ...] | None:
-    """Where the target Python finds packages: ``None`` (our ``sys.path``) when meson's
-    machine files name no other interpreter, as under meson-python."""
+def _target_python(env: Any, for_machine: Any) -> str:
+    """The interpreter ``find_installation()`` builds for: the machine files' ``python``
+    (meson-python names its own), else the one running meson."""
     for entry in ("python", "python3"):
         command = env.lookup_binary_entry(for_machine, entry)
         if command:
-            python = command[0]
-            if os.path.abspath(python) == os.path.abspath(sys.executable):
-                return None
-            return _python_path(python)
-    return None
+            return str(command[0])
+    return sys.executable
+
+
+def _search_path(python: str) -> tuple[str, ...] | None:
+    """Where ``python`` finds packages: ``None`` (our ``sys.path``) when it is ours."""
+    if os.path.abspath(python) == os.path.abspath(sys.executable):
+        return None
+    return _python_path(python)
 
 
 @functools.cache
@@ -208,8 +213,10 @@ def _wrap_candidates(original: Callable[..., list[Any]]) -> Callable[..., list[A
         if method == METHOD:
             return [_candidate(name, env, kwargs)]
         candidates = original(name, env, *rest)
-        if method == "auto" and name.lower() in _installed_names(_search_path(env, for_machine)):
-            candidates.insert(0, _candidate(name, env, kwargs))
+        if method == "auto":
+            path = _search_path(_target_python(env, for_machine))
+            if name.lower() in _installed_names(path):
+                candidates.insert(0, _candidate(name, env, kwargs))
         return candidates
 
     return build_list
