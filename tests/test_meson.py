@@ -31,10 +31,10 @@ DEPTHS = {
 @pytest.fixture(scope="module")
 def newest_consumer(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A venv where pip built and installed examples/consumer-meson in an isolated build."""
-    return demo.install_meson_consumer(
-        tmp_path_factory.mktemp("meson-new") / "venv",
-        wheelhouse.wheels("pylinkdep", "provider-meson"),
-    )
+    wheels = wheelhouse.wheels("pylinkdep", "provider-meson")
+    python = demo.make_env(tmp_path_factory.mktemp("meson-new") / "venv", wheels)
+    demo.install_meson_consumer(python, wheels[0].parent)
+    return python
 
 
 @pytest.fixture(scope="module")
