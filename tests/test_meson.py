@@ -18,7 +18,7 @@ import pytest
 
 from pylinkdep.meson import TESTED, version_problem
 
-from .conftest import Wheelhouse
+from .conftest import MakeProvider, Wheelhouse, valid_doc
 
 OLDEST_MESON = "1.2.3"
 DEPTHS = {
@@ -206,3 +206,33 @@ def test_untested_meson_refused() -> None:
         assert problem and f"meson {version} is not supported" in problem and TESTED in problem
     assert version_problem(OLDEST_MESON) is None
     assert version_problem("1.12.1") is None
+
+
+def test_transitive_requires_and_run_paths(
+    tmp_path: Path, make_provider: MakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A provider that requires another: both include dirs, both libraries in link order,
+    a run path entry for each from the target's install dir."""
+    site = tmp_path / "site"
+    base = make_provider(site, "base")
+    top = make_provider(site, "top", doc=valid_doc("top", requires=["base>=1.0"]))
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "m.c").write_text("int m(void) { return 0; }\n")
+    (source / "meson.build").write_text(
+        "project('t', 'c')\n"
+        "py = import('python').find_installation()\n"
+        "dep = dependency('top', method: 'pylink')\n"
+        "shared_module('m', 'm.c', dependencies: dep, install: true,\n"
+        "              install_dir: py.get_install_dir() / 'pkg' / 'sub')\n"
+    )
+    build = tmp_path / "build"
+    demo.sh([sys.executable, "-m", "pylinkdep.meson", "setup", str(build), str(source)])
+    ninja = (build / "build.ninja").read_text()
+    (compile_line,) = re.findall(r"ARGS = (.*-DTOP_SHARED.*)", ninja)
+    assert f"-I{top / 'include'}" in compile_line and f"-I{base / 'include'}" in compile_line
+    (link_line,) = re.findall(r"LINK_ARGS = (.*)", ninja)
+    libs = [a for a in link_line.split() if a.endswith(".so.1")]
+    assert libs == [str(top / "libtop.so.1"), str(base / "libbase.so.1")]
+    assert "'-Wl,-rpath,$$ORIGIN/../../top' '-Wl,-rpath,$$ORIGIN/../../base'" in link_line

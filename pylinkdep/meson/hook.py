@@ -132,7 +132,7 @@ class PylinkDependency(_ExternalDependency):
 
 def _variables(dep: Dependency) -> dict[str, str]:
     p = dep.provider
-    found = {
+    return {
         "name": p.name,
         "version": p.version,
         "abi": p.abi,
@@ -148,7 +148,6 @@ def _variables(dep: Dependency) -> dict[str, str]:
         "library": p.libraries[0].path if p.libraries else "",
         "soname": p.libraries[0].soname if p.libraries else "",
     }
-    return found
 
 
 def _reason(name: str, python: str, exc: PylinkError) -> str:
@@ -166,7 +165,10 @@ def _reason(name: str, python: str, exc: PylinkError) -> str:
 def _python_path(python: str) -> tuple[str, ...]:
     """``sys.path`` of another interpreter (the one ``find_installation()`` builds for)."""
     code = "import json, sys; print(json.dumps(sys.path))"
-    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+    try:
+        out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise PylinkError(f"cannot ask {python} (meson's python) for its sys.path: {exc}") from None
     return tuple(json.loads(out.stdout))
 
 
