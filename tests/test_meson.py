@@ -236,3 +236,37 @@ def test_transitive_requires_and_run_paths(
     libs = [a for a in link_line.split() if a.endswith(".so.1")]
     assert libs == [str(top / "libtop.so.1"), str(base / "libbase.so.1")]
     assert "'-Wl,-rpath,$$ORIGIN/../../top' '-Wl,-rpath,$$ORIGIN/../../base'" in link_line
+
+
+@pytest.mark.parametrize("version", ["1.9.0", "1.10.0", "1.11.0"])
+def test_meson_versions_where_internals_change(
+    version: str, provider_python: Path, tmp_path: Path
+) -> None:
+    """The releases around the hook's feature switches: 1.10 validates 'method' in the
+    interpreter, 1.11 brings DependencyCandidate and drops the type_name argument."""
+    meson_dir = tmp_path / "meson"
+    demo.sh([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
+             str(meson_dir), f"meson=={version}"])  # fmt: skip
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "m.c").write_text("int m(void) { return 0; }\n")
+    (source / "meson.build").write_text(
+        "project('t', 'c')\n"
+        "dep = dependency('exampleprov', method: 'pylink', version: '>=1.2')\n"
+        "message('VALUE ' + dependency('exampleprov').type_name() + ' ' + dep.version())\n"
+        "py = import('python').find_installation()\n"
+        "py.extension_module('m', 'm.c', dependencies: dep, install: true, subdir: 'a/b')\n"
+    )
+    native = tmp_path / "native.ini"
+    native.write_text(f"[binaries]\npython = '{provider_python}'\n")
+    build = tmp_path / "build"
+    env = {**os.environ, "PYTHONPATH": str(meson_dir)}
+    out = demo.sh(
+        [sys.executable, "-m", "pylinkdep.meson", "setup", "--native-file", str(native),
+         str(build), str(source)],
+        env=env,
+    )  # fmt: skip
+    assert f"Version: {version}" in out and "VALUE pylink 1.2.0" in out
+    demo.sh([str(Path(sys.executable).parent / "ninja"), "-C", str(build)], env=env)
+    (ext,) = build.glob("m.*.so")
+    assert "Library runpath: [$ORIGIN/../../exampleprov]" in demo.sh(["readelf", "-d", str(ext)])
