@@ -28,6 +28,12 @@ DEPTHS = {
 }
 
 
+def bin_first(python: Path | str, **extra: str) -> dict[str, str]:
+    """The environment with ``python``'s bin directory (its ninja, its meson) first on PATH."""
+    path = f"{Path(python).parent}{os.pathsep}{os.environ['PATH']}"
+    return {**os.environ, "PATH": path, **extra}
+
+
 @pytest.fixture(scope="module")
 def newest_consumer(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A venv where pip built and installed examples/consumer-meson in an isolated build."""
@@ -52,7 +58,7 @@ def oldest_python(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFacto
 def oldest_consumer(oldest_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """examples/consumer-meson built by meson 1.2.3 without build isolation, installed."""
     out = tmp_path_factory.mktemp("meson-old-build")
-    env = {**os.environ, "PATH": f"{oldest_python.parent}{os.pathsep}{os.environ['PATH']}"}
+    env = bin_first(oldest_python)
     demo.sh(
         [str(oldest_python), "-m", "build", "--no-isolation", "--wheel", "--outdir", str(out),
          f"-Cbuild-dir={out / 'build'}", str(demo.EXAMPLES / "consumer-meson")],
@@ -122,7 +128,8 @@ def configure(
     (source / "m.c").write_text("int m(void) { return 0; }\n")
     cmd = meson_command(which, request, tmp_path)
     setup = [*cmd[:3], "setup", *cmd[3:], str(tmp_path / "build"), str(source)]
-    return subprocess.run(setup, capture_output=True, text=True, cwd=tmp_path)
+    env = bin_first(cmd[0])
+    return subprocess.run(setup, capture_output=True, text=True, cwd=tmp_path, env=env)
 
 
 MESONS = pytest.mark.parametrize("which", ["newest", "oldest"])
@@ -208,15 +215,12 @@ def test_untested_meson_refused() -> None:
     assert version_problem("1.12.1") is None
 
 
-def test_transitive_requires_and_run_paths(
-    tmp_path: Path, make_provider: MakeProvider, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_transitive_requires_and_run_paths(tmp_path: Path, make_provider: MakeProvider) -> None:
     """A provider that requires another: both include dirs, both libraries in link order,
     a run path entry for each from the target's install dir."""
     site = tmp_path / "site"
     base = make_provider(site, "base")
     top = make_provider(site, "top", doc=valid_doc("top", requires=["base>=1.0"]))
-    monkeypatch.setenv("PYTHONPATH", str(site))
     source = tmp_path / "src"
     source.mkdir()
     (source / "m.c").write_text("int m(void) { return 0; }\n")
@@ -228,7 +232,8 @@ def test_transitive_requires_and_run_paths(
         "              install_dir: py.get_install_dir() / 'pkg' / 'sub')\n"
     )
     build = tmp_path / "build"
-    demo.sh([sys.executable, "-m", "pylinkdep.meson", "setup", str(build), str(source)])
+    setup = [sys.executable, "-m", "pylinkdep.meson", "setup", str(build), str(source)]
+    demo.sh(setup, env=bin_first(sys.executable, PYTHONPATH=str(site)))
     ninja = (build / "build.ninja").read_text()
     (compile_line,) = re.findall(r"ARGS = (.*-DTOP_SHARED.*)", ninja)
     assert f"-I{top / 'include'}" in compile_line and f"-I{base / 'include'}" in compile_line
@@ -260,13 +265,13 @@ def test_meson_versions_where_internals_change(
     native = tmp_path / "native.ini"
     native.write_text(f"[binaries]\npython = '{provider_python}'\n")
     build = tmp_path / "build"
-    env = {**os.environ, "PYTHONPATH": str(meson_dir)}
+    env = bin_first(sys.executable, PYTHONPATH=str(meson_dir))
     out = demo.sh(
         [sys.executable, "-m", "pylinkdep.meson", "setup", "--native-file", str(native),
          str(build), str(source)],
         env=env,
     )  # fmt: skip
     assert f"Version: {version}" in out and "VALUE pylink 1.2.0" in out
-    demo.sh([str(Path(sys.executable).parent / "ninja"), "-C", str(build)], env=env)
+    demo.sh(["ninja", "-C", str(build)], env=env)
     (ext,) = build.glob("m.*.so")
     assert "Library runpath: [$ORIGIN/../../exampleprov]" in demo.sh(["readelf", "-d", str(ext)])

@@ -18,6 +18,9 @@ NEWEST = (1, 12)
 """The newest meson series tested."""
 TESTED = "meson 1.2.3 to 1.12.x"
 UNTESTED_ENV = "PYLINKDEP_MESON_UNTESTED"
+# Commands that never run meson.build, so need no hook (ninja reruns the launcher with
+# --internal regenerate when a build has to reconfigure).
+_NO_CONFIGURE = {"--version", "-v", "compile", "install", "introspect", "test"}
 
 
 def version_problem(version: str) -> str | None:
@@ -43,14 +46,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem and not os.environ.get(UNTESTED_ENV):
         return _fail(problem)
 
-    from . import hook
+    if not (args and args[0] in _NO_CONFIGURE):
+        from . import hook
 
-    try:
-        hook.install()
-    except hook.Unsupported as exc:
-        return _fail(
-            f"meson {coredata.version} lacks what the pylink method needs ({exc}); {TESTED} work"
-        )
+        try:
+            hook.install()
+        except hook.Unsupported as exc:
+            needs = f"lacks what the pylink method needs ({exc}); {TESTED} work"
+            return _fail(f"meson {coredata.version} {needs}")
     from mesonbuild import mesonmain
 
     # As meson's own main(): regeneration and `meson install` rerun this launcher.
