@@ -17,6 +17,7 @@ import demo  # examples/demo.py, put on sys.path by conftest
 import pytest
 
 from pylinkdep.meson import TESTED, version_problem
+from pylinkdep.meson import main as meson_main
 
 from .conftest import MakeProvider, Wheelhouse, valid_doc
 
@@ -207,12 +208,21 @@ def test_missing_provider_names_it(
     assert "install the distribution that provides 'nosuchprov'" in proc.stdout
 
 
-def test_untested_meson_refused() -> None:
+def test_untested_meson_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     for version in ("1.2.2", "1.13.0", "2.0.0"):
         problem = version_problem(version)
         assert problem and f"meson {version} is not supported" in problem and TESTED in problem
     assert version_problem(OLDEST_MESON) is None
     assert version_problem("1.12.1") is None
+    from mesonbuild import coredata  # the launcher reads the version from here
+
+    monkeypatch.setattr(coredata, "version", "1.13.0")
+    assert meson_main(["setup", "build"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("pylinkdep-meson: error: meson 1.13.0 is not supported: ")
+    assert "tested with meson 1.2.3 to 1.12.x" in err and "PYLINKDEP_MESON_UNTESTED=1" in err
 
 
 def test_transitive_requires_and_run_paths(tmp_path: Path, make_provider: MakeProvider) -> None:
