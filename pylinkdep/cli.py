@@ -29,6 +29,7 @@ subcommands:
   pylinkdep generate -o pylink.json ... write a provider's pylink.json at its build time
   pylinkdep check WHEEL...              lint provider and consumer wheels
   pylinkdep cargo NAME --rpath-from DIR cargo:rustc-link-arg lines for a Rust build.rs
+  pylinkdep pkgconfig-path [-o DIR]     write .pc files of the providers, print DIR
   pylinkdep --cmake-dir                 directory of pylinkdep's CMake modules
   pylinkdep --cmake-prefix-path [DIR]   generate CMake config packages, print the prefix
 Each subcommand has --help.
@@ -47,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "generate": _generate,
         "check": _check,
         "cargo": _cargo,
+        "pkgconfig-path": _pkgconfig_path,
     }
     try:
         if args and args[0] in commands:
@@ -369,6 +371,43 @@ def _cargo(argv: list[str]) -> int:
         parser.error(str(exc))
     print("\n".join(lines))
     return 0
+
+
+def _pkgconfig_path(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pylinkdep pkgconfig-path",
+        description="Write a pkg-config .pc file for each installed provider (or the NAMEs "
+        "given and what they require) into a directory of their own, never site-packages, "
+        "and print that directory, for PKG_CONFIG_PATH or meson's -Dpkg_config_path.",
+    )
+    parser.add_argument("names", nargs="*", metavar="NAME", help="only these providers")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="the directory to write (e.g. in your build tree); default: a cache "
+        "directory of this interpreter's search path",
+    )
+    parser.add_argument(
+        "--relocatable",
+        action="store_true",
+        help="paths relative to the .pc file (${pcfiledir}) instead of absolute",
+    )
+    opts = parser.parse_args(argv)
+    from .emit import pkgconfig
+
+    errors: list[PylinkError] = []
+    if opts.names:
+        chosen = {p.name: p for name in opts.names for p in find(name).link_order}
+        found = list(chosen.values())
+    else:
+        found = providers(errors=errors)
+    directory = opts.output or pkgconfig.default_dir()
+    pkgconfig.write_dir(found, directory, relocatable=opts.relocatable)
+    print(os.path.abspath(directory))
+    for exc in errors:
+        print(f"pylinkdep: error: {exc}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def cmake_dir() -> str:
