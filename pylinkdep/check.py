@@ -176,7 +176,9 @@ class _Wheel:
                     f"{provider_sonames[original]!r}: a second copy with its own state; "
                     f"repair with auditwheel --exclude {original}"
                 )
-        return found
+        from .linked import requires_problems  # consumer rule: Requires-Dist covers ABI ranges
+
+        return found + requires_problems(self.zf, self.dist_info)
 
 
 def declared_functions(header: str) -> list[str]:
