@@ -56,7 +56,19 @@ class BuildExtMixin(_setuptools_build_ext):
             apply_dependencies(ext, deps, self._subdir(ext), sys.platform)
             ext._pylinkdep_done = True
             self._write_runtime_module(ext, deps)
-        super().build_extension(ext)
+        if not requirements:
+            super().build_extension(ext)
+            return
+        # Some interpreters' LDSHARED carries -Wl,-rpath,<their lib dir> (pyenv's do): an
+        # absolute path of the build machine that must not reach the wheel's run path.
+        linker = getattr(self.compiler, "linker_so", None)
+        if linker is not None:
+            self.compiler.linker_so = drop_absolute_rpaths(linker)
+        try:
+            super().build_extension(ext)
+        finally:
+            if linker is not None:
+                self.compiler.linker_so = linker
 
     def _subdir(self, ext: Any) -> str:
         """The extension's install directory relative to site-packages."""
@@ -134,6 +146,20 @@ def apply_dependencies(ext: Any, deps: list[Dependency], subdir: str, platform: 
         ]
         ext.extra_link_args += list(dep.link_args)
         ext.extra_link_args += [f"-Wl,-rpath,{entry}" for entry in dep.rpaths(subdir, platform)]
+
+
+def drop_absolute_rpaths(args: list[str]) -> list[str]:
+    """``args`` without ``-Wl,-rpath,/abs`` (or ``-Wl,-R/abs``) run path entries."""
+    kept = []
+    for arg in args:
+        for prefix in ("-Wl,-rpath,", "-Wl,-R,", "-Wl,-R"):
+            if arg.startswith(prefix):
+                entries = [e for e in arg[len(prefix) :].split(":") if not e.startswith("/")]
+                arg = f"{prefix}{':'.join(entries)}" if entries else ""
+                break
+        if arg:
+            kept.append(arg)
+    return kept
 
 
 def finalize_distribution_options(dist: Any) -> None:
