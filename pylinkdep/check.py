@@ -155,6 +155,9 @@ class _Wheel:
         provider_sonames = {
             lib.soname: p.name for p in providers(errors=errors) for lib in p.libraries
         }
+        from .linked import recorded_sonames, requires_problems  # from the wheel's _pylink.py
+
+        provider_sonames.update(recorded_sonames(self.zf))
         for name in sorted(self.names):
             base = posixpath.basename(name)
             if ".so" not in base:
@@ -176,8 +179,6 @@ class _Wheel:
                     f"{provider_sonames[original]!r}: a second copy with its own state; "
                     f"repair with auditwheel --exclude {original}"
                 )
-        from .linked import requires_problems  # consumer rule: Requires-Dist covers ABI ranges
-
         return found + requires_problems(self.zf, self.dist_info)
 
 

@@ -86,6 +86,17 @@ def wheel_providers(zf: zipfile.ZipFile) -> list[Linked]:
     return list(found.values())
 
 
+def recorded_sonames(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Library name -> provider name, as the wheel's generated run-time modules record."""
+    return {
+        soname: record["name"]
+        for name in zf.namelist()
+        if posixpath.basename(name) == f"{MODULE_NAME}.py"
+        for record in _records(zf.read(name), name)
+        for _, soname in record["libraries"]
+    }
+
+
 def _records(source: bytes, file: str) -> list[dict[str, Any]]:
     """The PROVIDERS list of a generated run-time module, without running it."""
     if not source.startswith(_GENERATED):
