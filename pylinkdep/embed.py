@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import runtime
-from .errors import InvalidMetadata
 from .resolve import Dependency, Provider
 
 MODULE_NAME = "_pylink"
@@ -23,15 +22,6 @@ MODULE_NAME = "_pylink"
 
 def provider_record(provider: Provider) -> dict[str, Any]:
     """What the consumer remembers about one provider it was built against."""
-    try:
-        runtime.version_in(provider.version, provider.abi)
-    except ValueError as exc:
-        raise InvalidMetadata(
-            f"the run-time check cannot read the ABI range: {exc}",
-            distribution=provider.distribution,
-            file=provider.metadata_file,
-            field="abi",
-        ) from None
     return {
         "name": provider.name,
         "distribution": provider.distribution,

@@ -65,6 +65,11 @@ class _Version:
             pre if pre else ((-1, 0) if dev and not has_post else (3, 0)),
             int(post_text or 0) if has_post else -1,
             int(match["dev_n"] or 0) if dev else _INF,
+            tuple(
+                (1, int(part), "") if part.isdigit() else (0, 0, part.lower())
+                for part in re.split(r"[-_.]", match["local"] or "")
+                if part
+            ),
         )
         self.epoch = self.key[0]
         self.local = match["local"]
@@ -128,8 +133,10 @@ def _find_package(package: str, path: list[str]) -> str | None:
     the one already imported, else the first on ``path``, as the import system would."""
     module = sys.modules.get(package)
     file = getattr(module, "__file__", None)
-    if isinstance(file, str):
-        return os.path.dirname(os.path.abspath(file))
+    if isinstance(file, str) and hasattr(module, "__path__"):
+        imported = os.path.dirname(os.path.abspath(file))
+        if os.path.isfile(os.path.join(imported, "pylink.json")):
+            return imported
     parts = package.split(".")
     for entry in path:
         candidate = os.path.join(os.path.abspath(entry or os.curdir), *parts)
