@@ -145,6 +145,19 @@ def _find_package(package: str, path: list[str]) -> str | None:
     return None
 
 
+def _has_dist_info(distribution: str, path: list[str]) -> bool:
+    """Whether a ``*.dist-info`` of ``distribution`` is on ``path`` (error path only)."""
+    prefix = re.sub(r"[-_.]+", "_", distribution).lower() + "-"
+    for entry in path:
+        try:
+            names = os.listdir(entry or os.curdir)
+        except OSError:
+            continue
+        if any(n.lower().startswith(prefix) and n.endswith(".dist-info") for n in names):
+            return True
+    return False
+
+
 def _install_hint(provider: dict[str, Any]) -> str:
     return f"pip install '{provider['distribution']}{provider['abi']}'"
 
@@ -172,10 +185,15 @@ def plan(
         name, dist = provider["name"], provider["distribution"]
         package_dir = _find_package(provider["package"], path)
         if package_dir is None:
+            state = f"which is not installed: {_install_hint(provider)}"
+            if _has_dist_info(dist, path):
+                state = (
+                    "installed without its package directory and pylink.json on sys.path "
+                    "(an editable install?): reinstall it without -e"
+                )
             raise ImportError(
                 f"{consumer} needs the pylink provider {name!r} (distribution {dist!r}, "
-                f"built against {provider['version']}), which is not installed: "
-                f"{_install_hint(provider)}",
+                f"built against {provider['version']}), {state}",
                 name=consumer,
             )
         metadata_file = os.path.join(package_dir, "pylink.json")
