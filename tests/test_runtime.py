@@ -267,20 +267,70 @@ providers = ["exampleprov"]
 wheel.packages = []
 """
 
+SKBUILD_CMAKELISTS = """
+cmake_minimum_required(VERSION 3.15)
+project(skconsumer LANGUAGES NONE)
+include(PylinkdepRuntime)
+pylinkdep_runtime_module(DESTINATION skconsumer PROVIDERS "exampleprov>=1.0")
+install(FILES skconsumer/__init__.py DESTINATION skconsumer)
+"""
 
-def test_skbuild_dynamic_dependencies(wheelhouse: Wheelhouse, tmp_path: Path) -> None:
-    """A real scikit-build-core build fills Requires-Dist from the provider it finds."""
-    if shutil.which("cmake") is None:
+MESON_PYPROJECT = """
+[build-system]
+requires = ["meson-python>=0.15", "pylinkdep", "exampleprov"]
+build-backend = "mesonpy"
+
+[project]
+name = "mesonconsumer"
+version = "0.1.0"
+dependencies = ["exampleprov>=1.2,<2"]
+"""
+
+MESON_BUILD = """
+project('mesonconsumer', version: '0.1.0')
+py = import('python').find_installation(pure: false)
+py.install_sources('mesonconsumer/__init__.py', subdir: 'mesonconsumer')
+custom_target('_pylink.py', output: '_pylink.py', install: true,
+  install_dir: py.get_install_dir() / 'mesonconsumer',
+  command: [py, '-m', 'pylinkdep', 'runtime-module', '-o', '@OUTPUT@',
+            '--consumer', meson.project_name(), '--subdir', 'mesonconsumer', 'exampleprov'])
+"""
+
+
+def write_project(root: Path, package: str, files: dict[str, str]) -> Path:
+    (root / package).mkdir(parents=True)
+    (root / package / "__init__.py").write_text("from . import _pylink  # noqa: F401\n")
+    for name, text in files.items():
+        (root / name).write_text(text)
+    return root
+
+
+@pytest.mark.parametrize("kind", ["skbuild", "meson"])
+def test_runtime_module_from_cmake_and_meson(
+    wheelhouse: Wheelhouse, tmp_path: Path, kind: str
+) -> None:
+    """One line in CMakeLists.txt (scikit-build-core, which also fills Requires-Dist through
+    pylinkdep's dynamic metadata) or meson.build (meson-python) ships _pylink.py."""
+    if shutil.which("cmake") is None and kind == "skbuild":
         pytest.skip("no cmake on PATH")
-    consumer_wheels(wheelhouse)
-    project = tmp_path / "skconsumer"
-    project.mkdir()
-    (project / "pyproject.toml").write_text(SKBUILD_PYPROJECT)
-    (project / "CMakeLists.txt").write_text(
-        "cmake_minimum_required(VERSION 3.15)\nproject(skconsumer LANGUAGES NONE)\n"
-    )
-    wheel = demo.build_wheel(project, wheelhouse.root)
+    provider, _ = consumer_wheels(wheelhouse)
+    name = {"skbuild": "skconsumer", "meson": "mesonconsumer"}[kind]
+    files = {
+        "skbuild": {"pyproject.toml": SKBUILD_PYPROJECT, "CMakeLists.txt": SKBUILD_CMAKELISTS},
+        "meson": {"pyproject.toml": MESON_PYPROJECT, "meson.build": MESON_BUILD},
+    }[kind]
+    wheel = demo.build_wheel(write_project(tmp_path / name, name, files), wheelhouse.root)
     with zipfile.ZipFile(wheel) as zf:
-        metadata = zf.read("skconsumer-0.1.0.dist-info/METADATA").decode()
+        metadata = zf.read(f"{name}-0.1.0.dist-info/METADATA").decode()
+        assert f"{name}/_pylink.py" in zf.namelist()
     requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
-    assert requires == ["Requires-Dist: packaging", "Requires-Dist: exampleprov<2,>=1.2"]
+    expected = ["Requires-Dist: exampleprov<2,>=1.2"]
+    assert requires == (["Requires-Dist: packaging", *expected] if kind == "skbuild" else expected)
+    assert check.check_wheel(str(wheel)) == []
+    python = bare_env(tmp_path / "env", provider, wheel)
+    proc = run(python, f"import {name}._pylink as m; print(m.CONSUMER, m.PROVIDERS[0]['abi'])")
+    assert proc.stdout.split() == [name, ">=1.2,<2"], proc.stderr
+    demo.sh([sys.executable, "-m", "pip", "-q", "--python", str(python), "uninstall", "-y",
+             "exampleprov"])  # fmt: skip
+    proc = run(python, f"import {name}")
+    assert f"ImportError: {name} needs the pylink provider 'exampleprov'" in proc.stderr
