@@ -2,39 +2,42 @@
 its version against the ABI range the consumer was built with, and make sure the loader
 reuses the provider's own library (one instance, one global state).
 
-This file imports the standard library only (``ctypes`` only when a library must be
-preloaded): pylinkdep copies it verbatim into each consumer at build time (see
-``pylinkdep.embed``), followed by the recorded providers and a call to :func:`load`, so
-that consumers need no pylinkdep at run time.
+This file imports ``os`` and ``sys`` only on the usual path; ``re`` when the installed
+version differs from the one built against, ``json`` when a provider has no dist-info,
+``ctypes`` when a library must be preloaded. pylinkdep copies it verbatim into each
+consumer at build time (see ``pylinkdep.embed``), followed by the recorded providers and
+a call to :func:`load`, so that consumers need no pylinkdep at run time.
 
 Each provider is described by a dict recorded at build time::
 
     {"name": "exampleprov", "distribution": "exampleprov", "package": "exampleprov",
      "version": "1.2.0", "abi": ">=1.2,<2",
-     "libraries": [["exampleprov", "libexampleprov.so.1"]]}
+     "libraries": [{"dir": "exampleprov", "path": "libexampleprov.so.1",
+                    "soname": "libexampleprov.so.1"}]}
 
-``libraries`` holds, in link order, each library's directory relative to site-packages at
-build time (what the consumer's relative run path points at) and its SONAME.
+``libraries`` lists, in link order, each library's directory relative to site-packages
+at build time (what the consumer's relative run path points at), its path relative to
+the provider's package directory, and its SONAME (install name, DLL name).
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import sys
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _PRE = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2, "pre": 2, "preview": 2}
-_VERSION = re.compile(
+_VERSION = (
     r"v?(?:(?P<epoch>\d+)!)?(?P<release>\d+(?:\.\d+)*)"
     r"(?:[-_.]?(?P<pre>alpha|beta|preview|pre|rc|a|b|c)[-_.]?(?P<pre_n>\d*))?"
     r"(?:-(?P<post_implicit>\d+)|[-_.]?(?:post|rev|r)[-_.]?(?P<post_n>\d*))?"
     r"(?:[-_.]?dev[-_.]?(?P<dev_n>\d*))?"
-    r"(?:\+(?P<local>[a-z0-9]+(?:[-_.][a-z0-9]+)*))?",
-    re.IGNORECASE,
+    r"(?:\+(?P<local>[a-z0-9]+(?:[-_.][a-z0-9]+)*))?"
 )
-_CLAUSE = re.compile(r"\s*(===|==|!=|~=|<=|>=|<|>)\s*(\S+?)\s*")
+_CLAUSE = r"\s*(===|==|!=|~=|<=|>=|<|>)\s*(\S+?)\s*"
 _INF = float("inf")
 
 # Handles of directories added with os.add_dll_directory: they stay added while referenced.
@@ -45,7 +48,9 @@ class _Version:
     """A PEP 440 version, comparable; enough of ``packaging.version`` for ABI ranges."""
 
     def __init__(self, text: str) -> None:
-        match = _VERSION.fullmatch(text.strip())
+        import re
+
+        match = re.fullmatch(_VERSION, text.strip(), re.IGNORECASE)
         if match is None:
             raise ValueError(f"invalid version {text!r}")
         self.text = text
@@ -121,7 +126,9 @@ def version_in(version: str, specifiers: str) -> bool:
     parsed = _Version(version)
     result = True
     for clause in (c for c in specifiers.split(",") if c.strip()):
-        match = _CLAUSE.fullmatch(clause)
+        import re
+
+        match = re.fullmatch(_CLAUSE, clause)
         if match is None:
             raise ValueError(f"invalid version specifier {clause.strip()!r}")
         result = _clause_matches(match[1], match[2], parsed) and result
@@ -145,17 +152,56 @@ def _find_package(package: str, path: list[str]) -> str | None:
     return None
 
 
-def _has_dist_info(distribution: str, path: list[str]) -> bool:
-    """Whether a ``*.dist-info`` of ``distribution`` is on ``path`` (error path only)."""
-    prefix = re.sub(r"[-_.]+", "_", distribution).lower() + "-"
-    for entry in path:
-        try:
-            names = os.listdir(entry or os.curdir)
-        except OSError:
+def _normalized(distribution: str) -> str:
+    """The distribution name as dist-info directory names spell it, lowercase."""
+    parts = distribution.replace("-", "_").replace(".", "_").split("_")
+    return "_".join(p for p in parts if p).lower()
+
+
+def _dist_infos(distribution: str, directory: str) -> list[str]:
+    """Versions of ``distribution`` whose ``*.dist-info`` lie in ``directory``."""
+    try:
+        names = os.listdir(directory or os.curdir)
+    except OSError:
+        return []
+    wanted = _normalized(distribution)
+    versions = []
+    for entry in names:
+        if not entry.endswith(".dist-info"):
             continue
-        if any(n.lower().startswith(prefix) and n.endswith(".dist-info") for n in names):
-            return True
-    return False
+        name, _, version = entry[: -len(".dist-info")].partition("-")
+        if _normalized(name) == wanted:
+            versions.append(version)
+    return versions
+
+
+def _installed_version(provider: dict[str, Any], package_dir: str, consumer: str) -> str:
+    """The provider's installed version: from its dist-info beside the package (what pip
+    installed, and what the run requirement constrains), else from its pylink.json."""
+    site = package_dir
+    for _ in provider["package"].split("."):
+        site = os.path.dirname(site)
+    versions = _dist_infos(provider["distribution"], site)
+    if len(versions) == 1:
+        return versions[0]
+    import json
+
+    metadata_file = os.path.join(package_dir, "pylink.json")
+    try:
+        with open(metadata_file, encoding="utf-8") as f:
+            version = json.load(f)["version"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ImportError(
+            f"{consumer} cannot read {metadata_file} of the pylink provider "
+            f"{provider['name']!r}: {exc!r}; reinstall it: {_install_hint(provider)}",
+            name=consumer,
+        ) from None
+    if not isinstance(version, str):
+        raise ImportError(
+            f"{consumer}: {metadata_file} has no version string: {_install_hint(provider)}",
+            name=consumer,
+        )
+    return version
 
 
 def _install_hint(provider: dict[str, Any]) -> str:
@@ -186,7 +232,7 @@ def plan(
         package_dir = _find_package(provider["package"], path)
         if package_dir is None:
             state = f"which is not installed: {_install_hint(provider)}"
-            if _has_dist_info(dist, path):
+            if any(_dist_infos(dist, entry) for entry in path):
                 state = (
                     "installed without its package directory and pylink.json on sys.path "
                     "(an editable install?): reinstall it without -e"
@@ -196,40 +242,30 @@ def plan(
                 f"built against {provider['version']}), {state}",
                 name=consumer,
             )
-        metadata_file = os.path.join(package_dir, "pylink.json")
-        try:
-            with open(metadata_file, encoding="utf-8") as f:
-                installed = json.load(f)
-            version = installed["version"]
-            libraries = {lib["soname"]: lib["path"] for lib in installed.get("libraries", [])}
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ImportError(
-                f"{consumer} cannot read {metadata_file} of the pylink provider {name!r}: "
-                f"{exc}; reinstall it: {_install_hint(provider)}",
-                name=consumer,
-            ) from None
-        if not version_in(version, provider["abi"]):
+        version = _installed_version(provider, package_dir, consumer)
+        # The version built against lies in the range: no need to parse it.
+        if version != provider["version"] and not version_in(version, provider["abi"]):
             raise ImportError(
                 f"{consumer} was built against {dist} {provider['version']} and runs with "
                 f"{dist}{provider['abi']}, but {dist} {version} is installed "
                 f"({package_dir}): {_install_hint(provider)}",
                 name=consumer,
             )
-        for libdir, soname in reversed(provider["libraries"]):
-            if soname not in libraries:
+        for library in reversed(provider["libraries"]):
+            found = os.path.normpath(os.path.join(package_dir, *library["path"].split("/")))
+            if not os.path.isfile(found):
                 raise ImportError(
-                    f"{consumer} links {soname}, which {dist} {version} no longer ships "
-                    f"({metadata_file}): {_install_hint(provider)}",
+                    f"{consumer} links {library['soname']}, which {dist} {version} does not "
+                    f"ship ({found} is missing): {_install_hint(provider)}",
                     name=consumer,
                 )
-            found = os.path.normpath(os.path.join(package_dir, libraries[soname]))
             if platform == "win32":
                 actions.append(("add_dll_directory", os.path.dirname(found)))
                 actions.append(("load", found))
                 continue
             # What the run path ($ORIGIN / @loader_path relative) reaches from the consumer.
-            file = soname.split("/")[-1]
-            expected = os.path.join(consumer_root, *libdir.split("/"), file)
+            file = library["soname"].split("/")[-1]
+            expected = os.path.join(consumer_root, *library["dir"].split("/"), file)
             if not os.path.exists(expected) or not os.path.samefile(expected, found):
                 actions.append(("load", found))
     return actions

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import types
@@ -46,6 +47,11 @@ def test_version_in_rejects_what_it_cannot_read(version: str, spec: str) -> None
         runtime.version_in(version, spec)
 
 
+def lib(name: str, soname: str | None = None, path: str | None = None) -> dict[str, str]:
+    soname = soname or f"lib{name}.so.1"
+    return {"dir": name, "path": path or f"lib{name}.so.1", "soname": soname}
+
+
 def record(**overrides: Any) -> dict[str, Any]:
     data = {
         "name": "demo",
@@ -53,7 +59,7 @@ def record(**overrides: Any) -> dict[str, Any]:
         "package": "demo",
         "version": "1.2.0",
         "abi": ">=1.2,<2",
-        "libraries": [["demo", "libdemo.so.1"]],
+        "libraries": [lib("demo")],
     }
     data.update(overrides)
     return data
@@ -96,7 +102,7 @@ def test_plan_macos_install_name(tmp_path: Path, make_provider: MakeProvider) ->
     site.mkdir()
     doc = valid_doc("demo", libraries=[{"path": "libdemo.so.1", "soname": "@rpath/libdemo.so.1"}])
     make_provider(site, "demo", doc=doc, distribution="demo-dist")
-    rec = record(libraries=[["demo", "@rpath/libdemo.so.1"]])
+    rec = record(libraries=[lib("demo", "@rpath/libdemo.so.1")])
     assert runtime.plan("cons", str(site), [rec], "darwin", [str(site)]) == []
     other = tmp_path / "consumer-site"
     other.mkdir()
@@ -122,8 +128,8 @@ def test_plan_loads_required_providers_first(tmp_path: Path, make_provider: Make
     make_provider(site, "top")
     make_provider(site, "base")
     recs = [  # link order: top requires base
-        record(name="top", package="top", libraries=[["top", "libtop.so.1"]]),
-        record(name="base", package="base", libraries=[["base", "libbase.so.1"]]),
+        record(name="top", distribution="top", package="top", libraries=[lib("top")]),
+        record(name="base", distribution="base", package="base", libraries=[lib("base")]),
     ]
     actions = runtime.plan("cons", str(elsewhere), recs, "linux", [str(site)])
     assert [os.path.basename(t) for _, t in actions] == ["libbase.so.1", "libtop.so.1"]
@@ -169,16 +175,35 @@ def test_plan_version_outside_the_abi_range(
     )
 
 
-def test_plan_library_gone_and_unreadable_metadata(
-    sites: tuple[Path, Path], make_provider: MakeProvider
-) -> None:
-    site, other = sites
-    rec = record(libraries=[["demo", "libdemo.so.2"]])
-    with pytest.raises(ImportError, match=r"links libdemo.so.2, which demo-dist 1.2.0 no longer"):
+def test_plan_library_missing(sites: tuple[Path, Path]) -> None:
+    site, _ = sites
+    rec = record(libraries=[lib("demo", "libdemo.so.2", "libdemo.so.2")])
+    with pytest.raises(ImportError, match=r"links libdemo.so.2, which demo-dist 1.2.0 does not"):
         runtime.plan("cons", str(site), [rec], "linux", [str(site)])
-    make_provider(other, "demo", doc=b"{not json", distribution="demo-dist")
+
+
+def test_plan_version_from_pylink_json_without_dist_info(
+    tmp_path: Path, make_provider: MakeProvider
+) -> None:
+    """A provider on PYTHONPATH without dist-info (a source tree): pylink.json's version."""
+    package = make_provider(tmp_path, "demo", distribution="demo-dist")
+    shutil.rmtree(tmp_path / "demo_dist-1.2.0.dist-info")
+    metadata = package / "pylink.json"
+    metadata.write_text(json.dumps(valid_doc("demo", version="1.5", abi=">=1.5,<2")))
+    assert runtime.plan("cons", str(tmp_path), [record()], "linux", [str(tmp_path)]) == []
+    metadata.write_text(json.dumps(valid_doc("demo", version="3.0", abi=">=3,<4")))
+    with pytest.raises(ImportError, match=r"but demo-dist 3.0 is installed"):
+        runtime.plan("cons", str(tmp_path), [record()], "linux", [str(tmp_path)])
+    metadata.write_bytes(b"{not json")
     with pytest.raises(ImportError, match=r"cons cannot read .*pylink.json of the pylink provider"):
-        runtime.plan("cons", str(other), [record()], "linux", [str(other)])
+        runtime.plan("cons", str(tmp_path), [record()], "linux", [str(tmp_path)])
+
+
+def test_plan_editable_provider_hint(tmp_path: Path) -> None:
+    """A dist-info without the package directory: an editable install, say so."""
+    (tmp_path / "Demo.Dist-1.2.0.dist-info").mkdir()
+    with pytest.raises(ImportError, match=r"\(an editable install\?\): reinstall it without -e"):
+        runtime.plan("cons", str(tmp_path), [record()], "linux", [str(tmp_path)])
 
 
 def test_apply_loads_for_real(real_library: Path) -> None:
@@ -208,7 +233,7 @@ def test_generated_module_runs_and_checks(
     (site / "cons" / "__init__.py").touch()
     out = subprocess.run(run, capture_output=True, text=True, env=env, cwd=tmp_path)
     assert out.stdout.split() == [">=1.2,<2", "cons-dist"], out.stderr
-    (site / "demo" / "pylink.json").write_text(json.dumps(valid_doc("demo", version="3.0")))
+    (site / "demo_dist-1.2.0.dist-info").rename(site / "demo_dist-3.0.dist-info")
     out = subprocess.run(run, capture_output=True, text=True, env=env, cwd=tmp_path)
     assert "cons-dist was built against demo-dist 1.2.0" in out.stderr
 
