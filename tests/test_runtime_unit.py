@@ -327,3 +327,26 @@ def test_skbuild_provider(
         skbuild.dynamic_metadata("dependencies", {**settings, "extra": "x"}, {})
     with pytest.raises(PylinkError, match="'providers' must be a non-empty list"):
         skbuild.dynamic_metadata("dependencies", {"providers": "demo"}, {})
+
+
+def test_setuptools_hook_installs_build_ext() -> None:
+    """Through setuptools' own entry point: pylinkdep's build_ext, mixed into a custom one."""
+    import setuptools
+    from setuptools.command.build_ext import build_ext as base
+    from setuptools.dist import Distribution
+
+    from pylinkdep.setuptools import BuildExtMixin, build_ext
+
+    # Other plugins' hooks (scikit-build-core's) may wrap build_ext too, before or after.
+    plain = Distribution({"ext_modules": [setuptools.Extension("m._x", ["x.c"])]})
+    assert not issubclass(plain.get_command_class("build_ext"), BuildExtMixin)
+    ext = Extension("m._x", ["x.c"], py_libraries=["demo"])
+    assert issubclass(Distribution({"ext_modules": [ext]}).cmdclass["build_ext"], BuildExtMixin)
+    assert issubclass(build_ext, base)
+
+    class Custom(base):
+        pass
+
+    mixed = Distribution({"ext_modules": [ext], "cmdclass": {"build_ext": Custom}})
+    chosen = mixed.cmdclass["build_ext"]
+    assert issubclass(chosen, BuildExtMixin) and issubclass(chosen, Custom)
