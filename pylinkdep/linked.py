@@ -63,6 +63,7 @@ def wheel_providers(zf: zipfile.ZipFile) -> list[Linked]:
                     ),
                 )
     recorded = {s for linked in found.values() for s in linked.sonames}
+    recorded |= {posixpath.basename(n) for n in names}  # its own libraries
     installed = {lib.soname: p for p in providers(errors=[]) for lib in p.libraries}
     for name in names:
         if ".so" not in posixpath.basename(name):
@@ -127,8 +128,9 @@ def requires_problems(zf: zipfile.ZipFile, dist_info: str) -> list[str]:
             continue
         if req.marker is None or req.marker.evaluate({"extra": ""}):
             declared.setdefault(canonicalize_name(req.name), []).append(req)
+    own = canonicalize_name(dist_info.split("-", 1)[0])
     found = []
-    for provider in linked:
+    for provider in (p for p in linked if canonicalize_name(p.distribution) != own):
         reqs = declared.get(canonicalize_name(provider.distribution), [])
         fix = f"declare {provider.requirement!r} in [project] dependencies"
         if not reqs:

@@ -200,13 +200,15 @@ def test_check_requires_dist_from_needed(
     drop = "consumer_setuptools/_pylink.py"
     bad = rewrite_wheel(consumer, tmp_path / "bad", requires=["exampleprov"], drop=drop)
     good = rewrite_wheel(consumer, tmp_path / "good", requires=["exampleprov<2,>=1.2"], drop=drop)
+    provider = wheelhouse.wheel("provider-meson")  # links its own library: no requirement
     proc = subprocess.run(
-        [str(provider_python.parent / "pylinkdep"), "check", str(bad), str(good)],
+        [str(provider_python.parent / "pylinkdep"), "check", str(bad), str(good), str(provider)],
         capture_output=True,
         text=True,
     )
     assert proc.returncode == 1
     assert f"{bad}: FAILED" in proc.stdout and f"{good}: OK" in proc.stdout
+    assert f"{provider}: OK" in proc.stdout
     assert "NEEDED libexampleprov.so.1" in proc.stdout
 
 
