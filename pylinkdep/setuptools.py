@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import setuptools
@@ -40,7 +41,12 @@ class Extension(setuptools.Extension):
     """
 
     def __init__(
-        self, name: str, sources: list[str], *args: Any, py_libraries: list[str], **kw: Any
+        self,
+        name: str,
+        sources: list[str],
+        *args: Any,
+        py_libraries: Sequence[str] = (),
+        **kw: Any,
     ) -> None:
         super().__init__(name, sources, *args, **kw)
         self.py_libraries = list(py_libraries)
