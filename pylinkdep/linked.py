@@ -119,7 +119,11 @@ def requires_problems(zf: zipfile.ZipFile, dist_info: str) -> list[str]:
     linked = wheel_providers(zf)
     if not linked:
         return []
-    metadata = HeaderParser().parsestr(zf.read(f"{dist_info}/METADATA").decode("utf-8"))
+    try:
+        text = zf.read(f"{dist_info}/METADATA").decode("utf-8", "replace")
+    except KeyError:
+        return [f"{dist_info}/METADATA is missing: cannot check the run requirements"]
+    metadata = HeaderParser().parsestr(text)
     declared: dict[str, list[Requirement]] = {}
     for line in metadata.get_all("Requires-Dist") or []:
         try:

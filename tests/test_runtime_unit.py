@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import types
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -350,3 +351,20 @@ def test_setuptools_hook_installs_build_ext() -> None:
     mixed = Distribution({"ext_modules": [ext], "cmdclass": {"build_ext": Custom}})
     chosen = mixed.cmdclass["build_ext"]
     assert issubclass(chosen, BuildExtMixin) and issubclass(chosen, Custom)
+
+
+def test_requires_check_without_metadata(tmp_path: Path, make_provider: MakeProvider) -> None:
+    """A wheel whose generated module records a provider, but without METADATA."""
+    site = tmp_path / "site"
+    site.mkdir()
+    make_provider(site, "demo", distribution="demo-dist")
+    source = embed.module_source("cons", "cons", [find("demo", path=[str(site)])])
+    wheel = tmp_path / "cons-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        zf.writestr("cons/_pylink.py", source)
+        zf.writestr("cons-1.0.dist-info/RECORD", "")
+    with zipfile.ZipFile(wheel) as zf:
+        assert [p.requirement for p in linked.wheel_providers(zf)] == ["demo-dist>=1.2,<2"]
+        assert linked.requires_problems(zf, "cons-1.0.dist-info") == [
+            "cons-1.0.dist-info/METADATA is missing: cannot check the run requirements"
+        ]
