@@ -1,5 +1,6 @@
 """Editable installs: a meson-python editable provider fails with a clear message at build
-and at run time; an editable setuptools consumer works through the run-time preload."""
+and at run time; editable setuptools and meson-python consumers work through the run-time
+preload."""
 
 from __future__ import annotations
 
@@ -81,3 +82,46 @@ def test_editable_setuptools_consumer(wheelhouse: Wheelhouse, tmp_path: Path) ->
     assert proc.stdout.split() == [
         "40", "42", "42", "1.2.0", "1", str(project / "consumer_setuptools" / "__init__.py")
     ], proc.stderr  # fmt: skip
+
+
+EDITABLE_MESON_BUILD = """
+project('mesonconsumer', 'c', version: '0.1.0')
+py = import('python').find_installation(pure: false)
+pylinkdep = [py, '-m', 'pylinkdep']
+cflags = run_command(pylinkdep, '--cflags', 'exampleprov', check: true).stdout().strip().split()
+libs = run_command(pylinkdep, '--libs', 'exampleprov', check: true).stdout().strip().split()
+py.extension_module('_ext', 'src/_ext.c', c_args: cflags,
+  link_args: libs + ['-Wl,-rpath,$ORIGIN/../exampleprov'], install: true, subdir: 'mesonconsumer')
+py.install_sources('mesonconsumer/__init__.py', subdir: 'mesonconsumer')
+custom_target('_pylink.py', output: '_pylink.py', install: true,
+  install_dir: py.get_install_dir() / 'mesonconsumer',
+  command: [pylinkdep, 'runtime-module', '-o', '@OUTPUT@',
+            '--consumer', meson.project_name(), '--subdir', 'mesonconsumer', 'exampleprov'])
+"""
+
+
+def test_editable_meson_consumer(wheelhouse: Wheelhouse, tmp_path: Path) -> None:
+    """meson-python editable: extension and _pylink.py stay in the build directory, served
+    by meson-python's import hook; the run path misses and the preload rescues it."""
+    provider, _ = consumer_wheels(wheelhouse)
+    python = dev_env(tmp_path / "env")
+    pip(python, "install", str(provider))
+    project = tmp_path / "mesonconsumer"
+    (project / "mesonconsumer").mkdir(parents=True)
+    (project / "src").mkdir()
+    shutil.copy(demo.EXAMPLES / "consumer-plain" / "_ext.c", project / "src" / "_ext.c")
+    (project / "mesonconsumer" / "__init__.py").write_text(
+        "from . import _pylink  # noqa: F401\nfrom ._ext import add, total, version\n"
+    )
+    (project / "meson.build").write_text(EDITABLE_MESON_BUILD)
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["meson-python"]\nbuild-backend = "mesonpy"\n\n'
+        '[project]\nname = "mesonconsumer"\nversion = "0.1.0"\n'
+    )
+    editable(python, project)
+    bindir = str(Path(sys.executable).parent)  # ninja, for the editable loader's rebuild
+    code = SHARED.replace("consumer_setuptools", "mesonconsumer") + "print(c._pylink.__file__)"
+    proc = run(python, code, PATH=f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    *shared, module = proc.stdout.split()
+    assert shared == ["40", "42", "42", "1.2.0", "1"], proc.stderr
+    assert module.startswith(str(project / "build")), module
