@@ -100,28 +100,59 @@ custom_target('_pylink.py', output: '_pylink.py', install: true,
 """
 
 
-def test_editable_meson_consumer(wheelhouse: Wheelhouse, tmp_path: Path) -> None:
+EDITABLE_CMAKELISTS = """
+cmake_minimum_required(VERSION 3.15)
+project(skconsumer LANGUAGES C)
+find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)
+foreach(kind cflags libs)
+  execute_process(COMMAND "${Python_EXECUTABLE}" -m pylinkdep --${kind} exampleprov
+    OUTPUT_VARIABLE ${kind} OUTPUT_STRIP_TRAILING_WHITESPACE COMMAND_ERROR_IS_FATAL ANY)
+  separate_arguments(${kind} UNIX_COMMAND "${${kind}}")
+endforeach()
+python_add_library(_ext MODULE src/_ext.c WITH_SOABI)
+target_compile_options(_ext PRIVATE ${cflags})
+target_link_libraries(_ext PRIVATE ${libs})
+set_target_properties(_ext PROPERTIES INSTALL_RPATH "$ORIGIN/../exampleprov")
+install(TARGETS _ext DESTINATION skconsumer)
+include(PylinkdepRuntime)
+pylinkdep_runtime_module(DESTINATION skconsumer PROVIDERS exampleprov)
+"""
+
+
+@pytest.mark.parametrize("kind", ["meson", "skbuild"])
+def test_editable_meson_and_skbuild_consumers(
+    wheelhouse: Wheelhouse, tmp_path: Path, kind: str
+) -> None:
     """meson-python editable: extension and _pylink.py stay in the build directory, served
-    by meson-python's import hook; the run path misses and the preload rescues it."""
+    by meson-python's import hook; the run path misses and the preload rescues it.
+    scikit-build-core editable (redirect mode): compiled files are installed into
+    site-packages, where the run path reaches the provider."""
     provider, _ = consumer_wheels(wheelhouse)
     python = dev_env(tmp_path / "env")
     pip(python, "install", str(provider))
-    project = tmp_path / "mesonconsumer"
-    (project / "mesonconsumer").mkdir(parents=True)
+    name = {"meson": "mesonconsumer", "skbuild": "skconsumer"}[kind]
+    project = tmp_path / name
+    (project / name).mkdir(parents=True)
     (project / "src").mkdir()
     shutil.copy(demo.EXAMPLES / "consumer-plain" / "_ext.c", project / "src" / "_ext.c")
-    (project / "mesonconsumer" / "__init__.py").write_text(
+    (project / name / "__init__.py").write_text(
         "from . import _pylink  # noqa: F401\nfrom ._ext import add, total, version\n"
     )
-    (project / "meson.build").write_text(EDITABLE_MESON_BUILD)
+    backend = {"meson": "mesonpy", "skbuild": "scikit_build_core.build"}[kind]
+    requires = {"meson": "meson-python", "skbuild": "scikit-build-core"}[kind]
     (project / "pyproject.toml").write_text(
-        '[build-system]\nrequires = ["meson-python"]\nbuild-backend = "mesonpy"\n\n'
-        '[project]\nname = "mesonconsumer"\nversion = "0.1.0"\n'
+        f'[build-system]\nrequires = ["{requires}"]\nbuild-backend = "{backend}"\n\n'
+        f'[project]\nname = "{name}"\nversion = "0.1.0"\n'
     )
+    if kind == "meson":
+        (project / "meson.build").write_text(EDITABLE_MESON_BUILD)
+    else:
+        (project / "CMakeLists.txt").write_text(EDITABLE_CMAKELISTS)
     editable(python, project)
-    bindir = str(Path(sys.executable).parent)  # ninja, for the editable loader's rebuild
-    code = SHARED.replace("consumer_setuptools", "mesonconsumer") + "print(c._pylink.__file__)"
+    bindir = str(Path(sys.executable).parent)  # ninja, for meson-python's rebuild on import
+    code = SHARED.replace("consumer_setuptools", name) + "print(c._pylink.__file__)"
     proc = run(python, code, PATH=f"{bindir}{os.pathsep}{os.environ['PATH']}")
     *shared, module = proc.stdout.split()
     assert shared == ["40", "42", "42", "1.2.0", "1"], proc.stderr
-    assert module.startswith(str(project / "build")), module
+    where = project / "build" if kind == "meson" else demo.site_packages(python) / name
+    assert module.startswith(str(where)), module
