@@ -55,6 +55,11 @@ class Extension(setuptools.Extension):
 class BuildExtMixin(_setuptools_build_ext):
     """Resolves ``py_libraries`` and writes the run-time module; mix into any build_ext."""
 
+    def initialize_options(self) -> None:
+        super().initialize_options()
+        # Package subdir -> the providers its _pylink.py records (all its extensions').
+        self.pylink_modules: dict[str, list[Dependency]] = {}
+
     def build_extension(self, ext: Any) -> None:
         requirements = getattr(ext, "py_libraries", None)
         if requirements and not getattr(ext, "_pylinkdep_done", False):
@@ -88,9 +93,7 @@ class BuildExtMixin(_setuptools_build_ext):
                 f"whose _pylink.py checks and loads its providers"
             )
         consumer = self.distribution.get_name()
-        # Every extension of one package shares its _pylink.py: record all their providers.
-        written: dict[str, list[Dependency]] = self.__dict__.setdefault("_pylinkdep_mods", {})
-        recorded = written.setdefault(subdir, [])
+        recorded = self.pylink_modules.setdefault(subdir, [])
         recorded += [d for d in deps if d not in recorded]
         targets = [os.path.join(self.build_lib, *subdir.split("/"), f"{embed.MODULE_NAME}.py")]
         if self.inplace or getattr(self, "editable_mode", False):
@@ -101,10 +104,9 @@ class BuildExtMixin(_setuptools_build_ext):
             embed.write_module(target, consumer, subdir, recorded)
 
     def get_outputs(self) -> list[str]:
-        written: dict[str, list[Dependency]] = self.__dict__.get("_pylinkdep_mods", {})
         modules = [
             os.path.join(self.build_lib, *subdir.split("/"), f"{embed.MODULE_NAME}.py")
-            for subdir in written
+            for subdir in self.pylink_modules
         ]
         return [*super().get_outputs(), *modules]
 
