@@ -211,9 +211,12 @@ def test_check_requires_dist_from_needed(
     assert "NEEDED libexampleprov.so.1" in proc.stdout
 
 
-def test_requirement_command(provider_python: Path) -> None:
-    out = demo.sh([str(provider_python.parent / "pylinkdep"), "requirement", "exampleprov"])
-    assert out == "exampleprov>=1.2,<2\n"
+def test_requirement_and_repair_args_by_name(provider_python: Path) -> None:
+    pylinkdep = str(provider_python.parent / "pylinkdep")
+    assert demo.sh([pylinkdep, "requirement", "exampleprov"]) == "exampleprov>=1.2,<2\n"
+    assert demo.sh([pylinkdep, "auditwheel-args", "exampleprov"]) == (
+        "--exclude libexampleprov.so.1\n"
+    )
 
 
 def test_auditwheel_exclude_keeps_one_instance(
