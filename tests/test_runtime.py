@@ -127,7 +127,9 @@ def test_install_upgrade_downgrade_uninstall(
     )
 
 
-def test_provider_in_another_site_directory(wheelhouse: Wheelhouse, tmp_path: Path) -> None:
+def test_provider_in_another_site_directory(
+    wheelhouse: Wheelhouse, provider_variants: ProviderVariants, tmp_path: Path
+) -> None:
     """pip install --target / PYTHONPATH: the relative run path misses, the run-time module
     preloads the provider's library and the loader reuses it by SONAME: one instance."""
     provider, consumer = consumer_wheels(wheelhouse)
@@ -144,6 +146,12 @@ def test_provider_in_another_site_directory(wheelhouse: Wheelhouse, tmp_path: Pa
     python2 = bare_env(tmp_path / "env2", provider)
     pip(python2, "install", "--target", str(tmp_path / "target2"), str(consumer))
     assert shared(python2, PYTHONPATH=str(tmp_path / "target2")) == ["40", "42", "42", "1.2.0", "1"]
+    # Provider in the venv (1.2.0) shadowed by another on PYTHONPATH (1.3.0): the consumer
+    # uses the one Python imports, not the one its run path names.
+    pip(python, "install", str(provider))
+    target3 = str(tmp_path / "target3")
+    pip(python, "install", "--target", target3, str(provider_variants.wheel("1.3.0")))
+    assert shared(python, PYTHONPATH=target3) == ["40", "42", "42", "1.3.0", "1"]
 
 
 def rewrite_wheel(wheel: Path, out: Path, *, requires: list[str], drop: str = "") -> Path:
