@@ -7,7 +7,8 @@ library's SONAME is the declared one and the file name the loader will look for;
 every function the public headers declare is exported; every pylink.json in the
 wheel has its entry point. Consumer rules: no provider's library is vendored
 (auditwheel copies it as ``libfoo-<hash>.so.1``: a second instance with its own
-state) and every run path entry is ``$ORIGIN``-relative.
+state), every run path entry is ``$ORIGIN``-relative, and Requires-Dist covers the ABI
+range of each linked provider (:mod:`pylinkdep.linked`).
 """
 
 from __future__ import annotations

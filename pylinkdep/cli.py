@@ -307,7 +307,8 @@ def _check(argv: list[str]) -> int:
         prog="pylinkdep check",
         description="Check wheels. Providers: valid pylink.json, paths inside the package and "
         "in the wheel, SONAME as declared, header API exported, entry point present. "
-        "Consumers: no provider library vendored, run paths $ORIGIN-relative.",
+        "Consumers: no provider library vendored, run paths $ORIGIN-relative, "
+        "Requires-Dist covering each linked provider's ABI range.",
     )
     parser.add_argument("wheels", nargs="+", metavar="WHEEL")
     opts = parser.parse_args(argv)
