@@ -262,7 +262,8 @@ def _load_entry_point(source: discovery.Source, dirs: list[str]) -> Provider:
     located = discovery.find_package_dir(source.value, source.site_dir, dirs)
     if located is None:
         raise InvalidMetadata(
-            f"entry point names package {source.value!r}, which is not installed",
+            f"entry point names package {source.value!r}, which is not installed"
+            + _editable_hint(source.origin),
             distribution=source.distribution,
             file=ep_file,
             field=field,
@@ -446,6 +447,25 @@ def _check_version(
         distribution=owner.distribution,
         file=owner.metadata_file,
         field=f"requires[{i}]",
+    )
+
+
+def _editable_hint(dist_info: str) -> str:
+    """Why an installed distribution's package may be missing: an editable install."""
+    marker = next(
+        (
+            f
+            for f in sorted(_record_files(os.path.join(dist_info, "RECORD")))
+            if f.endswith((".pth", "_editable_loader.py")) and "editable" in f
+        ),
+        None,
+    )
+    if marker is None:
+        return ""
+    return (
+        f": the distribution is an editable install ({marker}), whose package does not "
+        "exist as a directory with pylink.json in site-packages; reinstall it without -e "
+        "to link against it"
     )
 
 
