@@ -85,9 +85,13 @@ def test_consumer_imports_alone_and_shares_state(consumer_python: Path) -> None:
         "print(consumer_cmake.add(40))\n"
         "import exampleprov\n"
         "print(exampleprov.add(2), consumer_cmake.total(), consumer_cmake.version())\n"
+        "p = consumer_cmake._pylink\n"
+        "print(p.CONSUMER, *[(x['name'], x['abi']) for x in p.PROVIDERS])\n"
     )
-    out = demo.sh([str(consumer_python), "-c", code], cwd="/")
-    assert out.split() == ["40", "42", "42", "1.2.0"]
+    out = demo.sh([str(consumer_python), "-c", code], cwd="/").splitlines()
+    assert " ".join(out[:2]).split() == ["40", "42", "42", "1.2.0"]
+    # The run-time module records what the build resolved (docs/runtime.md).
+    assert out[2] == "consumer_cmake ('exampleprov', '>=1.2,<2')"
 
 
 def test_consumer_run_path_is_relative_only(consumer_python: Path, provider_python: Path) -> None:

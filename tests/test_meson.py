@@ -100,9 +100,12 @@ def test_imports_first_and_shares_state(consumer_python: Path) -> None:
         "print(exampleprov.add(2), c.total(), c.stats()['count'], c.version())\n"
         "maps = open('/proc/self/maps').read().splitlines()\n"
         "print(len({l.split()[-1] for l in maps if 'libexampleprov' in l}))\n"
+        "print(c._pylink.CONSUMER, *[(p['name'], p['abi']) for p in c._pylink.PROVIDERS])\n"
     )
-    out = demo.sh([str(consumer_python), "-c", code], cwd="/")
-    assert out.split() == ["40", "41", "40", "42", "42", "4", "1.2.0", "1"]
+    out = demo.sh([str(consumer_python), "-c", code], cwd="/").splitlines()
+    assert " ".join(out[:3]).split() == ["40", "41", "40", "42", "42", "4", "1.2.0", "1"]
+    # The run-time module records what the build resolved (docs/runtime.md).
+    assert out[3] == "consumer-meson ('exampleprov', '>=1.2,<2')"
 
 
 # -- configure-time behaviour, on a small project per case ---------------------------------

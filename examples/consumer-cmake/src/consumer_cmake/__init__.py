@@ -4,6 +4,7 @@ Importing it loads ``libexampleprov.so.1`` through the extension's RUNPATH, with
 importing the ``exampleprov`` Python package; both share one counter.
 """
 
+from . import _pylink  # noqa: F401  exampleprov in the ABI range; its library loaded
 from ._ext import add, total, version
 
 __all__ = ["add", "total", "version"]
