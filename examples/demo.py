@@ -1,4 +1,4 @@
-"""End-to-end demo: build the example provider, install it, resolve it, link a consumer.
+"""End-to-end demo: build the example provider, install it, resolve it, link consumers.
 
 Run from the repository root with a virtual environment that has pylinkdep[test]:
 
@@ -6,9 +6,10 @@ Run from the repository root with a virtual environment that has pylinkdep[test]
 
 It builds wheels of pylinkdep and examples/provider-meson (isolated builds, as pip
 does), installs them into a fresh virtual environment, prints what ``pylinkdep``
-resolves, then compiles examples/consumer-plain with plain gcc from the flags
-``pylinkdep --cflags --libs`` prints and the run path it computes, and imports it
-to show that consumer and provider share one counter. The test suite reuses these
+resolves, compiles examples/consumer-plain with plain gcc from the flags
+``pylinkdep --cflags --libs`` prints and the run path it computes, then pip-installs
+the meson, CMake and setuptools consumers from source, and imports them all to show
+that every consumer and the provider share one counter. The test suite reuses these
 functions (built once per session).
 """
 
@@ -72,14 +73,12 @@ def make_env(env: Path, wheels: list[Path]) -> Path:
     return python
 
 
-def install_meson_consumer(python: Path, wheel_dir: Path) -> None:
-    """pip-build and install examples/consumer-meson into ``python``'s environment, in an
-    isolated build whose requirements (pylinkdep, exampleprov) come from ``wheel_dir`` first;
-    meson runs as pylinkdep-meson there."""
+def pip_install(python: Path, project: Path, wheel_dir: Path) -> None:
+    """pip-install ``project`` from source into ``python``'s environment, in an isolated
+    build whose requirements (pylinkdep, exampleprov) come from ``wheel_dir`` first."""
     links = " ".join(filter(None, [str(wheel_dir), os.environ.get("PIP_FIND_LINKS", "")]))
-    consumer = str(EXAMPLES / "consumer-meson")
     env = {**os.environ, "PIP_FIND_LINKS": links}
-    sh([str(python), "-m", "pip", "install", "-q", consumer], env=env)
+    sh([str(python), "-m", "pip", "install", "-q", str(project)], env=env)
 
 
 def site_packages(python: Path) -> Path:
@@ -95,26 +94,8 @@ def build_plain_consumer(python: Path) -> Path:
     Everything provider-specific comes from ``pylinkdep``: flags from the
     pkg-config compatible CLI, the relative run path from ``show --json``.
     """
-    pylinkdep = str(python.parent / "pylinkdep")
-    flags = shlex.split(sh([pylinkdep, "--cflags", "--libs", "exampleprov"]))
-    show = sh([pylinkdep, "show", "exampleprov", "--json", "--rpath-from", CONSUMER_SUBDIR])
-    rpaths: list[str] = json.loads(show)["rpath"]
-    query = (
-        "import sysconfig; print(sysconfig.get_path('include'));"
-        "print(sysconfig.get_config_var('EXT_SUFFIX'))"
-    )
-    py_include, ext_suffix = sh([str(python), "-c", query]).split()
-    dest = site_packages(python).joinpath(*CONSUMER_SUBDIR.split("/"))
-    dest.mkdir(parents=True, exist_ok=True)
-    for parent in (dest, dest.parent):
-        (parent / "__init__.py").touch()
-    target = dest / f"_ext{ext_suffix}"
-    sh(
-        ["gcc", "-shared", "-fPIC", "-O2", f"-I{py_include}", "-o", str(target),
-         str(EXAMPLES / "consumer-plain" / "_ext.c"), *flags,
-         *(f"-Wl,-rpath,{entry}" for entry in rpaths)]
-    )  # fmt: skip
-    return target
+    source = EXAMPLES / "consumer-plain" / "_ext.c"
+    return build_gcc_consumer(python, "exampleprov", source, CONSUMER_SUBDIR)
 
 
 def build_gcc_consumer(python: Path, dependency: str, source: Path, subdir: str) -> Path:
@@ -147,26 +128,35 @@ def build_gcc_consumer(python: Path, dependency: str, source: Path, subdir: str)
     return target
 
 
-MESON_DEMO_SCRIPT = """
-import sys
-import consumer_meson, consumer_meson.sub.deep._ext as deep   # RUNPATH $ORIGIN/../exampleprov ...
-print("consumer_meson imported; exampleprov's Python package loaded:", "exampleprov" in sys.modules)
-print("consumer_meson.add(40) ->", consumer_meson.add(40))
-import exampleprov
-print("exampleprov.add(1) ->", exampleprov.add(1))
-print("consumer_meson.sub.deep._ext.add(1) ->", deep.add(1))
-print("consumer_meson.stats() ->", consumer_meson.stats(), "(one shared counter)")
-"""
+CONSUMERS = ("consumer-meson", "consumer-cmake", "consumer-setuptools")
 
 DEMO_SCRIPT = """
 import sys
-import consumer.sub._ext as ext          # loads libexampleprov.so.1 through RUNPATH
+import consumer.sub._ext as plain       # loads libexampleprov.so.1 through RUNPATH
 print("consumer imported; exampleprov's Python package loaded:", "exampleprov" in sys.modules)
-print("consumer.add(40) ->", ext.add(40))
+print("consumer.add(40) ->", plain.add(40))
 import exampleprov                      # the provider's own extension, same library
 print("exampleprov.add(2) ->", exampleprov.add(2))
-print("consumer.total() ->", ext.total(), "(one shared counter)")
-print("library version seen by the consumer:", ext.version())
+print("consumer.total() ->", plain.total(), "(one shared counter)")
+print("library version seen by the consumer:", plain.version())
+"""
+
+CONSUMERS_SCRIPT = """
+import sys
+import consumer.sub._ext as plain
+import consumer_meson, consumer_meson.sub.deep._ext as deep, consumer_cmake, consumer_setuptools
+print("4 consumers imported; exampleprov's Python package loaded:", "exampleprov" in sys.modules)
+consumers = {"consumer_meson": consumer_meson, "consumer_meson.sub.deep": deep,
+             "consumer_cmake": consumer_cmake, "consumer_setuptools": consumer_setuptools,
+             "consumer (gcc)": plain}
+for name, module in consumers.items():
+    print(f"{name}.add(10) ->", module.add(10))
+import exampleprov
+print("exampleprov.add(1) ->", exampleprov.add(1))
+print("total seen by each:", [m.total() for m in (plain, consumer_meson, consumer_cmake,
+                                                  consumer_setuptools)], "(one shared counter)")
+maps = {line.split()[-1] for line in open("/proc/self/maps") if "libexampleprov" in line}
+print("libexampleprov mapped from:", *maps)
 """
 
 
@@ -186,23 +176,31 @@ def main() -> int:
         print(sh([pylinkdep, *args]).rstrip())
     print("== compiling examples/consumer-plain with gcc and those flags")
     target = build_plain_consumer(python)
-    print("  ", target.relative_to(site_packages(python)))
-    if shutil.which("readelf"):
-        for line in sh(["readelf", "-d", str(target)]).splitlines():
-            if "NEEDED" in line or "RUNPATH" in line:
-                print("  ", line.strip())
+    site = site_packages(python)
+    print("  ", target.relative_to(site), *dynamic_section(target))
     print("== importing the consumer, then the provider, in one process")
     print(sh([str(python), "-c", DEMO_SCRIPT]).rstrip())
 
-    print("== pip install examples/consumer-meson: dependency('exampleprov', method: 'pylink')")
-    install_meson_consumer(python, work / "wheels")
-    site = site_packages(python)
-    for ext in sorted(site.glob("consumer_meson/**/_ext*.so")):
-        dynamic = sh(["readelf", "-d", str(ext)]) if shutil.which("readelf") else ""
-        runpath = [ln.split()[-1] for ln in dynamic.splitlines() if "RUNPATH" in ln]
-        print("  ", ext.relative_to(site), *(["RUNPATH", *runpath] if runpath else []))
-    print(sh([str(python), "-c", MESON_DEMO_SCRIPT]).rstrip())
+    for consumer in CONSUMERS:
+        print(f"== pip install examples/{consumer} (isolated build)")
+        pip_install(python, EXAMPLES / consumer, work / "wheels")
+        package = consumer.replace("-", "_")
+        for ext in sorted(site.glob(f"{package}/**/_ext*.so")):
+            print("  ", ext.relative_to(site), *dynamic_section(ext))
+    print("== importing every consumer, then the provider, in one process")
+    print(sh([str(python), "-c", CONSUMERS_SCRIPT]).rstrip())
     return 0
+
+
+def dynamic_section(binary: Path) -> list[str]:
+    """``NEEDED x`` and ``RUNPATH y`` of a binary, as readelf shows them."""
+    if not shutil.which("readelf"):
+        return []
+    found = []
+    for line in sh(["readelf", "-d", str(binary)]).splitlines():
+        if ("(NEEDED)" in line and "exampleprov" in line) or "(RUNPATH)" in line:
+            found.append(f"{line.split()[1].strip('()')} {line.split()[-1]}")
+    return found
 
 
 if __name__ == "__main__":

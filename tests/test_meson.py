@@ -40,7 +40,7 @@ def newest_consumer(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFac
     """A venv where pip built and installed examples/consumer-meson in an isolated build."""
     wheels = wheelhouse.wheels("pylinkdep", "provider-meson")
     python = demo.make_env(tmp_path_factory.mktemp("meson-new") / "venv", wheels)
-    demo.install_meson_consumer(python, wheels[0].parent)
+    demo.pip_install(python, demo.EXAMPLES / "consumer-meson", wheels[0].parent)
     return python
 
 
