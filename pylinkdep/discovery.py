@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .errors import InvalidMetadata
-from .metadata import normalize_name
+from .names import normalize_name
 
 GROUP = "pylink"
 OVERLAY_SUFFIX = ".pylink.json"

@@ -14,10 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
-
 from .errors import InvalidMetadata
+from .names import normalize_name as normalize_name
 
 SCHEMA_VERSION = 1
 MAX_BYTES = 1 << 20
@@ -31,11 +29,6 @@ PYTHON_ABI_RE = re.compile(r"cp3[0-9]+t?|abi3")
 PACKAGE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 LibraryKind = Literal["shared", "extension"]
-
-
-def normalize_name(name: str) -> str:
-    """The form names are compared in: lowercase, runs of ``-_.`` as one ``-``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @dataclass(frozen=True)
@@ -167,6 +160,10 @@ def parse(
     data: bytes, *, file: str, distribution: str | None = None, overlay: bool = False
 ) -> Metadata:
     """Validate the bytes of a pylink.json (``overlay``: a PYLINK_PATH file)."""
+    # Imported here: packaging is slow to import, and a cached lookup never parses.
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
     r = _Reader(distribution, file)
     if len(data) > MAX_BYTES:
         raise r.fail(None, f"file is larger than {MAX_BYTES} bytes")
