@@ -10,17 +10,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from .errors import InvalidMetadata
 from .names import normalize_name
+from .records import Record, record
 
 GROUP = "pylink"
 OVERLAY_SUFFIX = ".pylink.json"
 
 
-@dataclass(frozen=True)
-class Source:
+@record
+class Source(Record):
     """Where one provider's metadata comes from, before the metadata is read.
 
     For an entry point, ``value`` is the package named by it and ``origin`` the
@@ -77,7 +77,14 @@ def entry_point_sources(dirs: Sequence[str]) -> Iterator[Source]:
                 continue
             distribution = _distribution_name(dist_info) or entry.split("-")[0]
             for name, value in group:
-                yield Source(name, value, distribution, dist_info, site_dir, overlay=False)
+                yield Source(
+                    name=name,
+                    value=value,
+                    distribution=distribution,
+                    origin=dist_info,
+                    site_dir=site_dir,
+                    overlay=False,
+                )
 
 
 def overlay_sources(dirs: Sequence[str], name: str | None = None) -> Iterator[Source]:
@@ -94,7 +101,9 @@ def overlay_sources(dirs: Sequence[str], name: str | None = None) -> Iterator[So
             path = os.path.abspath(os.path.join(directory, file))
             if os.path.isfile(path):
                 stem = file[: -len(OVERLAY_SUFFIX)]
-                yield Source(stem, "", "", path, "", overlay=True)
+                yield Source(
+                    name=stem, value="", distribution="", origin=path, site_dir="", overlay=True
+                )
 
 
 def find_package_dir(package: str, first: str, dirs: Sequence[str]) -> tuple[str, str] | None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from .errors import InvalidMetadata
 from .names import normalize_name as normalize_name
+from .records import Record, record
 
 SCHEMA_VERSION = 1
 MAX_BYTES = 1 << 20
@@ -31,8 +31,8 @@ PACKAGE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 LibraryKind = Literal["shared", "extension"]
 
 
-@dataclass(frozen=True)
-class LibraryEntry:
+@record
+class LibraryEntry(Record):
     """One entry of ``libraries``, its path still relative."""
 
     path: str
@@ -40,8 +40,8 @@ class LibraryEntry:
     kind: LibraryKind
 
 
-@dataclass(frozen=True)
-class Metadata:
+@record
+class Metadata(Record):
     """A validated pylink.json; paths are relative to the directory that holds it."""
 
     name: str

@@ -20,25 +20,18 @@ from .errors import (
     VersionConflict,
 )
 from .names import normalize_name
+from .records import Record, record
 from .rpath import relative_rpath
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterable, Sequence
-    from typing import ClassVar, TypeVar, dataclass_transform
+    from typing import TypeVar
 
     from . import discovery
     from .metadata import LibraryKind, Metadata
 
     _T = TypeVar("_T", bound=Hashable)
-    _R = TypeVar("_R", bound="_Record")
-
-    @dataclass_transform(frozen_default=True, kw_only_default=True)
-    def _record(cls: type[_R]) -> type[_R]: ...
-else:
-
-    def _record(cls: type) -> type:
-        return cls
 
 
 # Leading bytes of the shared-object formats a library entry may name: ELF,
@@ -54,51 +47,8 @@ _LIBRARY_MAGIC = (
 )
 
 
-class _Record:
-    """An immutable value: equality, hash and repr from its fields (the annotated names).
-
-    Written out instead of ``dataclasses``, which costs more to import than a cached
-    lookup takes; for type checkers, ``_record`` makes it a frozen dataclass.
-    """
-
-    _fields: ClassVar[tuple[str, ...]] = ()
-
-    def __init_subclass__(cls) -> None:
-        cls._fields = tuple(cls.__annotations__)
-
-    def __init__(self, **values: object) -> None:
-        if values.keys() != set(self._fields):
-            raise TypeError(f"{type(self).__name__} takes exactly the fields {self._fields}")
-        for name in self._fields:
-            object.__setattr__(self, name, values[name])
-
-    @classmethod
-    def _from_values(cls: type[_R], values: Sequence[object]) -> _R:
-        """The inverse of ``_values``, for the cache."""
-        return cls(**dict(zip(cls._fields, values, strict=True)))
-
-    def _values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self._fields)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        assert isinstance(other, _Record)
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields)
-        return f"{type(self).__name__}({fields})"
-
-
-@_record
-class Library(_Record):
+@record
+class Library(Record):
     """A library to link, by absolute path, and the name the loader will look for."""
 
     path: str
@@ -106,8 +56,8 @@ class Library(_Record):
     kind: LibraryKind
 
 
-@_record
-class Provider(_Record):
+@record
+class Provider(Record):
     """One installed provider: its pylink.json with every path made absolute and checked."""
 
     name: str
@@ -148,8 +98,8 @@ class Provider(_Record):
         return (self.metadata_file, *(lib.path for lib in self.libraries), *self.include_dirs)
 
 
-@_record
-class Dependency(_Record):
+@record
+class Dependency(Record):
     """A provider with its transitive requires: everything a consumer build needs."""
 
     provider: Provider
