@@ -62,15 +62,13 @@ def entry_point_sources(dirs: Sequence[str]) -> Iterator[Source]:
         except OSError:
             continue
         for entry in names:
-            dist_key = normalize_name(entry[: -len(".dist-info")].split("-")[0])
+            dist_key = _dist_key(entry)
             if dist_key in seen:
                 continue
             seen.add(dist_key)
-            dist_info = os.path.join(site_dir, entry)
-            try:
-                with open(os.path.join(dist_info, "entry_points.txt"), "rb") as f:
-                    data = f.read()
-            except OSError:
+            dist_info = site_dir + os.sep + entry
+            data = _read_small(dist_info + os.sep + "entry_points.txt")
+            if data is None:
                 continue
             group = parse_entry_points(data, dist_info)
             if not group:
@@ -143,6 +141,36 @@ def parse_entry_points(data: bytes, dist_info: str) -> list[tuple[str, str]]:
                 raise InvalidMetadata(f"malformed line {raw!r}", file=file, field=GROUP)
             pairs.append((name.strip(), value.strip()))
     return pairs
+
+
+def _dist_key(dist_info_name: str) -> str:
+    """The normalized distribution name of ``name-version.dist-info``.
+
+    Installers write the name normalized but for case and ``_``, so the regular
+    expression of normalize_name is rarely needed: this runs once per installed
+    distribution.
+    """
+    name = dist_info_name[: -len(".dist-info")].partition("-")[0]
+    key = name.lower().replace("_", "-").replace(".", "-")
+    return normalize_name(name) if "--" in key else key
+
+
+def _read_small(path: str) -> bytes | None:
+    """The bytes of a file, None when it cannot be read (``os.read`` is cheaper than
+    ``open()``, and most distributions have no entry_points.txt)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    chunks = []
+    try:
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def _distribution_name(dist_info: str) -> str | None:

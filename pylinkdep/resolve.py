@@ -22,6 +22,7 @@ from .errors import (
 from .names import normalize_name
 from .records import Record, record
 from .rpath import relative_rpath
+from .versions import release_contains
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -502,14 +503,10 @@ def _visit(provider: Provider, index: _Index, order: list[Provider], stack: list
 def _check_version(
     provider: Provider, spec: str, requested_by: tuple[Provider, int] | None
 ) -> None:
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    from packaging.version import Version
-
-    try:
-        wanted = SpecifierSet(spec)
-    except InvalidSpecifier:
-        raise VersionConflict(f"{spec!r} is not a PEP 440 version specifier") from None
-    if wanted.contains(Version(provider.version), prereleases=True):
+    inside = release_contains(spec, provider.version)
+    if inside is None:
+        inside = _packaging_contains(spec, provider.version)
+    if inside:
         return
     message = f"{provider.name} {provider.version} is installed, but {spec} is required"
     if requested_by is None:
@@ -526,6 +523,17 @@ def _check_version(
         file=owner.metadata_file,
         field=f"requires[{i}]",
     )
+
+
+def _packaging_contains(spec: str, version: str) -> bool:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import Version
+
+    try:
+        wanted = SpecifierSet(spec)
+    except InvalidSpecifier:
+        raise VersionConflict(f"{spec!r} is not a PEP 440 version specifier") from None
+    return wanted.contains(Version(version), prereleases=True)
 
 
 def _record_files(record: str | None) -> set[str]:
