@@ -144,15 +144,8 @@ def parse_entry_points(data: bytes, dist_info: str) -> list[tuple[str, str]]:
 
 
 def _dist_key(dist_info_name: str) -> str:
-    """The normalized distribution name of ``name-version.dist-info``.
-
-    Installers write the name normalized but for case and ``_``, so the regular
-    expression of normalize_name is rarely needed: this runs once per installed
-    distribution.
-    """
-    name = dist_info_name[: -len(".dist-info")].partition("-")[0]
-    key = name.lower().replace("_", "-").replace(".", "-")
-    return normalize_name(name) if "--" in key else key
+    """The normalized distribution name of ``name-version.dist-info``."""
+    return normalize_name(dist_info_name[: -len(".dist-info")].partition("-")[0])
 
 
 def _read_small(path: str) -> bytes | None:

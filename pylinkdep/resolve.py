@@ -22,7 +22,6 @@ from .errors import (
 from .names import normalize_name
 from .records import Record, record
 from .rpath import relative_rpath
-from .versions import release_contains
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -503,6 +502,8 @@ def _visit(provider: Provider, index: _Index, order: list[Provider], stack: list
 def _check_version(
     provider: Provider, spec: str, requested_by: tuple[Provider, int] | None
 ) -> None:
+    from .versions import release_contains
+
     inside = release_contains(spec, provider.version)
     if inside is None:
         inside = _packaging_contains(spec, provider.version)

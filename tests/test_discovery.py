@@ -25,3 +25,13 @@ def test_read_small(tmp_path: Path) -> None:
     assert _read_small(str(tmp_path / "f")) == big
     assert _read_small(str(tmp_path / "missing")) is None
     assert _read_small(str(tmp_path)) is None  # a directory
+
+
+def test_shell_join_escapes_as_pkg_config() -> None:
+    import re
+
+    from pylinkdep.emit.flags import shell_join
+
+    special = re.compile(r"([^A-Za-z0-9_/.,:=+@%^-])")
+    args = ["-I/a b/c", '-DX="1"', "$ORIGIN/../x", "plain-1.2_x/y,z:w=v+u@t%s^r", "é;&|"]
+    assert shell_join(args) == " ".join(special.sub(r"\\\1", a) for a in args)
