@@ -58,11 +58,11 @@ class Lookups:
 
     def get(self, key: str) -> object | None:
         """The answer stored for ``key``, if every file it depends on is unchanged."""
-        entry = self.results.get(key)
-        if entry is None:
+        try:
+            answer, files = self.results[key]
+            return answer if all(_stat(f) == s for f, s in files) else None
+        except (KeyError, TypeError, ValueError):
             return None
-        answer, files = entry
-        return answer if all(_stat(f) == s for f, s in files) else None
 
     def put(self, names: Iterable[str], key: str, answer: object, files: Iterable[str]) -> None:
         """Store the names a scan found and, unless None, the ``answer`` for ``key``."""
@@ -82,11 +82,11 @@ class Lookups:
                     return
                 data = marshal.loads(f.read())
             key, dirs, names, results = data
+            if key == self.key and dirs == self.dirs and isinstance(results, dict):
+                self.names = frozenset(names)
+                self.results = results
         except (OSError, EOFError, ValueError, TypeError):
             return
-        if key == self.key and dirs == self.dirs and isinstance(results, dict):
-            self.names = frozenset(names)
-            self.results = results
 
 
 def cache_dir() -> str | None:

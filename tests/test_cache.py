@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import time
@@ -130,7 +131,9 @@ def test_recent_changes_are_not_cached(site: Path, make_provider: MakeProvider) 
     assert cache_files(site) == []
 
 
-@pytest.mark.parametrize("problem", ["unusable dir", "garbage", "group-writable", "disabled"])
+@pytest.mark.parametrize(
+    "problem", ["unusable dir", "garbage", "bad answers", "group-writable", "disabled"]
+)
 def test_broken_or_untrusted_cache_is_ignored(
     site: Path,
     make_provider: MakeProvider,
@@ -147,6 +150,9 @@ def test_broken_or_untrusted_cache_is_ignored(
         monkeypatch.setenv("PYLINKDEP_CACHE_DIR", str(tmp_path / "file" / "cache"))
     elif problem == "garbage":
         cache_file.write_bytes(b"\x00garbage")
+    elif problem == "bad answers":
+        key, dirs, names, results = marshal.loads(cache_file.read_bytes())
+        cache_file.write_bytes(marshal.dumps((key, dirs, names, dict.fromkeys(results, 5))))
     elif problem == "group-writable":
         cache_file.chmod(0o664)
     else:
