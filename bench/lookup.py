@@ -25,6 +25,8 @@ def cli(env: Env, n: int, rounds: int) -> dict[str, Any]:
         Command(BASELINE, [py, "-c", "pass"], base),
         Command("python -c 'import re' (what pip's console-script wrapper imports)",
                 [py, "-c", "import re"], base),
+        Command("python -c 'import json' (what reading any pylink.json needs)",
+                [py, "-c", "import json"], base),
         Command("pylinkdep --cflags --libs (cache warm)",
                 [str(env.bin("pylinkdep")), *QUERY], base),
         Command("pylinkdep --cflags --libs (no cache)",

@@ -37,6 +37,11 @@ def markdown(results: dict[str, Any], plots: Path, doc_dir: Path) -> str:
         f"{m['gcc']}; load average at start {_load(m)}. Date: {m['date_utc']}. "
         f"The run took {results['seconds']:.0f} s.",
         "",
+        "To run them: `.venv/bin/pip install -e '.[bench]' && .venv/bin/python bench/run.py` "
+        "(gcc, and valgrind for instruction counts; anchors and auditwheel come from PyPI). "
+        "`--quick` only proves that every benchmark runs; `--report` rewrites this page "
+        "from `bench/results/`.",
+        "",
         "## Goals",
         "",
         "| goal | measured | met |",
@@ -138,7 +143,10 @@ def _lookup_cli(cli: dict[str, Any], plots: Path, rel: str) -> list[str]:
         "pylinkdep, so no console script, pylinkdep's or numpy-config's, can start faster "
         "than the `python -c 'import re'` row. The rows *without pip's wrapper* run "
         "`python -c 'from pylinkdep.cli import main; ...'`: what pylinkdep itself costs. "
-        "`pkg-config` is a C program and needs no Python at all.",
+        "Without a cache, pylinkdep must also read and validate the provider's pylink.json "
+        "(the `import json` row, which imports `re` too, is the floor of any tool doing so) "
+        "and the entry_points.txt of every installed distribution. `pkg-config` is a C "
+        "program and needs no Python at all.",
         "",
     ]
 

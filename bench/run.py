@@ -39,6 +39,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="prove every benchmark runs")
     parser.add_argument("--work", type=Path, help="scratch directory (default: build/bench)")
+    parser.add_argument(
+        "--report", action="store_true", help="only rewrite the document from the saved results"
+    )
     args = parser.parse_args()
     settings = QUICK if args.quick else FULL
     work = (args.work or REPO / "build" / ("bench-quick" if args.quick else "bench")).resolve()
@@ -47,6 +50,16 @@ def main() -> int:
     else:
         results_dir = REPO / "bench" / "results"
         doc, plots = REPO / "docs" / "benchmarks.md", REPO / "docs" / "benchmarks"
+
+    if args.report:
+        results = json.loads((results_dir / "run.json").read_text())
+        for file in sorted(results_dir.glob("*.json")):
+            if file.name != "run.json":
+                results.update({k: v for k, v in json.loads(file.read_text()).items()
+                                if k not in ("machine", "quick")})  # fmt: skip
+        doc.write_text(report.markdown(results, plots, doc.parent))
+        print(f"== wrote {doc} from {results_dir}")
+        return 0
 
     started = time.time()
     machine = _machine()
@@ -71,6 +84,8 @@ def main() -> int:
     results["seconds"] = time.time() - started
 
     results_dir.mkdir(parents=True, exist_ok=True)
+    run = {k: results[k] for k in ("machine", "quick", "settings", "seconds")}
+    (results_dir / "run.json").write_text(json.dumps(run, indent=2) + "\n")
     for key, value in results.items():
         if isinstance(value, dict) and key not in ("machine", "settings"):
             data = {"machine": machine, "quick": args.quick, key: value}
