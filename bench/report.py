@@ -121,6 +121,7 @@ def _lookup_cli(cli: dict[str, Any], plots: Path, rel: str) -> list[str]:
     ax.barh(labels, values, xerr=errs, color="tab:blue")
     for i, r in enumerate(rows[::-1]):
         ax.text(values[i], i, f"  {r['ratio']:.2f}×", va="center")
+    ax.set_xlim(0, max(values) * 1.2)
     ax.set_xlabel(f"ms per process (median, quartiles), {cli['distributions']} distributions")
     ax.set_title("Lookup, whole process")
     fig.tight_layout()
