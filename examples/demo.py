@@ -72,6 +72,16 @@ def make_env(env: Path, wheels: list[Path]) -> Path:
     return python
 
 
+def install_meson_consumer(python: Path, wheel_dir: Path) -> None:
+    """pip-build and install examples/consumer-meson into ``python``'s environment, in an
+    isolated build whose requirements (pylinkdep, exampleprov) come from ``wheel_dir`` first;
+    meson runs as pylinkdep-meson there."""
+    links = " ".join(filter(None, [str(wheel_dir), os.environ.get("PIP_FIND_LINKS", "")]))
+    consumer = str(EXAMPLES / "consumer-meson")
+    env = {**os.environ, "PIP_FIND_LINKS": links}
+    sh([str(python), "-m", "pip", "install", "-q", consumer], env=env)
+
+
 def site_packages(python: Path) -> Path:
     """The purelib directory of the environment ``python`` belongs to."""
     return Path(
@@ -106,6 +116,47 @@ def build_plain_consumer(python: Path) -> Path:
     )  # fmt: skip
     return target
 
+
+def build_gcc_consumer(python: Path, dependency: str, source: Path, subdir: str) -> Path:
+    """Compile ``source`` (a module ``_ext``) into <site-packages>/``subdir`` with gcc,
+    against ``dependency``, from the flags and run path ``pylinkdep`` prints.
+
+    The general form of :func:`build_plain_consumer`, for any provider.
+    """
+    pylinkdep = str(python.parent / "pylinkdep")
+    flags = shlex.split(sh([pylinkdep, "--cflags", "--libs", dependency]))
+    show = sh([pylinkdep, "show", dependency, "--json", "--rpath-from", subdir])
+    rpaths: list[str] = json.loads(show)["rpath"]
+    query = (
+        "import sysconfig; print(sysconfig.get_path('include'));"
+        "print(sysconfig.get_config_var('EXT_SUFFIX'))"
+    )
+    py_include, ext_suffix = sh([str(python), "-c", query]).split()
+    site = site_packages(python)
+    dest = site.joinpath(*subdir.split("/"))
+    dest.mkdir(parents=True, exist_ok=True)
+    parent = dest
+    while parent != site:
+        (parent / "__init__.py").touch()
+        parent = parent.parent
+    target = dest / f"_ext{ext_suffix}"
+    sh(
+        ["gcc", "-shared", "-fPIC", "-O2", f"-I{py_include}", "-o", str(target), str(source),
+         *flags, *(f"-Wl,-rpath,{entry}" for entry in rpaths)]
+    )  # fmt: skip
+    return target
+
+
+MESON_DEMO_SCRIPT = """
+import sys
+import consumer_meson, consumer_meson.sub.deep._ext as deep   # RUNPATH $ORIGIN/../exampleprov ...
+print("consumer_meson imported; exampleprov's Python package loaded:", "exampleprov" in sys.modules)
+print("consumer_meson.add(40) ->", consumer_meson.add(40))
+import exampleprov
+print("exampleprov.add(1) ->", exampleprov.add(1))
+print("consumer_meson.sub.deep._ext.add(1) ->", deep.add(1))
+print("consumer_meson.stats() ->", consumer_meson.stats(), "(one shared counter)")
+"""
 
 DEMO_SCRIPT = """
 import sys
@@ -142,6 +193,15 @@ def main() -> int:
                 print("  ", line.strip())
     print("== importing the consumer, then the provider, in one process")
     print(sh([str(python), "-c", DEMO_SCRIPT]).rstrip())
+
+    print("== pip install examples/consumer-meson: dependency('exampleprov', method: 'pylink')")
+    install_meson_consumer(python, work / "wheels")
+    site = site_packages(python)
+    for ext in sorted(site.glob("consumer_meson/**/_ext*.so")):
+        dynamic = sh(["readelf", "-d", str(ext)]) if shutil.which("readelf") else ""
+        runpath = [ln.split()[-1] for ln in dynamic.splitlines() if "RUNPATH" in ln]
+        print("  ", ext.relative_to(site), *(["RUNPATH", *runpath] if runpath else []))
+    print(sh([str(python), "-c", MESON_DEMO_SCRIPT]).rstrip())
     return 0
 
 

@@ -31,7 +31,10 @@ subcommands:
   pylinkdep show NAME [--json]          what NAME resolves to
   pylinkdep generate -o pylink.json ... write a provider's pylink.json at its build time
   pylinkdep check WHEEL...              lint provider and consumer wheels
+  pylinkdep cargo NAME --rpath-from DIR cargo:rustc-link-arg lines for a Rust build.rs
+  pylinkdep pkgconfig-path [-o DIR]     write .pc files of the providers, print DIR
   pylinkdep --cmake-dir                 directory of pylinkdep's CMake modules
+  pylinkdep --cmake-prefix-path [DIR]   generate CMake config packages, print the prefix
 Each subcommand has --help.
 
 Exit status as pkg-config: 0 on success, 1 when a package is missing, has the wrong
@@ -42,7 +45,14 @@ version or has invalid metadata; 2 on a usage error.
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    commands = {"list": _list, "show": _show, "generate": _generate, "check": _check}
+    commands = {
+        "list": _list,
+        "show": _show,
+        "generate": _generate,
+        "check": _check,
+        "cargo": _cargo,
+        "pkgconfig-path": _pkgconfig_path,
+    }
     try:
         if args and args[0] in commands:
             return commands[args[0]](args[1:])
@@ -69,6 +79,8 @@ def _pkg_config(argv: list[str]) -> int:
     if opts.cmake_dir:
         print(cmake_dir())
         return 0
+    if opts.cmake_prefix_path is not None:
+        return _cmake_prefix_path(opts.cmake_prefix_path)
     extra = [
         f"{op}{v}"
         for op, v in (
@@ -111,6 +123,7 @@ def _simple_options(argv: list[str]) -> Any:
 
     opts = SimpleNamespace(
         cmake_dir=False,
+        cmake_prefix_path=None,
         requests=[(name.strip(), []) for name in names],
         atleast_version=None,
         exact_version=None,
@@ -141,6 +154,14 @@ def _parse_options(argv: list[str]) -> argparse.Namespace:
         help="print the directory of pylinkdep's CMake modules (for CMAKE_MODULE_PATH)",
     )
     parser.add_argument(
+        "--cmake-prefix-path",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="write a CMake config package for every installed provider into DIR (default: "
+        "a cache directory for this interpreter) and print DIR, for CMAKE_PREFIX_PATH",
+    )
+    parser.add_argument(
         "--cflags", action="store_true", help="print -I and -D flags and compile args"
     )
     parser.add_argument(
@@ -163,7 +184,7 @@ def _parse_options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--print-errors", action="store_true", help="report errors with --exists")
     parser.add_argument("--silence-errors", action="store_true", help="never report errors")
     opts = parser.parse_args(argv)
-    if not opts.cmake_dir:
+    if not opts.cmake_dir and opts.cmake_prefix_path is None:
         if not opts.packages:
             parser.error("no package name given")
         opts.requests = _parse_requests(opts.packages, parser)
@@ -199,6 +220,16 @@ def _parse_requests(
 def _specifier(op: str, version: str) -> str:
     """pkg-config's ``=`` is PEP 440's ``==``."""
     return f"{'==' if op == '=' else op}{version}"
+
+
+def _cmake_prefix_path(prefix: str) -> int:
+    from .emit import cmake
+
+    generated = cmake.write_prefix(os.path.abspath(prefix or cmake.default_prefix()))
+    for exc in generated.errors:
+        print(f"pylinkdep: warning: {exc}", file=sys.stderr)
+    print(generated.prefix)
+    return 0
 
 
 def _list(argv: list[str]) -> int:
@@ -363,6 +394,82 @@ def _check(argv: list[str]) -> int:
         for problem in problems:
             print(f"  - {problem}")
     return 1 if failed else 0
+
+
+def _cargo(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="pylinkdep cargo",
+        description="Print the Cargo build-script directives that link a Rust extension "
+        "against providers: each library by full path and the provider's link args "
+        "(cargo:rustc-link-arg), a run path relative to the installed extension, and "
+        "cargo:rerun-if-changed lines. A build.rs prints this output unchanged.",
+    )
+    parser.add_argument(
+        "packages",
+        nargs="+",
+        metavar="NAME [OP VERSION]",
+        help="dependency names, each optionally with a constraint ('foo >= 1.2')",
+    )
+    parser.add_argument(
+        "--rpath-from",
+        metavar="SUBDIR",
+        required=True,
+        help="where the extension is installed, relative to site-packages (for a maturin "
+        "module-name 'pkg._native': pkg; for a top-level module: .)",
+    )
+    opts = parser.parse_args(argv)
+    from .emit import cargo
+
+    deps = [
+        find(name, ",".join(spec) or None) for name, spec in _parse_requests(opts.packages, parser)
+    ]
+    try:
+        lines = cargo.directives(deps, opts.rpath_from)
+    except ValueError as exc:
+        parser.error(str(exc))
+    print("\n".join(lines))
+    return 0
+
+
+def _pkgconfig_path(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="pylinkdep pkgconfig-path",
+        description="Write a pkg-config .pc file for each installed provider (or the NAMEs "
+        "given and what they require) into a directory of their own, never site-packages, "
+        "and print that directory, for PKG_CONFIG_PATH or meson's -Dpkg_config_path.",
+    )
+    parser.add_argument("names", nargs="*", metavar="NAME", help="only these providers")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="the directory to write (e.g. in your build tree); default: a cache "
+        "directory of this interpreter's search path",
+    )
+    parser.add_argument(
+        "--relocatable",
+        action="store_true",
+        help="paths relative to the .pc file (${pcfiledir}) instead of absolute",
+    )
+    opts = parser.parse_args(argv)
+    from .emit import pkgconfig
+
+    errors: list[PylinkError] = []
+    if opts.names:
+        chosen = {p.name: p for name in opts.names for p in find(name).link_order}
+        found = list(chosen.values())
+    else:
+        found = providers(errors=errors)
+    directory = opts.output or pkgconfig.default_dir()
+    pkgconfig.write_dir(found, directory, relocatable=opts.relocatable)
+    print(os.path.abspath(directory))
+    for exc in errors:
+        print(f"pylinkdep: error: {exc}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def cmake_dir() -> str:

@@ -63,6 +63,7 @@ def write(doc: dict[str, Any], output: str) -> None:
     data = (json.dumps(doc, indent=2) + "\n").encode()
     parse(data, file=output)
     directory = os.path.dirname(os.path.abspath(output))
+    os.makedirs(directory, exist_ok=True)  # make does not create output directories
     fd, tmp = tempfile.mkstemp(prefix=".pylink-", suffix=".json", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:

@@ -147,3 +147,23 @@ def lookup_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         mp.setenv("PYLINKDEP_CACHE_DIR", str(path))
         mp.delenv("PYLINKDEP_NO_CACHE", raising=False)
         yield path
+
+
+EXAMPLE_PROVIDERS = ("provider-meson", "provider-cmake", "provider-extmodule")
+
+
+@pytest.fixture(scope="session")
+def example_wheels(wheelhouse: Wheelhouse) -> dict[str, Path]:
+    """pylinkdep's wheel and every example provider's, by project."""
+    projects = ("pylinkdep", *EXAMPLE_PROVIDERS)
+    return dict(zip(projects, wheelhouse.wheels(*projects), strict=True))
+
+
+@pytest.fixture(scope="session")
+def examples_python(
+    example_wheels: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The python of a fresh venv with pylinkdep and every example provider installed."""
+    return demo.make_env(
+        tmp_path_factory.mktemp("examples") / "venv", list(example_wheels.values())
+    )
