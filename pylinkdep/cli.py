@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import re
 import sys
-from collections.abc import Sequence
-from typing import Any
 
 from . import __version__
-from .emit import cargo, flags
+from .emit import flags
 from .errors import PylinkError
 from .resolve import Dependency, Provider, find, providers
+
+# argparse, json and typing are imported only where needed: `pylinkdep --cflags --libs
+# NAME` runs once per dependency in a build and must start as fast as Python does.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import Any
 
 _OPERATORS = ("<=", ">=", "!=", "==", "<", ">", "=")
 
@@ -67,7 +70,80 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+# The flags that take no value: a command line of these and plain names skips argparse.
+_SIMPLE_FLAGS = {
+    "--cflags": "cflags",
+    "--libs": "libs",
+    "--modversion": "modversion",
+    "--exists": "exists",
+    "--print-requires": "print_requires",
+    "--print-errors": "print_errors",
+    "--silence-errors": "silence_errors",
+}
+
+
 def _pkg_config(argv: list[str]) -> int:
+    opts = _simple_options(argv) or _parse_options(argv)
+    if opts.cmake_dir:
+        print(cmake_dir())
+        return 0
+    if opts.cmake_prefix_path is not None:
+        return _cmake_prefix_path(opts.cmake_prefix_path)
+    extra = [
+        f"{op}{v}"
+        for op, v in (
+            (">=", opts.atleast_version),
+            ("==", opts.exact_version),
+            ("<=", opts.max_version),
+        )
+        if v
+    ]
+    # As in pkg-config, --exists and the version tests answer with the exit status only.
+    quiet = opts.silence_errors or (bool(opts.exists or extra) and not opts.print_errors)
+    try:
+        deps = [find(name, ",".join(spec + extra) or None) for name, spec in opts.requests]
+    except PylinkError as exc:
+        if not quiet:
+            print(f"pylinkdep: error: {exc}", file=sys.stderr)
+        return 1
+
+    if opts.modversion:
+        print("\n".join(dep.version for dep in deps))
+    for requirement in (r for dep in deps for r in dep.provider.requires if opts.print_requires):
+        print(requirement)
+    out = (flags.cflags(deps) if opts.cflags else []) + (flags.libs(deps) if opts.libs else [])
+    if opts.cflags or opts.libs:
+        print(flags.shell_join(out))
+    return 0
+
+
+def _simple_options(argv: list[str]) -> Any:
+    """The usual command line, value-less flags and plain names, parsed without argparse
+    (slow to import); None for anything else."""
+    names = [a for a in argv if not a.startswith("-")]
+    if (
+        not names
+        or any(c in n for n in names for c in "<>=!")
+        or any(a not in _SIMPLE_FLAGS for a in argv if a.startswith("-"))
+    ):
+        return None
+    from types import SimpleNamespace
+
+    opts = SimpleNamespace(
+        cmake_dir=False,
+        cmake_prefix_path=None,
+        requests=[(name.strip(), []) for name in names],
+        atleast_version=None,
+        exact_version=None,
+        max_version=None,
+        **{attr: flag in argv for flag, attr in _SIMPLE_FLAGS.items()},
+    )
+    return opts
+
+
+def _parse_options(argv: list[str]) -> argparse.Namespace:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="pylinkdep",
         description=_DESCRIPTION,
@@ -116,41 +192,11 @@ def _pkg_config(argv: list[str]) -> int:
     parser.add_argument("--print-errors", action="store_true", help="report errors with --exists")
     parser.add_argument("--silence-errors", action="store_true", help="never report errors")
     opts = parser.parse_args(argv)
-    if opts.cmake_dir:
-        print(cmake_dir())
-        return 0
-    if opts.cmake_prefix_path is not None:
-        return _cmake_prefix_path(opts.cmake_prefix_path)
-    if not opts.packages:
-        parser.error("no package name given")
-
-    requests = _parse_requests(opts.packages, parser)
-    extra = [
-        f"{op}{v}"
-        for op, v in (
-            (">=", opts.atleast_version),
-            ("==", opts.exact_version),
-            ("<=", opts.max_version),
-        )
-        if v
-    ]
-    # As in pkg-config, --exists and the version tests answer with the exit status only.
-    quiet = opts.silence_errors or (bool(opts.exists or extra) and not opts.print_errors)
-    try:
-        deps = [find(name, ",".join(spec + extra) or None) for name, spec in requests]
-    except PylinkError as exc:
-        if not quiet:
-            print(f"pylinkdep: error: {exc}", file=sys.stderr)
-        return 1
-
-    if opts.modversion:
-        print("\n".join(dep.version for dep in deps))
-    for requirement in (r for dep in deps for r in dep.provider.requires if opts.print_requires):
-        print(requirement)
-    out = (flags.cflags(deps) if opts.cflags else []) + (flags.libs(deps) if opts.libs else [])
-    if opts.cflags or opts.libs:
-        print(flags.shell_join(out))
-    return 0
+    if not opts.cmake_dir and opts.cmake_prefix_path is None:
+        if not opts.packages:
+            parser.error("no package name given")
+        opts.requests = _parse_requests(opts.packages, parser)
+    return opts
 
 
 def _parse_requests(
@@ -195,6 +241,9 @@ def _cmake_prefix_path(prefix: str) -> int:
 
 
 def _list(argv: list[str]) -> int:
+    import argparse
+    import json
+
     parser = argparse.ArgumentParser(
         prog="pylinkdep list", description="List installed pylink providers."
     )
@@ -215,6 +264,9 @@ def _list(argv: list[str]) -> int:
 
 
 def _show(argv: list[str]) -> int:
+    import argparse
+    import json
+
     parser = argparse.ArgumentParser(
         prog="pylinkdep show", description="Show what a dependency name resolves to."
     )
@@ -244,6 +296,8 @@ def _show(argv: list[str]) -> int:
 
 
 def _generate(argv: list[str]) -> int:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="pylinkdep generate",
         description="Write a provider's pylink.json from the libraries just built (run by the "
@@ -328,6 +382,8 @@ def _generate(argv: list[str]) -> int:
 
 
 def _check(argv: list[str]) -> int:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="pylinkdep check",
         description="Check wheels. Providers: valid pylink.json, paths inside the package and "
@@ -350,6 +406,8 @@ def _check(argv: list[str]) -> int:
 
 
 def _cargo(argv: list[str]) -> int:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="pylinkdep cargo",
         description="Print the Cargo build-script directives that link a Rust extension "
@@ -371,6 +429,8 @@ def _cargo(argv: list[str]) -> int:
         "module-name 'pkg._native': pkg; for a top-level module: .)",
     )
     opts = parser.parse_args(argv)
+    from .emit import cargo
+
     deps = [
         find(name, ",".join(spec) or None) for name, spec in _parse_requests(opts.packages, parser)
     ]
@@ -383,6 +443,8 @@ def _cargo(argv: list[str]) -> int:
 
 
 def _pkgconfig_path(argv: list[str]) -> int:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="pylinkdep pkgconfig-path",
         description="Write a pkg-config .pc file for each installed provider (or the NAMEs "
@@ -489,6 +551,8 @@ def cmake_dir() -> str:
 
 def python_abi_of(extension: str) -> str:
     """``cp311``, ``cp313t`` or ``abi3`` from an extension module's file name."""
+    import re
+
     match = re.search(r"\.(?:cpython-(\d)(\d+)(t?)-[^.]*|(abi3))\.(?:so|pyd|dylib)$", extension)
     if not match:
         raise PylinkError(f"cannot tell the Python ABI from the file name {extension!r}")

@@ -10,17 +10,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from .errors import InvalidMetadata
-from .metadata import normalize_name
+from .names import normalize_name
+from .records import Record, record
 
 GROUP = "pylink"
 OVERLAY_SUFFIX = ".pylink.json"
 
 
-@dataclass(frozen=True)
-class Source:
+@record
+class Source(Record):
     """Where one provider's metadata comes from, before the metadata is read.
 
     For an entry point, ``value`` is the package named by it and ``origin`` the
@@ -62,22 +62,27 @@ def entry_point_sources(dirs: Sequence[str]) -> Iterator[Source]:
         except OSError:
             continue
         for entry in names:
-            dist_key = normalize_name(entry[: -len(".dist-info")].split("-")[0])
+            dist_key = _dist_key(entry)
             if dist_key in seen:
                 continue
             seen.add(dist_key)
-            dist_info = os.path.join(site_dir, entry)
-            try:
-                with open(os.path.join(dist_info, "entry_points.txt"), "rb") as f:
-                    data = f.read()
-            except OSError:
+            dist_info = site_dir + os.sep + entry
+            data = _read_small(dist_info + os.sep + "entry_points.txt")
+            if data is None:
                 continue
             group = parse_entry_points(data, dist_info)
             if not group:
                 continue
             distribution = _distribution_name(dist_info) or entry.split("-")[0]
             for name, value in group:
-                yield Source(name, value, distribution, dist_info, site_dir, overlay=False)
+                yield Source(
+                    name=name,
+                    value=value,
+                    distribution=distribution,
+                    origin=dist_info,
+                    site_dir=site_dir,
+                    overlay=False,
+                )
 
 
 def overlay_sources(dirs: Sequence[str], name: str | None = None) -> Iterator[Source]:
@@ -94,7 +99,9 @@ def overlay_sources(dirs: Sequence[str], name: str | None = None) -> Iterator[So
             path = os.path.abspath(os.path.join(directory, file))
             if os.path.isfile(path):
                 stem = file[: -len(OVERLAY_SUFFIX)]
-                yield Source(stem, "", "", path, "", overlay=True)
+                yield Source(
+                    name=stem, value="", distribution="", origin=path, site_dir="", overlay=True
+                )
 
 
 def find_package_dir(package: str, first: str, dirs: Sequence[str]) -> tuple[str, str] | None:
@@ -134,6 +141,29 @@ def parse_entry_points(data: bytes, dist_info: str) -> list[tuple[str, str]]:
                 raise InvalidMetadata(f"malformed line {raw!r}", file=file, field=GROUP)
             pairs.append((name.strip(), value.strip()))
     return pairs
+
+
+def _dist_key(dist_info_name: str) -> str:
+    """The normalized distribution name of ``name-version.dist-info``."""
+    return normalize_name(dist_info_name[: -len(".dist-info")].partition("-")[0])
+
+
+def _read_small(path: str) -> bytes | None:
+    """The bytes of a file, None when it cannot be read (``os.read`` is cheaper than
+    ``open()``, and most distributions have no entry_points.txt)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    chunks = []
+    try:
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def _distribution_name(dist_info: str) -> str | None:

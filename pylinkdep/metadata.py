@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
-
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
 
 from .errors import InvalidMetadata
+from .names import normalize_name as normalize_name
+from .records import Record, record
+from .versions import release_contains
 
 SCHEMA_VERSION = 1
 MAX_BYTES = 1 << 20
@@ -30,16 +27,18 @@ DEFINE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(=.*)?", re.DOTALL)
 PYTHON_ABI_RE = re.compile(r"cp3[0-9]+t?|abi3")
 PACKAGE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
-LibraryKind = Literal["shared", "extension"]
+TYPE_CHECKING = False  # typing is slow to import, and needed only by type checkers
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, Literal
+
+    LibraryKind = Literal["shared", "extension"]
+else:
+    LibraryKind = str
 
 
-def normalize_name(name: str) -> str:
-    """The form names are compared in: lowercase, runs of ``-_.`` as one ``-``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-@dataclass(frozen=True)
-class LibraryEntry:
+@record
+class LibraryEntry(Record):
     """One entry of ``libraries``, its path still relative."""
 
     path: str
@@ -47,8 +46,8 @@ class LibraryEntry:
     kind: LibraryKind
 
 
-@dataclass(frozen=True)
-class Metadata:
+@record
+class Metadata(Record):
     """A validated pylink.json; paths are relative to the directory that holds it."""
 
     name: str
@@ -194,17 +193,10 @@ def parse(
     name = r.string(doc["name"], "name", NAME_RE)
     version = r.string(doc["version"], "version")
     abi = r.string(doc["abi"], "abi")
-    try:
-        parsed_version = Version(version)
-    except InvalidVersion:
-        raise r.fail("version", f"{version!r} is not a PEP 440 version") from None
-    try:
-        abi_range = SpecifierSet(abi)
-    except InvalidSpecifier:
-        raise r.fail("abi", f"{abi!r} is not a PEP 440 specifier set") from None
-    if not len(abi_range):
-        raise r.fail("abi", f"{abi!r}: the ABI range needs at least one specifier")
-    if not abi_range.contains(parsed_version, prereleases=True):
+    inside = release_contains(abi, version)
+    if inside is None:
+        inside = _contains(r, abi, version)
+    if not inside:
         raise r.fail("abi", f"version {version} is not inside the ABI range {abi!r}")
 
     cmake = r.closed(doc.get("cmake", {"package": name}), "cmake", {"package", "target"})
@@ -244,6 +236,24 @@ def parse(
             else None
         ),
     )
+
+
+def _contains(r: _Reader, abi: str, version: str) -> bool:
+    """``version`` and ``abi`` checked by ``packaging``; whether one is inside the other."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        parsed_version = Version(version)
+    except InvalidVersion:
+        raise r.fail("version", f"{version!r} is not a PEP 440 version") from None
+    try:
+        abi_range = SpecifierSet(abi)
+    except InvalidSpecifier:
+        raise r.fail("abi", f"{abi!r} is not a PEP 440 specifier set") from None
+    if not len(abi_range):
+        raise r.fail("abi", f"{abi!r}: the ABI range needs at least one specifier")
+    return abi_range.contains(parsed_version, prereleases=True)
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -1,18 +1,16 @@
-"""Resolve dependency names to installed providers: paths, versions, transitive requires."""
+"""Resolve dependency names to installed providers: paths, versions, transitive requires.
+
+The lookup path must start fast (a build system runs it once per dependency), so this
+module imports only what a cached lookup needs: discovery, metadata parsing and
+``packaging`` are imported when a provider is actually read or a version compared.
+"""
 
 from __future__ import annotations
 
-import csv
 import os
 import sys
-from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import Version
-
-from . import discovery
+from . import cache
 from .errors import (
     DependencyCycle,
     DuplicateProvider,
@@ -21,8 +19,20 @@ from .errors import (
     PylinkError,
     VersionConflict,
 )
-from .metadata import PACKAGE_RE, LibraryKind, Metadata, normalize_name, parse
+from .names import normalize_name
+from .records import Record, record
 from .rpath import relative_rpath
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Hashable, Iterable, Sequence
+    from typing import TypeVar
+
+    from . import discovery
+    from .metadata import LibraryKind, Metadata
+
+    _T = TypeVar("_T", bound=Hashable)
+
 
 # Leading bytes of the shared-object formats a library entry may name: ELF,
 # Mach-O (32/64-bit, both byte orders, universal) and PE (Windows DLL).
@@ -37,8 +47,8 @@ _LIBRARY_MAGIC = (
 )
 
 
-@dataclass(frozen=True)
-class Library:
+@record
+class Library(Record):
     """A library to link, by absolute path, and the name the loader will look for."""
 
     path: str
@@ -46,8 +56,8 @@ class Library:
     kind: LibraryKind
 
 
-@dataclass(frozen=True)
-class Provider:
+@record
+class Provider(Record):
     """One installed provider: its pylink.json with every path made absolute and checked."""
 
     name: str
@@ -83,9 +93,13 @@ class Provider:
         dirs = (_posix_relpath(os.path.dirname(lib.path), self.site_dir) for lib in self.libraries)
         return tuple(dict.fromkeys(dirs))
 
+    def files(self) -> tuple[str, ...]:
+        """The files and directories this provider's answer was read from or points to."""
+        return (self.metadata_file, *(lib.path for lib in self.libraries), *self.include_dirs)
 
-@dataclass(frozen=True)
-class Dependency:
+
+@record
+class Dependency(Record):
     """A provider with its transitive requires: everything a consumer build needs."""
 
     provider: Provider
@@ -168,16 +182,62 @@ def find(name: str, version: str | None = None, *, path: Sequence[str] | None = 
     """Resolve ``name`` (and its requires) to installed providers.
 
     ``version`` is a PEP 440 specifier set such as ``">=1.2,<2"``; ``path`` replaces
-    ``sys.path`` as the list of directories searched.
+    ``sys.path`` as the list of directories searched. Answers are cached (see cache.py).
     """
-    index = _Index(path)
-    provider = index.get(name, None)
+    key = normalize_name(name)
+    lookups = cache.Lookups(path)
+    order = _decode(lookups.get(key))
+    if order is None:
+        if lookups.names is not None and key not in lookups.names:
+            raise _not_found(name, None)
+        order = _resolve(name, key, version, _Index(path), lookups)
+    elif version is not None:
+        _check_version(order[0], version, requested_by=None)
+    return Dependency(provider=order[0], requires=order[1:])
+
+
+def _resolve(
+    name: str, key: str, version: str | None, index: _Index, lookups: cache.Lookups
+) -> tuple[Provider, ...]:
+    """``name`` and its transitive requires in link order, read from disk and cached."""
+    try:
+        provider = index.get(name, None)
+    except ProviderNotFound:
+        lookups.put(index.keys(), key, None, ())
+        raise
     if version is not None:
         _check_version(provider, version, requested_by=None)
     order: list[Provider] = []
     _visit(provider, index, order, stack=[])
     order.reverse()
-    return Dependency(provider=order[0], requires=tuple(order[1:]))
+    files = [f for p in order for f in p.files()]
+    lookups.put(index.keys(), key, tuple(_encode(p) for p in order), files)
+    return tuple(order)
+
+
+def _encode(provider: Provider) -> tuple[object, ...]:
+    """A provider as plain tuples, for the cache."""
+    libraries = tuple(lib._values() for lib in provider.libraries)
+    return tuple(
+        libraries if name == "libraries" else value
+        for name, value in zip(Provider._fields, provider._values(), strict=True)
+    )
+
+
+def _decode(answer: object) -> tuple[Provider, ...] | None:
+    """Providers from ``_encode``'s tuples; None when there are none or they do not fit."""
+    if answer is None:
+        return None
+    slot = Provider._fields.index("libraries")
+    try:
+        order = []
+        for values in answer:  # type: ignore[attr-defined]
+            values = list(values)
+            values[slot] = tuple(Library._from_values(lib) for lib in values[slot])
+            order.append(Provider._from_values(values))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return tuple(order) or None
 
 
 def providers(
@@ -204,6 +264,8 @@ class _Index:
     """The sources on one search path, by normalized name; reads each provider once."""
 
     def __init__(self, path: Sequence[str] | None) -> None:
+        from . import discovery
+
         self.dirs = discovery.search_path(path)
         self.overlay_dirs = discovery.overlay_dirs()
         self.sources: dict[str, list[discovery.Source]] = {}
@@ -212,6 +274,8 @@ class _Index:
         self.cache: dict[str, Provider] = {}
 
     def keys(self) -> set[str]:
+        from . import discovery
+
         overlays = discovery.overlay_sources(self.overlay_dirs)
         return set(self.sources) | {s.key for s in overlays}
 
@@ -222,22 +286,14 @@ class _Index:
         return self.cache[key]
 
     def _load(self, name: str, key: str, requested_by: Provider | None) -> Provider:
+        from . import discovery
+
         for overlay in discovery.overlay_sources(self.overlay_dirs):
             if overlay.key == key:
                 return _load_overlay(overlay, self.dirs)
         sources = self.sources.get(key, [])
         if not sources:
-            hint = " (add the directory holding NAME.pylink.json to PYLINK_PATH, or install it)"
-            where = (
-                {
-                    "distribution": requested_by.distribution,
-                    "file": requested_by.metadata_file,
-                    "field": "requires",
-                }
-                if requested_by
-                else {}
-            )
-            raise ProviderNotFound(f"no pylink provider named {name!r} is installed{hint}", **where)
+            raise _not_found(name, requested_by)
         if len(sources) > 1:
             listed = "; ".join(f"{s.distribution} ({s.origin})" for s in sources)
             raise DuplicateProvider(
@@ -249,7 +305,24 @@ class _Index:
         return _load_entry_point(sources[0], self.dirs)
 
 
+def _not_found(name: str, requested_by: Provider | None) -> ProviderNotFound:
+    hint = " (add the directory holding NAME.pylink.json to PYLINK_PATH, or install it)"
+    where = (
+        {
+            "distribution": requested_by.distribution,
+            "file": requested_by.metadata_file,
+            "field": "requires",
+        }
+        if requested_by
+        else {}
+    )
+    return ProviderNotFound(f"no pylink provider named {name!r} is installed{hint}", **where)
+
+
 def _load_entry_point(source: discovery.Source, dirs: list[str]) -> Provider:
+    from . import discovery
+    from .metadata import PACKAGE_RE, parse
+
     ep_file = os.path.join(source.origin, "entry_points.txt")
     field = f"{discovery.GROUP}.{source.name}"
     if not PACKAGE_RE.fullmatch(source.value):
@@ -283,6 +356,9 @@ def _load_entry_point(source: discovery.Source, dirs: list[str]) -> Provider:
 
 
 def _load_overlay(source: discovery.Source, dirs: list[str]) -> Provider:
+    from . import discovery
+    from .metadata import parse
+
     file = source.origin
     meta = parse(_read(file, None), file=file, overlay=True)
     assert meta.package is not None  # required in overlays
@@ -427,11 +503,12 @@ def _visit(provider: Provider, index: _Index, order: list[Provider], stack: list
 def _check_version(
     provider: Provider, spec: str, requested_by: tuple[Provider, int] | None
 ) -> None:
-    try:
-        wanted = SpecifierSet(spec)
-    except InvalidSpecifier:
-        raise VersionConflict(f"{spec!r} is not a PEP 440 version specifier") from None
-    if wanted.contains(Version(provider.version), prereleases=True):
+    from .versions import release_contains
+
+    inside = release_contains(spec, provider.version)
+    if inside is None:
+        inside = _packaging_contains(spec, provider.version)
+    if inside:
         return
     message = f"{provider.name} {provider.version} is installed, but {spec} is required"
     if requested_by is None:
@@ -469,6 +546,17 @@ def _editable_hint(dist_info: str) -> str:
     )
 
 
+def _packaging_contains(spec: str, version: str) -> bool:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import Version
+
+    try:
+        wanted = SpecifierSet(spec)
+    except InvalidSpecifier:
+        raise VersionConflict(f"{spec!r} is not a PEP 440 version specifier") from None
+    return wanted.contains(Version(version), prereleases=True)
+
+
 def _record_files(record: str | None) -> set[str]:
     """Paths (relative to site-packages, ``/``-separated) listed in a RECORD file."""
     if record is None:
@@ -478,6 +566,8 @@ def _record_files(record: str | None) -> set[str]:
             lines = f.read().splitlines()
     except OSError:
         return set()
+    import csv
+
     # RECORD is CSV; a path holding a comma is quoted. Paths are the first column.
     return {os.path.normpath(row[0]).replace(os.sep, "/") for row in csv.reader(lines) if row}
 
@@ -488,9 +578,6 @@ def _inside(path: str, directory: str) -> bool:
 
 def _posix_relpath(path: str, start: str) -> str:
     return os.path.relpath(path, start).replace(os.sep, "/")
-
-
-_T = TypeVar("_T", bound=Hashable)
 
 
 def _unique(items: Iterable[_T]) -> tuple[_T, ...]:

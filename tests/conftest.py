@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +138,16 @@ def provider_python(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFac
     """The python of a fresh virtual environment with pylinkdep and exampleprov installed."""
     wheels = wheelhouse.wheels("pylinkdep", "provider-meson")
     return demo.make_env(tmp_path_factory.mktemp("env") / "venv", wheels)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lookup_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """pylinkdep's lookup cache of this session (child processes inherit it), never ~/.cache."""
+    path = tmp_path_factory.mktemp("pylinkdep-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PYLINKDEP_CACHE_DIR", str(path))
+        mp.delenv("PYLINKDEP_NO_CACHE", raising=False)
+        yield path
 
 
 EXAMPLE_PROVIDERS = ("provider-meson", "provider-cmake", "provider-extmodule")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from ..resolve import Dependency
 
-# pkg-config escapes shell-special characters in its output with a backslash.
-_SPECIAL = re.compile(r"([^A-Za-z0-9_/.,:=+@%^-])")
+# pkg-config escapes shell-special characters in its output with a backslash: all but these.
+_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_/.,:=+@%^-")
 
 
 def cflags(deps: Iterable[Dependency]) -> list[str]:
@@ -33,7 +32,7 @@ def libs(deps: Iterable[Dependency]) -> list[str]:
 
 def shell_join(args: Iterable[str]) -> str:
     """Join flags on one line, escaping as pkg-config does."""
-    return " ".join(_SPECIAL.sub(r"\\\1", a) for a in args)
+    return " ".join("".join(c if c in _PLAIN else "\\" + c for c in a) for a in args)
 
 
 def _unique(args: list[str]) -> list[str]:

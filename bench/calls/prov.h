@@ -1,0 +1,15 @@
+/* A provider's C API, reachable three ways: exported symbol, capsule-style struct of
+ * function pointers, NumPy-style void* table. */
+#ifndef CALLPROV_H
+#define CALLPROV_H
+
+long prov_add(long n);
+
+typedef struct {
+    long (*add)(long);
+} prov_api_t;
+
+extern const prov_api_t prov_api;  /* what PyCapsule_GetPointer would hand out */
+extern void *prov_numpy_api[];     /* what NumPy's _ARRAY_API capsule holds */
+
+#endif

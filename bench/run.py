@@ -1,0 +1,121 @@
+"""Run every benchmark: ``python bench/run.py [--quick]``.
+
+The full run writes ``bench/results/*.json``, ``docs/benchmarks.md`` and its plots in
+``docs/benchmarks/``. ``--quick`` proves that every benchmark runs (small sizes, few
+rounds) and writes to ``build/bench-quick/`` instead, leaving the committed results alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import calls
+import environment
+import external
+import imports
+import lookup
+import report
+import size
+
+REPO = Path(__file__).resolve().parent.parent
+
+FULL = {"sizes": [10, 100, 1000, 5000], "cli_at": 1000, "cli_rounds": 40, "find_rounds": 15,
+        "call_iterations": 200_000_000, "call_rounds": 7, "import_rounds": 40}  # fmt: skip
+QUICK = {"sizes": [10, 100], "cli_at": 100, "cli_rounds": 2, "find_rounds": 2,
+         "call_iterations": 1_000_000, "call_rounds": 1, "import_rounds": 2}  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="prove every benchmark runs")
+    parser.add_argument("--work", type=Path, help="scratch directory (default: build/bench)")
+    parser.add_argument(
+        "--report", action="store_true", help="only rewrite the document from the saved results"
+    )
+    args = parser.parse_args()
+    settings = QUICK if args.quick else FULL
+    work = (args.work or REPO / "build" / ("bench-quick" if args.quick else "bench")).resolve()
+    if args.quick:
+        results_dir, doc, plots = work / "results", work / "benchmarks.md", work / "plots"
+    else:
+        results_dir = REPO / "bench" / "results"
+        doc, plots = REPO / "docs" / "benchmarks.md", REPO / "docs" / "benchmarks"
+
+    if args.report:
+        results = json.loads((results_dir / "run.json").read_text())
+        for file in sorted(results_dir.glob("*.json")):
+            if file.name != "run.json":
+                results.update({k: v for k, v in json.loads(file.read_text()).items()
+                                if k not in ("machine", "quick")})  # fmt: skip
+        doc.write_text(report.markdown(results, plots, doc.parent))
+        print(f"== wrote {doc} from {results_dir}")
+        return 0
+
+    started = time.time()
+    machine = _machine()
+    print("== environment (wheels, venv, consumers, synthetic site directories)", flush=True)
+    env = environment.prepare(work, settings["sizes"])
+    env.settle()
+    results: dict[str, Any] = {"machine": machine, "quick": args.quick, "settings": settings}
+    print("== lookup: whole process", flush=True)
+    results["lookup_cli"] = lookup.cli(env, settings["cli_at"], settings["cli_rounds"])
+    print("== lookup: in process, by number of distributions", flush=True)
+    results["lookup_find"] = lookup.in_process(env, settings["sizes"], settings["find_rounds"])
+    print("== call cost", flush=True)
+    results["calls"] = calls.measure(
+        work / "calls", settings["call_iterations"], settings["call_rounds"]
+    )
+    print("== import cost", flush=True)
+    results["imports"] = imports.measure(env, settings["import_rounds"])
+    print("== build cost", flush=True)
+    results["build"] = external.measure(args.quick)
+    print("== wheel size", flush=True)
+    results["size"] = size.measure(env)
+    results["seconds"] = time.time() - started
+
+    results_dir.mkdir(parents=True, exist_ok=True)
+    run = {k: results[k] for k in ("machine", "quick", "settings", "seconds")}
+    (results_dir / "run.json").write_text(json.dumps(run, indent=2) + "\n")
+    for key, value in results.items():
+        if isinstance(value, dict) and key not in ("machine", "settings"):
+            data = {"machine": machine, "quick": args.quick, key: value}
+            (results_dir / f"{key}.json").write_text(json.dumps(data, indent=2) + "\n")
+    plots.mkdir(parents=True, exist_ok=True)
+    doc.write_text(report.markdown(results, plots, doc.parent))
+    print(f"== wrote {results_dir}, {doc} and {plots} in {results['seconds']:.0f} s")
+    return 0
+
+
+def _machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    gcc = subprocess.run(["gcc", "--version"], capture_output=True, text=True).stdout
+    return {
+        "date_utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "gcc": gcc.splitlines()[0] if gcc else None,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Immutable value classes, without ``dataclasses``: it costs more to import (it pulls in
+``inspect``) than a cached lookup takes."""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import ClassVar, TypeVar, dataclass_transform
+
+    _R = TypeVar("_R", bound="Record")
+
+    @dataclass_transform(frozen_default=True, kw_only_default=True)
+    def record(cls: type[_R]) -> type[_R]: ...
+else:
+
+    def record(cls: type) -> type:
+        """Marks a Record subclass (for type checkers, a frozen dataclass)."""
+        return cls
+
+
+class Record:
+    """An immutable value: equality, hash and repr from its fields (the annotated names).
+
+    Subclasses are decorated with ``@record`` and list their fields as annotations;
+    for type checkers they are frozen keyword-only dataclasses, and a field with a
+    class-level value has that default.
+    """
+
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls) -> None:
+        cls._fields = tuple(cls.__annotations__)
+
+    def __init__(self, **values: object) -> None:
+        cls = type(self)
+        unknown = values.keys() - set(self._fields)
+        missing = [n for n in self._fields if n not in values and not hasattr(cls, n)]
+        if unknown or missing:
+            raise TypeError(f"{cls.__name__}: unknown {sorted(unknown)}, missing {missing}")
+        for name in self._fields:
+            object.__setattr__(self, name, values[name] if name in values else getattr(cls, name))
+
+    @classmethod
+    def _from_values(cls: type[_R], values: Sequence[object]) -> _R:
+        """The inverse of ``_values``, for the cache."""
+        return cls(**dict(zip(cls._fields, values, strict=True)))
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Record)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields)
+        return f"{type(self).__name__}({fields})"

@@ -1,0 +1,37 @@
+"""Details of the scan that the lookup path relies on for speed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pylinkdep.discovery import _dist_key, _read_small
+from pylinkdep.names import normalize_name
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["foo.dist-info", "Foo_Bar-1.0.dist-info", "a__b-1.dist-info", "a._b-2.dist-info",
+     "x.y-1.dist-info", "_x_-1.dist-info", "UPPER-1.dist-info"],
+)  # fmt: skip
+def test_dist_key_is_normalize_name(entry: str) -> None:
+    assert _dist_key(entry) == normalize_name(entry[: -len(".dist-info")].split("-")[0])
+
+
+def test_read_small(tmp_path: Path) -> None:
+    big = b"x" * 200_000
+    (tmp_path / "f").write_bytes(big)
+    assert _read_small(str(tmp_path / "f")) == big
+    assert _read_small(str(tmp_path / "missing")) is None
+    assert _read_small(str(tmp_path)) is None  # a directory
+
+
+def test_shell_join_escapes_as_pkg_config() -> None:
+    import re
+
+    from pylinkdep.emit.flags import shell_join
+
+    special = re.compile(r"([^A-Za-z0-9_/.,:=+@%^-])")
+    args = ["-I/a b/c", '-DX="1"', "$ORIGIN/../x", "plain-1.2_x/y,z:w=v+u@t%s^r", "é;&|"]
+    assert shell_join(args) == " ".join(special.sub(r"\\\1", a) for a in args)
