@@ -482,6 +482,8 @@ def _pkgconfig_path(argv: list[str]) -> int:
 
 
 def _requirement(argv: list[str]) -> int:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="pylinkdep requirement",
         description="Print the run requirement (distribution and ABI range, e.g. "
@@ -497,6 +499,8 @@ def _requirement(argv: list[str]) -> int:
 
 
 def _runtime_module(argv: list[str]) -> int:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="pylinkdep runtime-module",
         description="Write the module a consumer package imports before its extension: it "
@@ -527,6 +531,8 @@ def _runtime_module(argv: list[str]) -> int:
 
 
 def _repair_args(argv: list[str], command: str) -> int:
+    import argparse
+
     tool = "auditwheel repair" if command == "auditwheel-args" else "delocate-wheel"
     parser = argparse.ArgumentParser(
         prog=f"pylinkdep {command}",

@@ -215,3 +215,18 @@ def test_cargo_help(capsys: pytest.CaptureFixture[str]) -> None:
         [sys.executable, "-m", "pylinkdep", "--help"], capture_output=True, text=True, check=True
     ).stdout
     assert "pylinkdep cargo NAME --rpath-from DIR" in main_help
+
+
+SUBCOMMANDS = (
+    "list", "show", "generate", "check", "cargo", "pkgconfig-path", "requirement",
+    "runtime-module", "auditwheel-args", "delocate-args",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each subcommand parses its own options (imported lazily: a missing import shows here)."""
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: pylinkdep {command}")
