@@ -45,8 +45,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands[args[0]](args[1:])
         return _pkg_config(args)
     except PylinkError as exc:
-        print(f"pylinkdep: error: {exc}", file=sys.stderr)
+        _report(exc)
         return 1
+
+
+def _report(exc: PylinkError) -> None:
+    """One line on stderr, whatever characters the message quotes."""
+    print(f"pylinkdep: error: {one_line(str(exc))}", file=sys.stderr)
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other unprintable characters backslash-escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def _pkg_config(argv: list[str]) -> int:
@@ -112,7 +122,7 @@ def _pkg_config(argv: list[str]) -> int:
         deps = [find(name, ",".join(spec + extra) or None) for name, spec in requests]
     except PylinkError as exc:
         if not quiet:
-            print(f"pylinkdep: error: {exc}", file=sys.stderr)
+            _report(exc)
         return 1
 
     if opts.modversion:
@@ -169,10 +179,13 @@ def _list(argv: list[str]) -> int:
     else:
         for p in found:
             print(
-                f"{p.name:24} {p.version:10} {p.distribution} - {p.description or p.metadata_file}"
+                one_line(
+                    f"{p.name:24} {p.version:10} {p.distribution} - "
+                    f"{p.description or p.metadata_file}"
+                )
             )
     for exc in errors:
-        print(f"pylinkdep: error: {exc}", file=sys.stderr)
+        _report(exc)
     return 1 if errors else 0
 
 

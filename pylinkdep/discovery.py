@@ -12,11 +12,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from . import files
 from .errors import InvalidMetadata
 from .metadata import normalize_name
 
 GROUP = "pylink"
 OVERLAY_SUFFIX = ".pylink.json"
+_SECTION = f"[{GROUP}]".encode()
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,13 @@ def entry_point_sources(dirs: Sequence[str]) -> Iterator[Source]:
             seen.add(dist_key)
             dist_info = os.path.join(site_dir, entry)
             try:
-                with open(os.path.join(dist_info, "entry_points.txt"), "rb") as f:
-                    data = f.read()
+                data = files.read_regular(os.path.join(dist_info, "entry_points.txt"))
             except OSError:
                 continue
-            group = parse_entry_points(data, dist_info)
-            if not group:
+            if _SECTION not in data:
                 continue
             distribution = _distribution_name(dist_info) or entry.split("-")[0]
+            group = parse_entry_points(data, dist_info, distribution)
             for name, value in group:
                 yield Source(name, value, distribution, dist_info, site_dir, overlay=False)
 
@@ -111,15 +112,17 @@ def find_package_dir(package: str, first: str, dirs: Sequence[str]) -> tuple[str
     return None
 
 
-def parse_entry_points(data: bytes, dist_info: str) -> list[tuple[str, str]]:
+def parse_entry_points(
+    data: bytes, dist_info: str, distribution: str | None = None
+) -> list[tuple[str, str]]:
     """The ``name = value`` pairs of the ``[pylink]`` section of entry_points.txt."""
-    if b"[" + GROUP.encode() + b"]" not in data:
+    if _SECTION not in data:
         return []
     file = os.path.join(dist_info, "entry_points.txt")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidMetadata(f"not UTF-8: {exc}", file=file) from None
+        raise InvalidMetadata(f"not UTF-8: {exc}", distribution=distribution, file=file) from None
     pairs: list[tuple[str, str]] = []
     section = None
     for raw in text.splitlines():
@@ -131,7 +134,9 @@ def parse_entry_points(data: bytes, dist_info: str) -> list[tuple[str, str]]:
         elif section == GROUP:
             name, sep, value = line.partition("=")
             if not sep:
-                raise InvalidMetadata(f"malformed line {raw!r}", file=file, field=GROUP)
+                raise InvalidMetadata(
+                    f"malformed line {raw!r}", distribution=distribution, file=file, field=GROUP
+                )
             pairs.append((name.strip(), value.strip()))
     return pairs
 
@@ -139,14 +144,14 @@ def parse_entry_points(data: bytes, dist_info: str) -> list[tuple[str, str]]:
 def _distribution_name(dist_info: str) -> str | None:
     """The ``Name:`` header of a dist-info's METADATA."""
     try:
-        with open(os.path.join(dist_info, "METADATA"), encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if line.startswith("Name:"):
-                    return line[5:].strip()
-                if not line.strip():
-                    break
+        head = files.read_regular(os.path.join(dist_info, "METADATA"), 1 << 16)
     except OSError:
-        pass
+        return None
+    for line in head.decode("utf-8", "replace").splitlines():
+        if line.startswith("Name:"):
+            return line[5:].strip()
+        if not line.strip():
+            break
     return None
 
 

@@ -12,7 +12,7 @@ from typing import TypeVar
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from . import discovery
+from . import discovery, files
 from .errors import (
     DependencyCycle,
     DuplicateProvider,
@@ -21,7 +21,7 @@ from .errors import (
     PylinkError,
     VersionConflict,
 )
-from .metadata import PACKAGE_RE, LibraryKind, Metadata, normalize_name, parse
+from .metadata import MAX_BYTES, PACKAGE_RE, LibraryKind, Metadata, normalize_name, parse
 from .rpath import relative_rpath
 
 # Leading bytes of the shared-object formats a library entry may name: ELF,
@@ -307,8 +307,7 @@ def _load_overlay(source: discovery.Source, dirs: list[str]) -> Provider:
 
 def _read(file: str, distribution: str | None) -> bytes:
     try:
-        with open(file, "rb") as f:
-            return f.read(1 << 20 | 1)
+        return files.read_regular(file, MAX_BYTES + 1)
     except OSError as exc:
         raise InvalidMetadata(
             f"cannot read pylink.json: {exc.strerror}", distribution=distribution, file=file
@@ -336,7 +335,7 @@ def _bind(
             # A library may live beside the package in a directory the same
             # distribution installed (auditwheel's <dist>.libs): check RECORD.
             if recorded is None:
-                recorded = _record_files(record)
+                recorded = _record_files(record, distribution)
             rel_site = _posix_relpath(real, real_site)
             if want_dir or not _inside(real, real_site) or rel_site not in recorded:
                 raise InvalidMetadata(
@@ -362,8 +361,15 @@ def _bind(
     for i, lib in enumerate(meta.libraries):
         field = f"libraries[{i}].path"
         path = resolve(lib.path, field, want_dir=False)
-        with open(path, "rb") as f:
-            magic = f.read(4)
+        try:
+            magic = files.read_regular(path, 4)
+        except OSError as exc:
+            raise InvalidMetadata(
+                f"{lib.path!r}: cannot read {path}: {exc.strerror}",
+                distribution=distribution,
+                file=file,
+                field=field,
+            ) from None
         if not magic.startswith(_LIBRARY_MAGIC):
             raise InvalidMetadata(
                 f"{lib.path!r} is not a shared library (ELF, Mach-O or PE)",
@@ -449,17 +455,21 @@ def _check_version(
     )
 
 
-def _record_files(record: str | None) -> set[str]:
+def _record_files(record: str | None, distribution: str) -> set[str]:
     """Paths (relative to site-packages, ``/``-separated) listed in a RECORD file."""
     if record is None:
         return set()
     try:
-        with open(record, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
+        lines = files.read_regular(record).decode("utf-8", "replace").splitlines()
     except OSError:
         return set()
     # RECORD is CSV; a path holding a comma is quoted. Paths are the first column.
-    return {os.path.normpath(row[0]).replace(os.sep, "/") for row in csv.reader(lines) if row}
+    try:
+        return {os.path.normpath(row[0]).replace(os.sep, "/") for row in csv.reader(lines) if row}
+    except csv.Error as exc:
+        raise InvalidMetadata(
+            f"RECORD is not valid CSV: {exc}", distribution=distribution, file=record
+        ) from None
 
 
 def _inside(path: str, directory: str) -> bool:

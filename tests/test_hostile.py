@@ -1,0 +1,183 @@
+"""The hostile corpus (tests/hostile/cases.json, format in tests/hostile/README.md).
+
+Each case is refused by the API and the command line with the documented exception and
+a message naming distribution, file and field; nothing is written and no provider code runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pylinkdep
+
+from .conftest import MakeProvider, valid_doc
+
+CASES: list[dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "hostile" / "cases.json").read_text(encoding="utf-8")
+)
+# Imported provider code would leave a file beside its __init__.py: caught by the snapshot.
+TRIPWIRE = "open(__file__ + '.ran', 'w').close()\n"
+
+
+def pieces(spec: list[list[Any]]) -> bytes:
+    return "".join(text * count for text, count in spec).encode("latin-1")
+
+
+def provider_document(spec: dict[str, Any]) -> bytes:
+    if "raw" in spec:
+        return pieces(spec["raw"])
+    if "document" in spec:
+        return json.dumps(spec["document"]).encode()
+    doc = {**valid_doc(spec["name"]), **spec.get("doc", {})}
+    for key in spec.get("drop", []):
+        del doc[key]
+    return json.dumps(doc).encode()
+
+
+def place(path: Path, spec: str | dict[str, Any], library: Path) -> None:
+    """Replace whatever is at ``path`` by what ``spec`` describes."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(spec, str):
+        path.write_bytes(spec.encode("latin-1"))
+    elif "pieces" in spec:
+        path.write_bytes(pieces(spec["pieces"]))
+    elif "symlink" in spec:
+        path.symlink_to(spec["symlink"])
+    elif spec.get("dir"):
+        path.mkdir()
+    elif spec.get("fifo"):
+        os.mkfifo(path)
+    elif spec.get("library"):
+        shutil.copy(library, path)
+    else:
+        assert spec == {"remove": True}, spec
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
+    """Every entry under ``root`` (symlinks not followed): mode, size, modification time."""
+    state = {}
+    for directory, dirs, files in os.walk(root):
+        for entry in dirs + files:
+            path = os.path.join(directory, entry)
+            st = os.lstat(path)
+            state[os.path.relpath(path, root)] = (st.st_mode, st.st_size, st.st_mtime_ns)
+    return state
+
+
+def expected_where(case: dict[str, Any], site: Path, overlays: Path) -> tuple[Any, Any, Any]:
+    """(distribution, file, field) the error must carry."""
+    error = case["error"]
+    first = case.get("providers", [{}])[0]
+    distribution = error.get("distribution", first.get("distribution", first.get("name")))
+    package = first.get("package", first.get("name", ""))
+    file = error.get("file", f"{package.replace('.', '/')}/pylink.json")
+    if file.startswith("@overlays/"):
+        file = str(overlays / file.removeprefix("@overlays/"))
+    else:
+        file = str(site / file)
+    return distribution, file, error["field"]
+
+
+def check_message(text: str, case: dict[str, Any], where: tuple[Any, Any, Any]) -> None:
+    distribution, file, field = where
+    for part in case["error"]["message"]:
+        assert part in text
+    assert (f"distribution {distribution!r}" in text) == (distribution is not None)
+    assert f"file {file}" in text
+    assert (f"field {field!r}" in text) == (field is not None)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_hostile(
+    case: dict[str, Any],
+    tmp_path: Path,
+    make_provider: MakeProvider,
+    real_library: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site, overlays, cwd = tmp_path / "site-packages", tmp_path / "overlays", tmp_path / "cwd"
+    for directory in (site, overlays, cwd):
+        directory.mkdir()
+    for spec in case.get("providers", []):
+        options = {k: spec[k] for k in ("package", "distribution", "entry_point") if k in spec}
+        make_provider(
+            site, spec["name"], doc=provider_document(spec), init_code=TRIPWIRE, **options
+        )
+    for rel, spec in case.get("files", {}).items():
+        place(site / rel, spec, real_library)
+    for file, overrides in case.get("overlays", {}).items():
+        doc = {**valid_doc(overrides["name"]), **overrides}
+        (overlays / file).write_text(json.dumps(doc))
+    name = case.get("find", case.get("providers", [{}])[0].get("name"))
+    version = case.get("version")
+    error_type = getattr(pylinkdep, case["error"]["type"])
+    assert issubclass(error_type, pylinkdep.PylinkError)
+    where = expected_where(case, site, overlays)
+    monkeypatch.setenv("PYLINK_PATH", str(overlays))
+    monkeypatch.chdir(cwd)
+    before = snapshot(tmp_path)
+
+    with pytest.raises(pylinkdep.PylinkError) as info:
+        pylinkdep.find(name, version, path=[str(site)])
+    exc = info.value
+    assert type(exc) is error_type, exc
+    assert (exc.distribution, exc.file, exc.field) == where
+    check_message(str(exc), case, where)
+    listing_fails = case.get("list", "error") == "error"
+    if listing_fails:
+        with pytest.raises(error_type) as info:
+            pylinkdep.providers(path=[str(site)])
+        assert str(info.value) == str(exc)
+    else:
+        pylinkdep.providers(path=[str(site)])
+
+    env = {**os.environ, "PYTHONPATH": str(site), "PYLINK_PATH": str(overlays)}
+    query = f"{name} {version}" if version else name
+    commands = [(["--cflags", "--libs", query], True), (["list"], listing_fails)]
+    if version is None:
+        commands.append((["show", name, "--json"], True))
+    procs = [
+        (args[0], fails, subprocess.Popen(
+            [sys.executable, "-m", "pylinkdep", *args], cwd=cwd, env=env, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        ))
+        for args, fails in commands
+    ]  # fmt: skip
+    for command, fails, proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err
+        if not fails:
+            assert (proc.returncode, err) == (0, "")
+            continue
+        assert proc.returncode == 1
+        if command != "list":  # list prints the providers that are fine
+            assert out == ""
+        (line,) = err.splitlines()
+        assert line.startswith("pylinkdep: error: ")
+        check_message(line, case, where)
+
+    assert snapshot(tmp_path) == before
+
+
+def test_corpus_covers_the_issue() -> None:
+    """At least 40 cases, and every exception type the API documents."""
+    assert len(CASES) >= 40
+    assert {c["error"]["type"] for c in CASES} == {
+        "InvalidMetadata",
+        "DuplicateProvider",
+        "DependencyCycle",
+        "VersionConflict",
+        "ProviderNotFound",
+    }
