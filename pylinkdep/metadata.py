@@ -222,6 +222,9 @@ def parse(
         cmake.get("target", f"{cmake_package}::{cmake_package}"), "cmake.target", CMAKE_TARGET_RE
     )
 
+    if "$schema" in doc:
+        r.string(doc["$schema"], "$schema")
+
     python_abi = doc.get("python_abi")
     if python_abi is not None:
         python_abi = r.string(python_abi, "python_abi", PYTHON_ABI_RE)

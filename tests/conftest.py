@@ -137,3 +137,9 @@ def provider_python(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFac
     """The python of a fresh virtual environment with pylinkdep and exampleprov installed."""
     wheels = wheelhouse.wheels("pylinkdep", "provider-meson")
     return demo.make_env(tmp_path_factory.mktemp("env") / "venv", wheels)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the path hygiene check last: it reads the binaries every other test installed."""
+    last = [i for i in items if i.nodeid.endswith("test_path_hygiene.py::test_installed_binaries")]
+    items[:] = [i for i in items if i not in last] + last
