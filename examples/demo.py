@@ -79,8 +79,9 @@ def site_packages(python: Path) -> Path:
     )
 
 
-def build_plain_consumer(python: Path) -> Path:
-    """Compile examples/consumer-plain/_ext.c into <site-packages>/consumer/sub with gcc.
+def build_plain_consumer(python: Path, source: Path | None = None) -> Path:
+    """Compile examples/consumer-plain/_ext.c (or ``source``) into
+    <site-packages>/consumer/sub with gcc.
 
     Everything provider-specific comes from ``pylinkdep``: flags from the
     pkg-config compatible CLI, the relative run path from ``show --json``.
@@ -101,7 +102,7 @@ def build_plain_consumer(python: Path) -> Path:
     target = dest / f"_ext{ext_suffix}"
     sh(
         ["gcc", "-shared", "-fPIC", "-O2", f"-I{py_include}", "-o", str(target),
-         str(EXAMPLES / "consumer-plain" / "_ext.c"), *flags,
+         str(source or EXAMPLES / "consumer-plain" / "_ext.c"), *flags,
          *(f"-Wl,-rpath,{entry}" for entry in rpaths)]
     )  # fmt: skip
     return target

@@ -18,7 +18,7 @@ import pytest
 
 import pylinkdep
 
-from .conftest import MakeProvider, valid_doc
+from .conftest import MakeProvider, snapshot, valid_doc
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "hostile" / "cases.json").read_text(encoding="utf-8")
@@ -63,17 +63,6 @@ def place(path: Path, spec: str | dict[str, Any], library: Path) -> None:
         shutil.copy(library, path)
     else:
         assert spec == {"remove": True}, spec
-
-
-def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
-    """Every entry under ``root`` (symlinks not followed): mode, size, modification time."""
-    state = {}
-    for directory, dirs, files in os.walk(root):
-        for entry in dirs + files:
-            path = os.path.join(directory, entry)
-            st = os.lstat(path)
-            state[os.path.relpath(path, root)] = (st.st_mode, st.st_size, st.st_mtime_ns)
-    return state
 
 
 def expected_where(case: dict[str, Any], site: Path, overlays: Path) -> tuple[Any, Any, Any]:
