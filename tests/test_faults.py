@@ -168,7 +168,10 @@ def test_concurrent_processes(env: Path, tmp_path: Path) -> None:
                 )
                 for args in commands
             ]  # fmt: skip
-            results = [(p.args[1], *p.communicate(timeout=120), p.returncode) for p in procs]
+            results = [
+                (args[0], *p.communicate(timeout=120), p.returncode)
+                for args, p in zip(commands, procs, strict=True)
+            ]
             for command, out, err, code in results:
                 assert (code, err) == (0, ""), command
                 if command == "--cflags":
