@@ -58,11 +58,16 @@ def scan(root: Path) -> tuple[int, list[str], list[str]]:
                 continue
             for name in subnames:
                 path = os.path.join(subdir, name)
-                mode = os.lstat(path).st_mode
-                if not stat.S_ISREG(mode) or files.read_regular(path, 4) != b"\x7fELF":
-                    continue
+                try:
+                    if not stat.S_ISREG(os.lstat(path).st_mode):
+                        continue  # symlinks (their targets are checked where they are), FIFOs
+                    if files.read_regular(path, 4) != b"\x7fELF":
+                        continue
+                    found = problems_of(path, directory)
+                except (OSError, elf.NotELF):
+                    continue  # unreadable, or a fake library no loader would load
                 count += 1
-                problems += [f"{path}: {p}" for p in problems_of(path, directory)]
+                problems += [f"{path}: {p}" for p in found]
     return count, problems, exempt
 
 
