@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 
@@ -14,13 +15,20 @@ _FLAGS = (
 )
 
 
-def read_regular(path: str, limit: int = -1) -> bytes:
-    """Up to ``limit`` bytes (all when negative) of the regular file at ``path``.
+def open_regular(path: str) -> io.BufferedReader:
+    """Open the regular file at ``path`` for binary reading.
 
     OSError for anything else: missing, unreadable, a directory, a named pipe or a
     device (``/dev/zero`` never ends).
     """
-    with open(os.open(path, _FLAGS), "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", path)
+    f = open(os.open(path, _FLAGS), "rb")
+    if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+        f.close()
+        raise OSError(errno.EINVAL, "not a regular file", path)
+    return f
+
+
+def read_regular(path: str, limit: int = -1) -> bytes:
+    """Up to ``limit`` bytes (all when negative) of the regular file at ``path``."""
+    with open_regular(path) as f:
         return f.read(limit)

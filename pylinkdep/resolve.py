@@ -12,7 +12,7 @@ from typing import TypeVar
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from . import discovery, files
+from . import discovery, files, sharedlib
 from .errors import (
     DependencyCycle,
     DuplicateProvider,
@@ -23,18 +23,6 @@ from .errors import (
 )
 from .metadata import MAX_BYTES, PACKAGE_RE, LibraryKind, Metadata, normalize_name, parse
 from .rpath import relative_rpath
-
-# Leading bytes of the shared-object formats a library entry may name: ELF,
-# Mach-O (32/64-bit, both byte orders, universal) and PE (Windows DLL).
-_LIBRARY_MAGIC = (
-    b"\x7fELF",
-    b"\xfe\xed\xfa\xce",
-    b"\xce\xfa\xed\xfe",
-    b"\xfe\xed\xfa\xcf",
-    b"\xcf\xfa\xed\xfe",
-    b"\xca\xfe\xba\xbe",
-    b"MZ",
-)
 
 
 @dataclass(frozen=True)
@@ -362,7 +350,11 @@ def _bind(
         field = f"libraries[{i}].path"
         path = resolve(lib.path, field, want_dir=False)
         try:
-            magic = files.read_regular(path, 4)
+            sharedlib.soname(path)
+        except sharedlib.NotSharedLibrary as exc:
+            raise InvalidMetadata(
+                f"{lib.path!r} {exc}", distribution=distribution, file=file, field=field
+            ) from None
         except OSError as exc:
             raise InvalidMetadata(
                 f"{lib.path!r}: cannot read {path}: {exc.strerror}",
@@ -370,13 +362,6 @@ def _bind(
                 file=file,
                 field=field,
             ) from None
-        if not magic.startswith(_LIBRARY_MAGIC):
-            raise InvalidMetadata(
-                f"{lib.path!r} is not a shared library (ELF, Mach-O or PE)",
-                distribution=distribution,
-                file=file,
-                field=field,
-            )
         libraries.append(Library(path=path, soname=lib.soname, kind=lib.kind))
 
     return Provider(

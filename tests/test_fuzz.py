@@ -1,4 +1,5 @@
-"""Property-based fuzzing of the pylink.json parser and the run path math.
+"""Property-based fuzzing of the pylink.json parser, the shared library check and the run
+path math.
 
 Each property runs ``PYLINK_FUZZ_EXAMPLES`` examples (default 300, derandomized so CI
 is repeatable); set it for a long random run, e.g. ``PYLINK_FUZZ_EXAMPLES=10000``.
@@ -9,14 +10,16 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import tempfile
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pylinkdep import InvalidMetadata
+from pylinkdep import InvalidMetadata, sharedlib
 from pylinkdep.metadata import Metadata, parse
 from pylinkdep.rpath import relative_rpath
 
@@ -142,6 +145,36 @@ def test_parse_corrupted_valid_bytes(data: st.DataObject) -> None:
         elif at < len(raw):
             raw[at] = data.draw(st.integers(0, 255))
     parse_or_refuse(bytes(raw))
+
+
+def soname_or_refuse(data: bytes) -> None:
+    """The shared library check answers a SONAME or NotSharedLibrary, nothing else."""
+    with tempfile.NamedTemporaryFile(suffix=".so") as f:
+        f.write(data)
+        f.flush()
+        try:
+            assert isinstance(sharedlib.soname(f.name), str)
+        except sharedlib.NotSharedLibrary:
+            pass
+
+
+@FUZZ
+@given(st.data())
+def test_shared_library_check_corrupted(real_library: Path, data: st.DataObject) -> None:
+    """A real gcc-built library with header bytes overwritten, and maybe cut short."""
+    raw = bytearray(real_library.read_bytes())
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, 1023) | st.integers(0, len(raw) - 1))
+        raw[at] = data.draw(st.sampled_from([0, 1, 2, 0x7F, 0xFF]) | st.integers(0, 255))
+    if data.draw(st.booleans()):
+        del raw[data.draw(st.integers(0, len(raw))) :]
+    soname_or_refuse(bytes(raw))
+
+
+@FUZZ
+@given(st.binary(max_size=256).map(lambda b: b"\x7fELF" + b))
+def test_shared_library_check_raw(data: bytes) -> None:
+    soname_or_refuse(data)
 
 
 def plainly_valid(path: str) -> bool:

@@ -42,7 +42,23 @@ def provider_document(spec: dict[str, Any]) -> bytes:
     return json.dumps(doc).encode()
 
 
-def place(path: Path, spec: str | dict[str, Any], library: Path) -> None:
+@pytest.fixture(scope="session")
+def elf_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """gcc-built ELF files that are not linkable shared libraries, by kind."""
+    out = tmp_path_factory.mktemp("elf")
+    src = out / "f.c"
+    src.write_text("int f(void) { return 1; }\nint main(void) { return f(); }\n")
+    built = {
+        "object": ["-c"],
+        "executable": ["-no-pie"],
+        "no-soname": ["-shared", "-fPIC"],
+    }
+    for kind, flags in built.items():
+        subprocess.run(["gcc", *flags, "-o", str(out / kind), str(src)], check=True)
+    return {kind: out / kind for kind in built}
+
+
+def place(path: Path, spec: str | dict[str, Any], library: Path, elf: dict[str, Path]) -> None:
     """Replace whatever is at ``path`` by what ``spec`` describes."""
     if path.is_symlink() or path.is_file():
         path.unlink()
@@ -61,6 +77,8 @@ def place(path: Path, spec: str | dict[str, Any], library: Path) -> None:
         os.mkfifo(path)
     elif spec.get("library"):
         shutil.copy(library, path)
+    elif "elf" in spec:
+        shutil.copy(elf[spec["elf"]], path)
     else:
         assert spec == {"remove": True}, spec
 
@@ -94,6 +112,7 @@ def test_hostile(
     tmp_path: Path,
     make_provider: MakeProvider,
     real_library: Path,
+    elf_files: dict[str, Path],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     site, overlays, cwd = tmp_path / "site-packages", tmp_path / "overlays", tmp_path / "cwd"
@@ -105,7 +124,7 @@ def test_hostile(
             site, spec["name"], doc=provider_document(spec), init_code=TRIPWIRE, **options
         )
     for rel, spec in case.get("files", {}).items():
-        place(site / rel, spec, real_library)
+        place(site / rel, spec, real_library, elf_files)
     for file, overrides in case.get("overlays", {}).items():
         doc = {**valid_doc(overrides["name"]), **overrides}
         (overlays / file).write_text(json.dumps(doc))
