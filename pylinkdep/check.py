@@ -19,7 +19,7 @@ import zipfile
 
 from . import discovery, elf
 from .errors import PylinkError
-from .metadata import Metadata, normalize_name, parse
+from .metadata import MAX_BYTES, Metadata, normalize_name, parse
 from .resolve import providers
 
 _HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
@@ -80,6 +80,8 @@ class _Wheel:
                 f"entry point pylink.{name} names package {pkg_dir!r}, "
                 f"but {file} is not in the wheel"
             ]
+        if self.zf.getinfo(file).file_size > MAX_BYTES:  # refused before it fills memory
+            return [f"{file}: larger than {MAX_BYTES} bytes"]
         try:
             meta = parse(
                 self.zf.read(file), file=f"{self.path}!{file}", distribution=self.distribution

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -189,3 +191,26 @@ def test_corpus_covers_the_issue() -> None:
         "VersionConflict",
         "ProviderNotFound",
     }
+
+
+def test_check_refuses_a_pylink_json_bomb(tmp_path: Path) -> None:
+    """``pylinkdep check`` on a wheel whose pylink.json inflates to 256 MiB: refused without
+    reading it, in a process limited to 200 MB of address space."""
+    wheel = tmp_path / "bomb-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("bomb-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: bomb\n")
+        zf.writestr("bomb-1.0.dist-info/entry_points.txt", "[pylink]\nbomb = bomb\n")
+        with zf.open("bomb/pylink.json", "w", force_zip64=True) as member:
+            for _ in range(256):
+                member.write(b" " * (1 << 20))
+    assert wheel.stat().st_size < 2 << 20
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (200 << 20, 200 << 20))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "pylinkdep", "check", str(wheel)],
+        capture_output=True, text=True, preexec_fn=limit_memory,
+    )  # fmt: skip
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "bomb/pylink.json: larger than 1048576 bytes" in proc.stdout
