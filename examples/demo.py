@@ -108,6 +108,36 @@ def build_plain_consumer(python: Path, source: Path | None = None) -> Path:
     return target
 
 
+def build_gcc_consumer(python: Path, dependency: str, source: Path, subdir: str) -> Path:
+    """Compile ``source`` (a module ``_ext``) into <site-packages>/``subdir`` with gcc,
+    against ``dependency``, from the flags and run path ``pylinkdep`` prints.
+
+    The general form of :func:`build_plain_consumer`, for any provider.
+    """
+    pylinkdep = str(python.parent / "pylinkdep")
+    flags = shlex.split(sh([pylinkdep, "--cflags", "--libs", dependency]))
+    show = sh([pylinkdep, "show", dependency, "--json", "--rpath-from", subdir])
+    rpaths: list[str] = json.loads(show)["rpath"]
+    query = (
+        "import sysconfig; print(sysconfig.get_path('include'));"
+        "print(sysconfig.get_config_var('EXT_SUFFIX'))"
+    )
+    py_include, ext_suffix = sh([str(python), "-c", query]).split()
+    site = site_packages(python)
+    dest = site.joinpath(*subdir.split("/"))
+    dest.mkdir(parents=True, exist_ok=True)
+    parent = dest
+    while parent != site:
+        (parent / "__init__.py").touch()
+        parent = parent.parent
+    target = dest / f"_ext{ext_suffix}"
+    sh(
+        ["gcc", "-shared", "-fPIC", "-O2", f"-I{py_include}", "-o", str(target), str(source),
+         *flags, *(f"-Wl,-rpath,{entry}" for entry in rpaths)]
+    )  # fmt: skip
+    return target
+
+
 DEMO_SCRIPT = """
 import sys
 import consumer.sub._ext as ext          # loads libexampleprov.so.1 through RUNPATH

@@ -1,11 +1,13 @@
 """``pylinkdep check``: lint a wheel as a provider and as a consumer.
 
 Provider rules: each ``pylink`` entry point names a package holding a valid
-pylink.json; its paths exist in the wheel and stay in the package (a library may
-also be another file of the wheel, such as auditwheel's ``<dist>.libs/``); each
-library's SONAME is the declared one and the file name the loader will look for;
-every function the public headers declare is exported; every pylink.json in the
-wheel has its entry point. Consumer rules: no provider's library is vendored
+pylink.json of the wheel's version; its paths exist in the wheel and stay in the
+package (a library may also be another file of the wheel, such as auditwheel's
+``<dist>.libs/``); each library's SONAME is the declared one and the file name the
+loader will look for; an ``extension`` library exports a ``PyInit_`` function and
+``python_abi`` is set; every function the public headers declare is exported;
+every pylink.json in the wheel has its entry point; ``python_abi`` matches the
+wheel's ABI tag. Consumer rules: no installed provider's library is vendored
 (auditwheel copies it as ``libfoo-<hash>.so.1``: a second instance with its own
 state) and every run path entry is ``$ORIGIN``-relative.
 """
@@ -17,9 +19,11 @@ import posixpath
 import re
 import zipfile
 
+from packaging.version import InvalidVersion, Version
+
 from . import discovery, elf
 from .errors import PylinkError
-from .metadata import MAX_BYTES, Metadata, normalize_name, parse
+from .metadata import MAX_BYTES, PACKAGE_RE, Metadata, normalize_name, parse
 from .resolve import providers
 
 _HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
@@ -45,8 +49,21 @@ class _Wheel:
             n.split("/", 1)[0] for n in self.names if n.split("/", 1)[0].endswith(".dist-info")
         }
         self.dist_info = min(dist_infos) if dist_infos else ""
-        self.distribution = self.dist_info.split("-", 1)[0]
+        self.distribution, _, rest = self.dist_info.partition("-")
+        self.version = rest[: -len(".dist-info")]
         self.declared_sonames: set[str] = set()
+        self.abi_tags = self._abi_tags()
+
+    def _abi_tags(self) -> set[str]:
+        """The ABI parts (``cp312``, ``abi3``, ``none``) of the WHEEL file's tags."""
+        wheel_file = f"{self.dist_info}/WHEEL"
+        if wheel_file not in self.names:
+            return set()
+        text = self.zf.read(wheel_file).decode("utf-8", "replace")
+        tags = (
+            line[4:].strip().split("-") for line in text.splitlines() if line.startswith("Tag:")
+        )
+        return {tag[1] for tag in tags if len(tag) == 3}
 
     def problems(self) -> list[str]:
         if not self.dist_info:
@@ -60,6 +77,12 @@ class _Wheel:
         except PylinkError as exc:
             return [str(exc)]
         for name, package in entry_points:
+            if not PACKAGE_RE.fullmatch(package):
+                found.append(
+                    f"{ep_file}: entry point pylink.{name} = {package!r} must name a package, "
+                    "like 'pkg' or 'pkg.sub'"
+                )
+                continue
             pkg_dir = package.replace(".", "/")
             claimed.add(f"{pkg_dir}/pylink.json")
             found += self._provider(name, pkg_dir)
@@ -77,7 +100,7 @@ class _Wheel:
         file = f"{pkg_dir}/pylink.json"
         if file not in self.names:
             return [
-                f"entry point pylink.{name} names package {pkg_dir!r}, "
+                f"entry point pylink.{name} names package {pkg_dir.replace('/', '.')!r}, "
                 f"but {file} is not in the wheel"
             ]
         if self.zf.getinfo(file).file_size > MAX_BYTES:  # refused before it fills memory
@@ -91,12 +114,27 @@ class _Wheel:
         found = []
         if normalize_name(meta.name) != normalize_name(name):
             found.append(f"{file}: name {meta.name!r} differs from the entry point name {name!r}")
-        exported: set[str] = set()
+        if _version(meta.version) != _version(self.version):
+            found.append(
+                f"{file}: version {meta.version} differs from the wheel's version {self.version}"
+            )
+        exported: set[str] | None = set()
         for i, lib in enumerate(meta.libraries):
             problem, symbols = self._library(file, pkg_dir, i, lib.path, lib.soname)
             found += problem
-            exported |= symbols
             self.declared_sonames.add(lib.soname)
+            if symbols is None:  # unreadable: its exports are unknown
+                exported = None
+                continue
+            if exported is not None:
+                exported |= symbols
+            if lib.kind == "extension" and not problem:
+                found += _extension(f"{file}: libraries[{i}]", lib.path, symbols, meta)
+        if meta.python_abi and self.abi_tags and meta.python_abi not in self.abi_tags:
+            found.append(
+                f"{file}: python_abi {meta.python_abi!r} does not match the wheel's ABI tag "
+                f"{' / '.join(sorted(self.abi_tags))}"
+            )
         for i, include in enumerate(meta.include_dirs):
             target = posixpath.normpath(posixpath.join(pkg_dir, include))
             if not _inside(target, pkg_dir):
@@ -105,29 +143,30 @@ class _Wheel:
                 found.append(
                     f"{file}: include_dirs[{i}] {include!r}: no such directory in the wheel"
                 )
-        if meta.libraries:
+        if meta.libraries and exported is not None:
             found += self._api(file, meta, pkg_dir, exported)
         return found
 
     def _library(
         self, file: str, pkg_dir: str, i: int, rel: str, soname: str
-    ) -> tuple[list[str], set[str]]:
+    ) -> tuple[list[str], set[str] | None]:
+        """Problems of one library entry, and its exported symbols (None: unreadable)."""
         field = f"{file}: libraries[{i}]"
         target = posixpath.normpath(posixpath.join(pkg_dir, rel))
         if target.startswith("../") or (not _inside(target, pkg_dir) and target not in self.names):
-            return [f"{field} {rel!r} leaves the package {pkg_dir}/"], set()
+            return [f"{field} {rel!r} leaves the package {pkg_dir}/"], None
         if target not in self.names:
-            return [f"{field} {rel!r}: library missing from the wheel"], set()
+            return [f"{field} {rel!r}: library missing from the wheel"], None
         try:
             info = elf.read(io.BytesIO(self.zf.read(target)))
         except elf.NotELF:
-            return [f"{field} {rel!r} is not an ELF shared object"], set()
+            return [f"{field} {rel!r} is not an ELF shared object"], None
         found = []
         if info.soname != soname:
             found.append(
                 f"{field}: SONAME of {target} is {info.soname!r}, pylink.json says {soname!r}"
             )
-        elif posixpath.basename(target) != soname:
+        elif posixpath.basename(target) != posixpath.basename(soname):
             found.append(
                 f"{field}: the loader looks for {soname!r} but the wheel ships "
                 f"{posixpath.basename(target)!r}"
@@ -181,13 +220,36 @@ class _Wheel:
         return found
 
 
+def _extension(field: str, rel: str, exported: set[str], meta: Metadata) -> list[str]:
+    """A ``kind: "extension"`` library is a Python module and says which Python it needs."""
+    found = []
+    if not any(symbol.startswith("PyInit_") for symbol in exported):
+        found.append(
+            f"{field} {rel!r} is of kind 'extension' but exports no PyInit_ function; "
+            "use kind 'shared' for a plain library"
+        )
+    if meta.python_abi is None:
+        found.append(
+            f"{field} {rel!r} is a Python extension, but python_abi is null: set it "
+            "(pylinkdep generate --python-abi cp3XY or abi3)"
+        )
+    return found
+
+
+def _version(text: str) -> Version | str:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return text
+
+
 def declared_functions(header: str) -> list[str]:
     """Names of the functions a C header declares at file scope (not static, not typedefs)."""
     text = re.sub(r"/\*.*?\*/|//[^\n]*", " ", header, flags=re.DOTALL)
     text = re.sub(r"^\s*#(?:[^\n]*\\\n)*[^\n]*", " ", text, flags=re.MULTILINE)
     text = re.sub(r'extern\s*"C"\s*\{', " ", text)
     while True:  # drop bodies: struct members, inline functions
-        stripped = re.sub(r"\{[^{}]*\}", " ", text)
+        stripped = re.sub(r"\{[^{}]*\}", ";", text)
         if stripped == text:
             break
         text = stripped

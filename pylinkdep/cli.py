@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
-from .emit import flags
+from .emit import cargo, flags
 from .errors import PylinkError
 from .resolve import Dependency, Provider, find, providers
 
@@ -28,7 +28,9 @@ subcommands:
   pylinkdep show NAME [--json]          what NAME resolves to
   pylinkdep generate -o pylink.json ... write a provider's pylink.json at its build time
   pylinkdep check WHEEL...              lint provider and consumer wheels
+  pylinkdep cargo NAME --rpath-from DIR cargo:rustc-link-arg lines for a Rust build.rs
   pylinkdep --cmake-dir                 directory of pylinkdep's CMake modules
+  pylinkdep --cmake-prefix-path [DIR]   generate CMake config packages, print the prefix
 Each subcommand has --help.
 
 Exit status as pkg-config: 0 on success, 1 when a package is missing, has the wrong
@@ -39,7 +41,13 @@ version or has invalid metadata; 2 on a usage error.
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    commands = {"list": _list, "show": _show, "generate": _generate, "check": _check}
+    commands = {
+        "list": _list,
+        "show": _show,
+        "generate": _generate,
+        "check": _check,
+        "cargo": _cargo,
+    }
     try:
         if args and args[0] in commands:
             return commands[args[0]](args[1:])
@@ -78,6 +86,14 @@ def _pkg_config(argv: list[str]) -> int:
         help="print the directory of pylinkdep's CMake modules (for CMAKE_MODULE_PATH)",
     )
     parser.add_argument(
+        "--cmake-prefix-path",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="write a CMake config package for every installed provider into DIR (default: "
+        "a cache directory for this interpreter) and print DIR, for CMAKE_PREFIX_PATH",
+    )
+    parser.add_argument(
         "--cflags", action="store_true", help="print -I and -D flags and compile args"
     )
     parser.add_argument(
@@ -103,6 +119,8 @@ def _pkg_config(argv: list[str]) -> int:
     if opts.cmake_dir:
         print(cmake_dir())
         return 0
+    if opts.cmake_prefix_path is not None:
+        return _cmake_prefix_path(opts.cmake_prefix_path)
     if not opts.packages:
         parser.error("no package name given")
 
@@ -164,6 +182,16 @@ def _parse_requests(
 def _specifier(op: str, version: str) -> str:
     """pkg-config's ``=`` is PEP 440's ``==``."""
     return f"{'==' if op == '=' else op}{version}"
+
+
+def _cmake_prefix_path(prefix: str) -> int:
+    from .emit import cmake
+
+    generated = cmake.write_prefix(os.path.abspath(prefix or cmake.default_prefix()))
+    for exc in generated.errors:
+        print(f"pylinkdep: warning: {exc}", file=sys.stderr)
+    print(generated.prefix)
+    return 0
 
 
 def _list(argv: list[str]) -> int:
@@ -321,6 +349,39 @@ def _check(argv: list[str]) -> int:
         for problem in problems:
             print(f"  - {problem}")
     return 1 if failed else 0
+
+
+def _cargo(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pylinkdep cargo",
+        description="Print the Cargo build-script directives that link a Rust extension "
+        "against providers: each library by full path and the provider's link args "
+        "(cargo:rustc-link-arg), a run path relative to the installed extension, and "
+        "cargo:rerun-if-changed lines. A build.rs prints this output unchanged.",
+    )
+    parser.add_argument(
+        "packages",
+        nargs="+",
+        metavar="NAME [OP VERSION]",
+        help="dependency names, each optionally with a constraint ('foo >= 1.2')",
+    )
+    parser.add_argument(
+        "--rpath-from",
+        metavar="SUBDIR",
+        required=True,
+        help="where the extension is installed, relative to site-packages (for a maturin "
+        "module-name 'pkg._native': pkg; for a top-level module: .)",
+    )
+    opts = parser.parse_args(argv)
+    deps = [
+        find(name, ",".join(spec) or None) for name, spec in _parse_requests(opts.packages, parser)
+    ]
+    try:
+        lines = cargo.directives(deps, opts.rpath_from)
+    except ValueError as exc:
+        parser.error(str(exc))
+    print("\n".join(lines))
+    return 0
 
 
 def cmake_dir() -> str:

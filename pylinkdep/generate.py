@@ -64,6 +64,7 @@ def write(doc: dict[str, Any], output: str) -> None:
     parse(data, file=output)
     directory = os.path.dirname(os.path.abspath(output))
     try:
+        os.makedirs(directory, exist_ok=True)  # make does not create output directories
         fd, tmp = tempfile.mkstemp(prefix=".pylink-", suffix=".json", dir=directory)
     except OSError as exc:
         raise PylinkError(f"cannot write {output}: {exc.strerror}", file=output) from None

@@ -140,6 +140,26 @@ def provider_python(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFac
     return demo.make_env(tmp_path_factory.mktemp("env") / "venv", wheels)
 
 
+EXAMPLE_PROVIDERS = ("provider-meson", "provider-cmake", "provider-extmodule")
+
+
+@pytest.fixture(scope="session")
+def example_wheels(wheelhouse: Wheelhouse) -> dict[str, Path]:
+    """pylinkdep's wheel and every example provider's, by project."""
+    projects = ("pylinkdep", *EXAMPLE_PROVIDERS)
+    return dict(zip(projects, wheelhouse.wheels(*projects), strict=True))
+
+
+@pytest.fixture(scope="session")
+def examples_python(
+    example_wheels: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The python of a fresh venv with pylinkdep and every example provider installed."""
+    return demo.make_env(
+        tmp_path_factory.mktemp("examples") / "venv", list(example_wheels.values())
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the path hygiene check last: it reads the binaries every other test installed."""
     last = [i for i in items if i.nodeid.endswith("test_path_hygiene.py::test_installed_binaries")]

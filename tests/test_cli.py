@@ -149,3 +149,69 @@ def test_python_m_without_traceback(site: Path, make_provider: MakeProvider) -> 
     assert "Traceback" not in proc.stderr
     assert "outside the package directory" in proc.stderr
     assert "distribution 'hostile'" in proc.stderr and "field 'include_dirs[0]'" in proc.stderr
+
+
+def test_cargo(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Directives a build.rs prints unchanged: libraries, link args, run path, reruns."""
+    code, out, _ = cli(capsys, "cargo", "demo >= 1.0", "--rpath-from", "consumer_rs")
+    assert code == 0
+    assert out.splitlines() == [
+        f"cargo:rustc-link-arg={site}/demo/libdemo.so.1",  # a space needs no escaping here
+        f"cargo:rustc-link-arg={site}/base/libbase.so.1",
+        "cargo:rustc-link-arg=-lm",
+        "cargo:rustc-link-arg=-Wl,-rpath,$ORIGIN/../demo",
+        "cargo:rustc-link-arg=-Wl,-rpath,$ORIGIN/../base",
+        f"cargo:rerun-if-changed={site}/demo/pylink.json",
+        f"cargo:rerun-if-changed={site}/base/pylink.json",
+        f"cargo:rerun-if-changed={site}/demo/libdemo.so.1",
+        f"cargo:rerun-if-changed={site}/base/libbase.so.1",
+        "cargo:rerun-if-env-changed=PYLINK_PATH",
+    ]
+    code, out, _ = cli(capsys, "cargo", "base", "demo", "--rpath-from", ".")
+    assert code == 0
+    assert "cargo:rustc-link-arg=-Wl,-rpath,$ORIGIN/base" in out.splitlines()
+    assert out.count("libbase.so.1") == 2  # once to link, once to watch
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["cargo", "demo"], "the following arguments are required: --rpath-from"),
+        (["cargo", "--rpath-from", "x"], "the following arguments are required: NAME"),
+        (["cargo", "demo", "--rpath-from", "../x"], "consumer_subdir '../x' leaves site-packages"),
+    ],
+)
+def test_cargo_usage_errors(
+    site: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: pylinkdep cargo" in err and message in err
+
+
+def test_cargo_errors(
+    site: Path, capsys: pytest.CaptureFixture[str], make_provider: MakeProvider
+) -> None:
+    code, out, err = cli(capsys, "cargo", "demo >= 2", "--rpath-from", "x")
+    assert (code, out) == (1, "")
+    assert "demo 1.2.0 is installed, but >=2 is required" in err
+    # A line break would smuggle in a directive of the provider's choosing.
+    make_provider(site, "sneaky", doc=valid_doc("sneaky", link_args=["-lm\ncargo:rustc-env=X=1"]))
+    code, out, err = cli(capsys, "cargo", "sneaky", "--rpath-from", "x")
+    assert (code, out) == (1, "")
+    assert "holds a line break" in err
+    assert "distribution 'sneaky'" in err and "field 'link_args[0]'" in err
+
+
+def test_cargo_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["cargo", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "usage: pylinkdep cargo" in out and "--rpath-from SUBDIR" in out
+    main_help = subprocess.run(
+        [sys.executable, "-m", "pylinkdep", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "pylinkdep cargo NAME --rpath-from DIR" in main_help

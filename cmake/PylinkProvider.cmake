@@ -1,0 +1,196 @@
+# PylinkProvider.cmake: publish a shared library from a CMake (scikit-build-core) package.
+#
+#   include(PylinkProvider)      # scikit-build-core finds it through pylinkdep's
+#                                # cmake.module entry point; otherwise add
+#                                # $(pylinkdep --cmake-dir) to CMAKE_MODULE_PATH
+#   add_library(foo SHARED src/foo.c)
+#   pylink_add_provider(
+#     TARGET foo                 # a SHARED library target
+#     NAME foo                   # dependency name: pylinkdep --libs foo, dependency('foo')
+#     [PACKAGE_DIR foo]          # install dir under the install prefix (default: NAME)
+#     [CMAKE_NAME Foo]           # find_package(Foo) (default: NAME)
+#     [CMAKE_TARGET Foo::Foo]    # imported target (default: CMAKE_NAME::CMAKE_NAME)
+#     [HEADERS include/foo.h ...]  # installed into PACKAGE_DIR/include
+#     [VERSION 1.2.0]            # default: SKBUILD_PROJECT_VERSION, else PROJECT_VERSION
+#     [ABI ">=1.2,<2"]           # default: >=MAJOR.MINOR,<MAJOR+1
+#     [SOVERSION 1]              # default: MAJOR; the library is libfoo.so.SOVERSION
+#     [DEFINES FOO_SHARED ...] [COMPILE_ARGS ...] [LINK_ARGS ...]
+#     [REQUIRES "otherprov>=1.0" ...] [DESCRIPTION "..."]
+#     [EXTENSION [PYTHON_ABI cp311]]  # the target is a Python extension module
+#   )
+#
+# It sets the target's SONAME (libfoo.so.SOVERSION, the only file installed: wheels
+# cannot hold the libfoo.so link) and hidden default visibility (export the API with
+# __attribute__((visibility("default")))), installs the library and the headers into
+# PACKAGE_DIR, and generates PACKAGE_DIR/pylink.json at build time with
+# `python -m pylinkdep generate`, reading the SONAME from the built file.
+# Register the package in pyproject.toml: [project.entry-points.pylink] foo = "foo".
+#
+# EXTENSION: the target links Python::Module and defines PyInit_<module>; the
+# package's __init__.py imports it from its SONAME-named file (see docs/providers.md).
+# PYTHON_ABI defaults to cpXY[t] from Python_SOABI, or abi3 with SKBUILD_SABI_VERSION.
+
+include_guard(GLOBAL)
+cmake_minimum_required(VERSION 3.15)
+
+set(_PYLINK_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}")
+
+# The Python that runs `pylinkdep generate`: the one scikit-build-core (or the
+# project) found, else the first Python 3 interpreter. pylinkdep must import there;
+# it is tried as is, then with the site directory holding this module on PYTHONPATH.
+function(_pylink_generator out_var)
+  if(DEFINED PYLINK_GENERATOR)
+    set(${out_var} "${PYLINK_GENERATOR}" PARENT_SCOPE)
+    return()
+  endif()
+  if(Python_EXECUTABLE)
+    set(python "${Python_EXECUTABLE}")
+  elseif(Python3_EXECUTABLE)
+    set(python "${Python3_EXECUTABLE}")
+  else()
+    find_package(Python3 REQUIRED COMPONENTS Interpreter)
+    set(python "${Python3_EXECUTABLE}")
+  endif()
+  get_filename_component(site "${_PYLINK_CMAKE_DIR}/../.." ABSOLUTE)
+  foreach(command IN ITEMS "${python}" "${CMAKE_COMMAND};-E;env;PYTHONPATH=${site};${python}")
+    execute_process(
+      COMMAND ${command} -c "import pylinkdep.generate"
+      WORKING_DIRECTORY "${CMAKE_BINARY_DIR}"  # where generate runs: no source-tree import
+      RESULT_VARIABLE failed OUTPUT_QUIET ERROR_VARIABLE error
+    )
+    if(NOT failed)
+      set(PYLINK_GENERATOR "${command};-m;pylinkdep" CACHE INTERNAL "pylinkdep command")
+      set(${out_var} "${PYLINK_GENERATOR}" PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
+  message(FATAL_ERROR
+    "pylink_add_provider: ${python} cannot import pylinkdep (${error}). Add \"pylinkdep\" "
+    "to [build-system] requires in pyproject.toml, or set Python_EXECUTABLE to a Python "
+    "that has it.")
+endfunction()
+
+function(pylink_add_provider)
+  set(flags EXTENSION)
+  set(single TARGET NAME PACKAGE_DIR CMAKE_NAME CMAKE_TARGET VERSION ABI SOVERSION
+             DESCRIPTION PYTHON_ABI)
+  set(multi HEADERS DEFINES COMPILE_ARGS LINK_ARGS REQUIRES)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "${flags}" "${single}" "${multi}")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "pylink_add_provider: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  foreach(required IN ITEMS TARGET NAME)
+    if(NOT arg_${required})
+      message(FATAL_ERROR "pylink_add_provider: ${required} is required")
+    endif()
+  endforeach()
+  set(target "${arg_TARGET}")
+  if(NOT TARGET "${target}")
+    message(FATAL_ERROR "pylink_add_provider: TARGET ${target} is not a target")
+  endif()
+  get_target_property(type "${target}" TYPE)
+  if(NOT type STREQUAL "SHARED_LIBRARY")
+    message(FATAL_ERROR
+      "pylink_add_provider: ${target} is a ${type}; it must be add_library(${target} SHARED) "
+      "to carry a SONAME (a Python extension too, with EXTENSION)")
+  endif()
+
+  if(NOT arg_VERSION)
+    if(SKBUILD_PROJECT_VERSION)
+      set(arg_VERSION "${SKBUILD_PROJECT_VERSION}")
+    elseif(PROJECT_VERSION)
+      set(arg_VERSION "${PROJECT_VERSION}")
+    else()
+      message(FATAL_ERROR "pylink_add_provider(TARGET ${target}): give VERSION, or project(... VERSION)")
+    endif()
+  endif()
+  if(NOT arg_VERSION MATCHES "^([0-9]+)(\\.([0-9]+))?")
+    message(FATAL_ERROR "pylink_add_provider: VERSION ${arg_VERSION} does not start with MAJOR.MINOR")
+  endif()
+  set(major "${CMAKE_MATCH_1}")
+  set(minor "${CMAKE_MATCH_3}")
+  if(minor STREQUAL "")
+    set(minor 0)
+  endif()
+  if(NOT arg_ABI)
+    math(EXPR next "${major} + 1")
+    set(arg_ABI ">=${major}.${minor},<${next}")
+  endif()
+  if(NOT DEFINED arg_SOVERSION)
+    set(arg_SOVERSION "${major}")
+  endif()
+  if(NOT arg_PACKAGE_DIR)
+    set(arg_PACKAGE_DIR "${arg_NAME}")
+  endif()
+
+  # VERSION == SOVERSION: one real file libfoo.so.N whose SONAME is its own name.
+  set_target_properties("${target}" PROPERTIES
+    SOVERSION "${arg_SOVERSION}"
+    VERSION "${arg_SOVERSION}"
+    C_VISIBILITY_PRESET hidden
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON
+  )
+  install(TARGETS "${target}"
+    LIBRARY DESTINATION "${arg_PACKAGE_DIR}" NAMELINK_SKIP
+    RUNTIME DESTINATION "${arg_PACKAGE_DIR}"
+  )
+  if(arg_HEADERS)
+    install(FILES ${arg_HEADERS} DESTINATION "${arg_PACKAGE_DIR}/include")
+  endif()
+
+  _pylink_generator(generator)
+  set(output "${CMAKE_CURRENT_BINARY_DIR}/pylink-${target}/pylink.json")
+  set(command ${generator} generate --output "${output}" --name "${arg_NAME}"
+      --version "${arg_VERSION}" "--abi=${arg_ABI}")
+  if(arg_EXTENSION)
+    list(APPEND command --extension "$<TARGET_FILE:${target}>")
+    if(NOT arg_PYTHON_ABI)
+      if(SKBUILD_SABI_VERSION)
+        set(arg_PYTHON_ABI abi3)
+      elseif(Python_SOABI MATCHES "^cpython-([0-9])([0-9]+)(t?)")
+        set(arg_PYTHON_ABI "cp${CMAKE_MATCH_1}${CMAKE_MATCH_2}${CMAKE_MATCH_3}")
+      else()
+        message(FATAL_ERROR
+          "pylink_add_provider(TARGET ${target} EXTENSION): give PYTHON_ABI (cp311, abi3), "
+          "or find_package(Python COMPONENTS Development.Module) first")
+      endif()
+    endif()
+  else()
+    list(APPEND command --library "$<TARGET_FILE:${target}>")
+  endif()
+  if(arg_PYTHON_ABI)
+    list(APPEND command --python-abi "${arg_PYTHON_ABI}")
+  endif()
+  if(arg_HEADERS)
+    list(APPEND command --include-dir include)
+  endif()
+  if(arg_CMAKE_NAME)
+    list(APPEND command --cmake-package "${arg_CMAKE_NAME}")
+  endif()
+  if(arg_CMAKE_TARGET)
+    list(APPEND command --cmake-target "${arg_CMAKE_TARGET}")
+  endif()
+  if(arg_DESCRIPTION)
+    list(APPEND command "--description=${arg_DESCRIPTION}")
+  endif()
+  foreach(option IN ITEMS DEFINES:define COMPILE_ARGS:compile-arg LINK_ARGS:link-arg
+                          REQUIRES:requires)
+    string(REPLACE ":" ";" pair "${option}")
+    list(GET pair 0 key)
+    list(GET pair 1 flag)
+    foreach(value IN LISTS arg_${key})
+      list(APPEND command "--${flag}=${value}")
+    endforeach()
+  endforeach()
+
+  add_custom_command(
+    OUTPUT "${output}"
+    COMMAND ${command}
+    DEPENDS "${target}"
+    COMMENT "Generating pylink.json for ${arg_NAME}"
+    VERBATIM
+  )
+  add_custom_target("${target}_pylink_json" ALL DEPENDS "${output}")
+  install(FILES "${output}" DESTINATION "${arg_PACKAGE_DIR}")
+endfunction()

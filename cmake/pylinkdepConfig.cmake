@@ -1,0 +1,87 @@
+# find_package(pylinkdep): makes every pylink provider of the target Python findable
+# with find_package(<Package>) and defines pylink_target_rpath() (CMake 3.15+).
+#
+# Runs `<python> -m pylinkdep --cmake-prefix-path <build>/pylinkdep` at configure time,
+# which writes a config package per installed provider there, and puts that directory
+# first on CMAKE_PREFIX_PATH. <python> is PYLINKDEP_PYTHON, else Python_EXECUTABLE or
+# Python3_EXECUTABLE (scikit-build-core sets both to the build's Python; so does
+# find_package(Python)), else the Python3 interpreter CMake finds.
+#
+# Sets pylinkdep_PYTHON, pylinkdep_PREFIX (the generated directory) and
+# pylinkdep_PROVIDERS (the CMake package names generated).
+#
+# find_package(pylinkdep REQUIRED COMPONENTS Foo Bar) also checks that providers with
+# those CMake package names are installed for that Python, and fails naming the ones
+# that are not (find_package(Foo) itself would only say that no FooConfig.cmake exists).
+if(CMAKE_VERSION VERSION_LESS 3.15)
+  message(FATAL_ERROR "pylinkdep needs CMake 3.15 or newer, not ${CMAKE_VERSION}")
+endif()
+
+if(PYLINKDEP_PYTHON)
+  set(pylinkdep_PYTHON "${PYLINKDEP_PYTHON}")
+elseif(Python_EXECUTABLE)
+  set(pylinkdep_PYTHON "${Python_EXECUTABLE}")
+elseif(Python3_EXECUTABLE)
+  set(pylinkdep_PYTHON "${Python3_EXECUTABLE}")
+else()
+  find_package(Python3 COMPONENTS Interpreter QUIET)
+  if(NOT Python3_Interpreter_FOUND)
+    set(pylinkdep_FOUND FALSE)
+    string(CONCAT pylinkdep_NOT_FOUND_MESSAGE "no Python interpreter found: set Python_EXECUTABLE "
+      "(or PYLINKDEP_PYTHON) to the Python whose providers to use")
+    return()
+  endif()
+  set(pylinkdep_PYTHON "${Python3_EXECUTABLE}")
+endif()
+if(NOT pylinkdep_PREFIX)
+  set(pylinkdep_PREFIX "${CMAKE_BINARY_DIR}/pylinkdep")
+endif()
+
+execute_process(
+  COMMAND "${pylinkdep_PYTHON}" -m pylinkdep --cmake-prefix-path "${pylinkdep_PREFIX}"
+  RESULT_VARIABLE _pylinkdep_status
+  OUTPUT_VARIABLE _pylinkdep_out
+  ERROR_VARIABLE _pylinkdep_err
+  ERROR_STRIP_TRAILING_WHITESPACE)
+if(NOT _pylinkdep_status EQUAL 0)
+  set(pylinkdep_FOUND FALSE)
+  string(CONCAT pylinkdep_NOT_FOUND_MESSAGE "`${pylinkdep_PYTHON} -m pylinkdep --cmake-prefix-path` "
+    "failed (${_pylinkdep_status}); is pylinkdep installed for that Python? (set "
+    "Python_EXECUTABLE or PYLINKDEP_PYTHON to choose another one)\n${_pylinkdep_err}")
+  return()
+endif()
+if(_pylinkdep_err)
+  message(WARNING "${_pylinkdep_err}")
+endif()
+
+list(REMOVE_ITEM CMAKE_PREFIX_PATH "${pylinkdep_PREFIX}")
+list(INSERT CMAKE_PREFIX_PATH 0 "${pylinkdep_PREFIX}")
+file(GLOB pylinkdep_PROVIDERS LIST_DIRECTORIES true RELATIVE "${pylinkdep_PREFIX}"
+  "${pylinkdep_PREFIX}/*")
+list(REMOVE_ITEM pylinkdep_PROVIDERS pylinkdep)
+if(NOT pylinkdep_FIND_QUIETLY)
+  message(STATUS "pylinkdep: providers of ${pylinkdep_PYTHON}: ${pylinkdep_PROVIDERS}")
+endif()
+include("${CMAKE_CURRENT_LIST_DIR}/PylinkConsumer.cmake")
+set(pylinkdep_FOUND TRUE)
+
+set(_pylinkdep_missing "")
+foreach(_pylinkdep_c IN LISTS pylinkdep_FIND_COMPONENTS)
+  if(_pylinkdep_c IN_LIST pylinkdep_PROVIDERS)
+    set(pylinkdep_${_pylinkdep_c}_FOUND TRUE)
+  else()
+    set(pylinkdep_${_pylinkdep_c}_FOUND FALSE)
+    if(pylinkdep_FIND_REQUIRED_${_pylinkdep_c})
+      list(APPEND _pylinkdep_missing "${_pylinkdep_c}")
+    endif()
+  endif()
+endforeach()
+if(_pylinkdep_missing)
+  string(REPLACE ";" ", " _pylinkdep_missing "${_pylinkdep_missing}")
+  string(REPLACE ";" ", " _pylinkdep_have "${pylinkdep_PROVIDERS}")
+  set(pylinkdep_FOUND FALSE)
+  string(CONCAT pylinkdep_NOT_FOUND_MESSAGE "no pylink provider installed for ${pylinkdep_PYTHON} "
+    "has the CMake package name ${_pylinkdep_missing} (installed providers: "
+    "${_pylinkdep_have}). Install the Python package that provides it into that "
+    "environment; with scikit-build-core, add it to [build-system] requires.")
+endif()

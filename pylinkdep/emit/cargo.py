@@ -1,0 +1,52 @@
+"""Cargo build-script directives (``cargo:...`` lines) for a Rust crate's build.rs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..errors import InvalidMetadata
+from ..resolve import Dependency, Provider
+
+
+def directives(
+    deps: Iterable[Dependency], rpath_from: str, platform: str | None = None
+) -> list[str]:
+    """What a build.rs prints to link ``deps`` from an extension installed in ``rpath_from``.
+
+    Each library by its full path, then the link args (``rustc-link-arg``: Cargo gives
+    them to the linker of cdylibs, binaries and tests), the ``$ORIGIN``-relative run
+    path (none on Windows), and ``rerun-if`` lines so Cargo reruns the script when a
+    provider is reinstalled or ``PYLINK_PATH`` changes.
+    """
+    deps = list(deps)
+    providers = list(dict.fromkeys(p for dep in deps for p in dep.link_order))
+    for provider in providers:
+        _check_one_line(provider)
+    libraries = _unique([lib.path for dep in deps for lib in dep.libraries])
+    link_args = [a for dep in deps for a in dep.link_args]
+    rpaths = _unique([r for dep in deps for r in dep.rpaths(rpath_from, platform)])
+    watched = _unique([p.metadata_file for p in providers] + libraries)
+    return [
+        *(f"cargo:rustc-link-arg={arg}" for arg in libraries + link_args),
+        *(f"cargo:rustc-link-arg=-Wl,-rpath,{entry}" for entry in rpaths),
+        *(f"cargo:rerun-if-changed={path}" for path in watched),
+        "cargo:rerun-if-env-changed=PYLINK_PATH",
+    ]
+
+
+def _check_one_line(provider: Provider) -> None:
+    """A line break would end the directive and start another one of the provider's choosing."""
+    fields = [(f"link_args[{i}]", a) for i, a in enumerate(provider.link_args)]
+    fields += [(f"libraries[{i}].path", lib.path) for i, lib in enumerate(provider.libraries)]
+    for field, value in fields:
+        if "\n" in value or "\r" in value:
+            raise InvalidMetadata(
+                f"{value!r} holds a line break, which a Cargo directive cannot carry",
+                distribution=provider.distribution,
+                file=provider.metadata_file,
+                field=field,
+            )
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

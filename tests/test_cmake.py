@@ -1,0 +1,433 @@
+"""The CMake consumer route: generated config packages, find_package(pylinkdep),
+pylink_target_rpath(), built with real CMake (the system's and the newest from PyPI),
+gcc, scikit-build-core and the real example provider."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import demo  # examples/demo.py, put on sys.path by conftest
+import pytest
+
+from pylinkdep.emit import cmake as emit_cmake
+
+from .conftest import MakeProvider, Wheelhouse, valid_doc
+
+PROGRAM = Path(__file__).parent / "cmake_program"
+NINJA = Path(sys.executable).parent / "ninja"
+
+
+def _cmakes() -> list[str]:
+    """The system CMake (3.25 on Debian 12) and the newest from PyPI (the test extra)."""
+    found = [shutil.which("cmake", path="/usr/bin:/usr/local/bin")]
+    found.append(str(Path(sys.executable).parent / "cmake"))
+    return [c for c in dict.fromkeys(found) if c and Path(c).is_file()]
+
+
+CMAKES = _cmakes()
+
+
+def cmake_version(cmake: str) -> str:
+    return demo.sh([cmake, "--version"]).split()[2]
+
+
+def configure(
+    cmake: str, source: Path, build: Path, *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Configure ``source`` with Ninja; raise with the output unless ``check`` is false."""
+    cmd = [cmake, "-S", str(source), "-B", str(build), "-G", "Ninja"]
+    cmd += [f"-DCMAKE_MAKE_PROGRAM={NINJA}", *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"configure failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def find_project(root: Path, body: str) -> Path:
+    """A language-less CMake project (configure only, fast) around ``body``."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "CMakeLists.txt").write_text(
+        f"cmake_minimum_required(VERSION 3.15...4.4)\nproject(probe LANGUAGES NONE)\n{body}\n"
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def provider_prefix(provider_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Config packages for the example provider, from the CLI of its environment."""
+    prefix = tmp_path_factory.mktemp("cmake") / "prefix"
+    out = demo.sh([str(provider_python.parent / "pylinkdep"), "--cmake-prefix-path", str(prefix)])
+    assert out == f"{prefix}\n"
+    return prefix
+
+
+@pytest.fixture(scope="module")
+def consumer_python(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh environment with exampleprov and the scikit-build-core consumer installed
+    (pylinkdep only at build time, from build-system.requires)."""
+    wheels = wheelhouse.wheels("pylinkdep", "provider-meson", "consumer-cmake")
+    return demo.make_env(tmp_path_factory.mktemp("cmake-env") / "venv", wheels[1:])
+
+
+# --- examples/consumer-cmake: scikit-build-core, isolated build through the wheelhouse
+
+
+def test_consumer_imports_alone_and_shares_state(consumer_python: Path) -> None:
+    code = (
+        "import sys, consumer_cmake\n"
+        "assert 'exampleprov' not in sys.modules, 'provider imported too early'\n"
+        "print(consumer_cmake.add(40))\n"
+        "import exampleprov\n"
+        "print(exampleprov.add(2), consumer_cmake.total(), consumer_cmake.version())\n"
+    )
+    out = demo.sh([str(consumer_python), "-c", code], cwd="/")
+    assert out.split() == ["40", "42", "42", "1.2.0"]
+
+
+def test_consumer_run_path_is_relative_only(consumer_python: Path, provider_python: Path) -> None:
+    site = demo.site_packages(consumer_python)
+    (ext,) = (site / "consumer_cmake").glob("_ext.*.so")
+    dynamic = demo.sh(["readelf", "-d", str(ext)])
+    assert "Shared library: [libexampleprov.so.1]" in dynamic
+    assert "(RPATH)" not in dynamic
+    (runpath,) = re.findall(r"\(RUNPATH\)\s+Library runpath: \[(.*)\]", dynamic)
+    # pylinkdep's own run path math, from an environment with the same layout.
+    code = (
+        "import pylinkdep; print(':'.join(pylinkdep.find('exampleprov').rpaths('consumer_cmake')))"
+    )
+    assert runpath == demo.sh([str(provider_python), "-c", code]).strip()
+    assert runpath == "$ORIGIN/../exampleprov"
+    # No path of the build machine anywhere in the file (build env, build dir, site-packages).
+    data = ext.read_bytes()
+    assert b"site-packages" not in data and b"build-env" not in data and b"/tmp/" not in data
+
+
+def test_consumer_wheel_passes_check(wheelhouse: Wheelhouse, provider_python: Path) -> None:
+    wheel = wheelhouse.wheel("consumer-cmake")
+    out = demo.sh([str(provider_python.parent / "pylinkdep"), "check", str(wheel)])
+    assert out.startswith(f"{wheel}: OK")
+    metadata = demo.sh(
+        [str(provider_python), "-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); "
+         "print(z.read('consumer_cmake-0.1.0.dist-info/METADATA').decode())", str(wheel)]
+    )  # fmt: skip
+    assert "Requires-Dist: exampleprov<2,>=1.2" in metadata or (
+        "Requires-Dist: exampleprov>=1.2,<2" in metadata
+    )
+
+
+@pytest.fixture(scope="module")
+def cpp_python(consumer_python: Path, wheelhouse: Wheelhouse) -> Path:
+    """consumer_python with the C++ (pybind11) consumer added, built with PyPI's newest CMake."""
+    wheel = wheelhouse.wheel("consumer-cpp")
+    demo.sh([str(consumer_python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)])
+    return consumer_python
+
+
+def test_cpp_consumer_shares_state(cpp_python: Path) -> None:
+    """Three extensions, one counter: the C++ consumer, the C consumer, the provider's own."""
+    code = (
+        "import sys, consumer_cpp\n"
+        "assert 'exampleprov' not in sys.modules, 'provider imported too early'\n"
+        "counter = consumer_cpp.Counter()\n"
+        "print(consumer_cpp.add(40), counter.add(1))\n"
+        "import consumer_cmake, exampleprov\n"
+        "print(exampleprov.add(1), consumer_cmake.total(), counter.total, consumer_cpp.version())\n"
+        "print(consumer_cpp.stats())\n"
+    )
+    out = demo.sh([str(cpp_python), "-c", code], cwd="/").splitlines()
+    assert out == ["40 41", "42 42 42 1.2.0", "{'count': 3, 'total': 42}"]
+    (ext,) = (demo.site_packages(cpp_python) / "consumer_cpp").glob("_ext.*.so")
+    dynamic = demo.sh(["readelf", "-d", str(ext)])
+    assert "Shared library: [libexampleprov.so.1]" in dynamic
+    assert re.findall(r"Library r(?:un)?path: \[(.*)\]", dynamic) == ["$ORIGIN/../exampleprov"]
+
+
+# --- a plain CMake project: -DCMAKE_PREFIX_PATH="$(pylinkdep --cmake-prefix-path)"
+
+
+@pytest.mark.parametrize("cmake", CMAKES, ids=cmake_version)
+def test_plain_program_links_and_runs(
+    cmake: str, provider_python: Path, provider_prefix: Path, tmp_path: Path
+) -> None:
+    build = tmp_path / "build"
+    configure(cmake, PROGRAM, build, f"-DCMAKE_PREFIX_PATH={provider_prefix}")
+    demo.sh([cmake, "--build", str(build)])
+    assert demo.sh([str(build / "counter")]) == "1.2.0 42\n"
+    site = demo.site_packages(provider_python)
+    version, requirement, package_dir = (build / "found.txt").read_text().splitlines()
+    assert (version, requirement, package_dir) == (
+        "1.2.0",
+        "exampleprov>=1.2,<2",
+        str(site / "exampleprov"),
+    )
+    # The plugin, installed into site-packages/consumer/deep, gets pylinkdep's run path.
+    dynamic = demo.sh(["readelf", "-d", str(build / "libplugin.so")])
+    assert "Shared library: [libexampleprov.so.1]" in dynamic
+    expected = demo.sh(
+        [str(provider_python), "-c",
+         "import pylinkdep; print(':'.join(pylinkdep.find('exampleprov').rpaths('consumer/deep')))"]
+    ).strip()  # fmt: skip
+    assert f"Library runpath: [{expected}]" in dynamic
+    assert expected == "$ORIGIN/../../exampleprov"
+
+
+@pytest.mark.parametrize("cmake", CMAKES, ids=cmake_version)
+def test_version_too_new_names_installed_version(
+    cmake: str, provider_prefix: Path, tmp_path: Path
+) -> None:
+    project = find_project(tmp_path / "src", "find_package(ExampleProv 99 CONFIG REQUIRED)")
+    proc = configure(
+        cmake, project, tmp_path / "b", f"-DCMAKE_PREFIX_PATH={provider_prefix}", check=False
+    )
+    assert proc.returncode != 0
+    message = " ".join(proc.stderr.split())
+    assert 'compatible with requested version "99"' in message
+    assert "ExampleProvConfig.cmake, version: 1.2.0" in message
+
+
+@pytest.mark.parametrize(
+    ("request_", "found"),
+    [
+        ("1.0", "1.2.0"),
+        ("1.2", "1.2.0"),
+        ("1.2 EXACT", "1.2.0"),
+        ("1.2.0 EXACT", "1.2.0"),
+        ("1.0 EXACT", None),
+        ("1.3", None),  # newer than installed
+        ("2.0", None),  # across the ABI break (abi >=1.2,<2)
+        ("1.0...<2", "1.2.0"),
+        ("1.3...<2", None),
+    ],
+)
+def test_version_compatibility(
+    request_: str, found: str | None, provider_prefix: Path, tmp_path: Path
+) -> None:
+    body = (
+        f"find_package(ExampleProv {request_} CONFIG QUIET)\n"
+        "if(ExampleProv_FOUND)\n"
+        '  file(WRITE "${CMAKE_BINARY_DIR}/out.txt" "${ExampleProv_VERSION}")\n'
+        "endif()"
+    )
+    project = find_project(tmp_path / "src", body)
+    configure(CMAKES[-1], project, tmp_path / "b", f"-DCMAKE_PREFIX_PATH={provider_prefix}")
+    out = tmp_path / "b" / "out.txt"
+    assert (out.read_text() if out.exists() else None) == found
+
+
+def test_missing_provider_names_package(provider_prefix: Path, tmp_path: Path) -> None:
+    project = find_project(tmp_path / "src", "find_package(NoSuchProv 1.0 CONFIG REQUIRED)")
+    proc = configure(
+        CMAKES[0], project, tmp_path / "b", f"-DCMAKE_PREFIX_PATH={provider_prefix}", check=False
+    )
+    assert proc.returncode != 0
+    message = " ".join(proc.stderr.split())
+    assert 'provided by "NoSuchProv"' in message and "be sure it has been installed" in message
+
+
+# --- generated packages for synthetic providers: requires, errors, properties
+
+
+def test_requires_become_find_dependency_and_run_path(
+    make_provider: MakeProvider, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    make_provider(site, "beta")
+    make_provider(site, "alpha", doc=valid_doc("alpha", requires=["beta>=1.0"]))
+    prefix = tmp_path / "prefix"
+    generated = emit_cmake.write_prefix(str(prefix), path=[str(site)])
+    assert generated.packages == ("Alpha", "Beta", "pylinkdep") and not generated.errors
+    body = (
+        "find_package(Alpha 1.0 CONFIG REQUIRED)\n"
+        "get_target_property(links Alpha::alpha INTERFACE_LINK_LIBRARIES)\n"
+        "get_target_property(location Beta::beta IMPORTED_LOCATION)\n"
+        'file(WRITE "${CMAKE_BINARY_DIR}/out.json" "{\\"links\\": \\"${links}\\", '
+        '\\"beta_found\\": \\"${Beta_FOUND}\\", \\"location\\": \\"${location}\\"}")\n'
+    )
+    project = find_project(tmp_path / "src", body)
+    configure(CMAKES[0], project, tmp_path / "b", f"-DCMAKE_PREFIX_PATH={prefix}")
+    out = json.loads((tmp_path / "b" / "out.json").read_text())
+    assert out == {
+        "links": "Beta::beta",
+        "beta_found": "1",
+        "location": str(site / "beta" / "libbeta.so.1"),
+    }
+
+
+def test_rpath_collects_transitive_providers(make_provider: MakeProvider, tmp_path: Path) -> None:
+    """pylink_target_rpath() follows link libraries through other targets and requires."""
+    import pylinkdep
+
+    site = tmp_path / "site"
+    make_provider(site, "beta")
+    make_provider(site, "alpha", doc=valid_doc("alpha", requires=["beta>=1.0"]))
+    prefix = tmp_path / "prefix"
+    emit_cmake.write_prefix(str(prefix), path=[str(site)])
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "ext.c").write_text(
+        "int alpha_answer(void);\nint f(void) { return alpha_answer(); }\n"
+    )
+    (source / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.15...4.4)\nproject(probe LANGUAGES C)\n"
+        "find_package(Alpha CONFIG REQUIRED)\n"
+        "add_library(glue INTERFACE)\n"
+        "target_link_libraries(glue INTERFACE Alpha::alpha)\n"
+        "add_library(ext MODULE ext.c)\n"
+        "target_link_libraries(ext PRIVATE glue)\n"
+        "pylink_target_rpath(ext DESTINATION pkg/sub)\n"
+        "get_target_property(rpath ext INSTALL_RPATH)\n"
+        'file(WRITE "${CMAKE_BINARY_DIR}/rpath.txt" "${rpath}")\n'
+    )
+    configure(CMAKES[0], source, tmp_path / "b", f"-DCMAKE_PREFIX_PATH={prefix}")
+    expected = pylinkdep.find("alpha", path=[str(site)]).rpaths("pkg/sub")
+    assert (tmp_path / "b" / "rpath.txt").read_text().split(";") == list(expected)
+    assert expected == ("$ORIGIN/../../alpha", "$ORIGIN/../../beta")
+
+
+def test_missing_require_fails_naming_it(make_provider: MakeProvider, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    make_provider(site, "alpha", doc=valid_doc("alpha", requires=["gamma>=1.0"]))
+    prefix = tmp_path / "prefix"
+    generated = emit_cmake.write_prefix(str(prefix), path=[str(site)])
+    assert "gamma" in str(generated.errors[0])
+    project = find_project(tmp_path / "src", "find_package(Alpha CONFIG REQUIRED)")
+    proc = configure(
+        CMAKES[0], project, tmp_path / "b", f"-DCMAKE_PREFIX_PATH={prefix}", check=False
+    )
+    assert proc.returncode != 0
+    message = " ".join(proc.stderr.split())
+    assert "no pylink provider named 'gamma' is installed" in message
+    assert "distribution 'alpha'" in message
+
+
+def test_pylinkdep_config_needs_pylinkdep_in_that_python(tmp_path: Path) -> None:
+    """find_package(pylinkdep) with a Python that lacks pylinkdep says so."""
+    project = find_project(tmp_path / "src", "find_package(pylinkdep REQUIRED)")
+    proc = configure(
+        CMAKES[0],
+        project,
+        tmp_path / "b",
+        f"-Dpylinkdep_DIR={Path(emit_cmake.helpers_file()).parent}",
+        "-DPython_EXECUTABLE=/bin/false",
+        check=False,
+    )
+    assert proc.returncode != 0
+    message = " ".join(proc.stderr.split())
+    assert "/bin/false -m pylinkdep --cmake-prefix-path" in message
+    assert "is pylinkdep installed for that Python?" in message
+
+
+def test_pylinkdep_config_generates_into_build_dir(provider_python: Path, tmp_path: Path) -> None:
+    body = (
+        "find_package(pylinkdep REQUIRED)\n"
+        "find_package(ExampleProv 1.2 CONFIG REQUIRED)\n"
+        'file(WRITE "${CMAKE_BINARY_DIR}/out.txt" "${pylinkdep_PROVIDERS}|${ExampleProv_DIR}")\n'
+        "if(NOT COMMAND pylink_target_rpath)\n  message(FATAL_ERROR no-helper)\nendif()\n"
+    )
+    project = find_project(tmp_path / "src", body)
+    site = demo.site_packages(provider_python)
+    build = tmp_path / "b"
+    proc = configure(
+        CMAKES[-1],
+        project,
+        build,
+        f"-DCMAKE_PREFIX_PATH={site}",  # as scikit-build-core does
+        f"-DPython_EXECUTABLE={provider_python}",
+    )
+    assert f"pylinkdep: providers of {provider_python}: ExampleProv" in proc.stdout
+    assert (build / "out.txt").read_text() == f"ExampleProv|{build}/pylinkdep/ExampleProv"
+    assert not list(site.glob("**/ExampleProvConfig.cmake"))  # nothing in site-packages
+
+
+# --- the generator's pieces
+
+
+@pytest.mark.parametrize(
+    ("abi", "bound"),
+    [
+        (">=1.2,<2", ("2", False)),
+        (">=1.2,<=1.9", ("1.9", True)),
+        ("~=1.2", ("2", False)),
+        ("~=1.2.3", ("1.3", False)),
+        ("==1.*", ("2", False)),
+        ("==1.2.0", ("1.2.0", True)),
+        (">=1.2", (None, False)),
+        (">=1,<3,<2.5", ("2.5", False)),
+    ],
+)
+def test_upper_bound(abi: str, bound: tuple[str | None, bool]) -> None:
+    assert emit_cmake.upper_bound(abi) == bound
+
+
+def test_quote() -> None:
+    assert emit_cmake.quote('a "b" $c \\d') == '"a \\"b\\" \\$c \\\\d"'
+    assert emit_cmake.quote_list(["X=1;2", "Y"]) == '"X=1\\;2;Y"'
+
+
+def test_write_prefix_is_idempotent_and_drops_stale(
+    make_provider: MakeProvider, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    make_provider(site, "beta")
+    prefix = tmp_path / "prefix"
+    (prefix / "Gone").mkdir(parents=True)
+    (prefix / "Gone" / "GoneConfig.cmake").write_text("# Generated by pylinkdep 0.0\n")
+    (prefix / "Theirs").mkdir()
+    (prefix / "Theirs" / "TheirsConfig.cmake").write_text("# not ours\n")
+    emit_cmake.write_prefix(str(prefix), path=[str(site)])
+    config = prefix / "Beta" / "BetaConfig.cmake"
+    stamp = config.stat().st_mtime_ns
+    emit_cmake.write_prefix(str(prefix), path=[str(site)])
+    assert config.stat().st_mtime_ns == stamp  # unchanged: no needless reconfigure
+    assert sorted(p.name for p in prefix.iterdir()) == ["Beta", "Theirs", "pylinkdep"]
+    assert not list(prefix.glob("**/.tmp-*"))
+
+
+def test_pylinkdep_components_name_missing_provider(provider_python: Path, tmp_path: Path) -> None:
+    project = find_project(
+        tmp_path / "src", "find_package(pylinkdep REQUIRED COMPONENTS ExampleProv NoSuchProv)"
+    )
+    proc = configure(
+        CMAKES[0],
+        project,
+        tmp_path / "b",
+        f"-DCMAKE_PREFIX_PATH={demo.site_packages(provider_python)}",
+        f"-DPython_EXECUTABLE={provider_python}",
+        check=False,
+    )
+    assert proc.returncode != 0
+    message = " ".join(proc.stderr.split())
+    assert (
+        f"no pylink provider installed for {provider_python} has the CMake package name " in message
+    )
+    assert "name NoSuchProv (installed providers: ExampleProv)" in message
+    assert "add it to [build-system] requires" in message
+
+
+def test_cli_default_prefix_is_a_per_interpreter_cache(
+    provider_python: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    cmd = [str(provider_python.parent / "pylinkdep"), "--cmake-prefix-path"]
+    prefix = Path(demo.sh(cmd, env=env).strip())
+    assert prefix.parent == tmp_path / "cache" / "pylinkdep" / "cmake"
+    assert sorted(p.name for p in prefix.iterdir()) == ["ExampleProv", "pylinkdep"]
+    assert demo.sh(cmd, env=env).strip() == str(prefix)  # same interpreter, same directory
+
+
+def test_clashing_cmake_names_are_reported(make_provider: MakeProvider, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    make_provider(site, "beta")
+    clash = valid_doc("other", cmake={"package": "BETA"})
+    make_provider(site, "other", doc=clash)
+    generated = emit_cmake.write_prefix(str(tmp_path / "prefix"), path=[str(site)])
+    assert generated.packages == ("Beta", "pylinkdep")
+    (error,) = generated.errors
+    assert "CMake package name 'BETA' is taken by beta" in str(error)
+    assert error.distribution == "other" and error.field == "cmake.package"
