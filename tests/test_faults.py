@@ -8,9 +8,11 @@ like ``.../ünï cödé env``.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -217,3 +219,46 @@ def test_concurrent_cmake_prefix(env: Path, tmp_path: Path) -> None:
         assert sorted(p.name for p in prefix.iterdir()) == sorted(
             {name.split("/")[0] for name in reference}
         )  # no temporary files or half-removed packages left
+
+
+CONSUMER_BUILD = """
+set -e
+prefix=$("$PYLINKDEP" --cmake-prefix-path "$PREFIX")
+"$CMAKE" -S "$SRC" -B "$BUILD" -G Ninja -DCMAKE_MAKE_PROGRAM="$NINJA" \
+    -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+"$CMAKE" --build "$BUILD" >/dev/null
+"$BUILD/counter"
+"""
+
+
+def test_concurrent_consumer_builds(env: Path, tmp_path: Path) -> None:
+    """8 CMake consumer builds at once, from a project path with spaces and non-ASCII
+    characters, each generating the shared config prefix first: all link and run."""
+    tools = Path(sys.executable).parent  # cmake and ninja from the test extra
+    project = tmp_path / PROJECT_NAME
+    shutil.copytree(Path(__file__).parent / "cmake_program", project / "src")
+    site = demo.site_packages(env)
+    base = {
+        **os.environ,
+        "PYLINKDEP": str(env.parent / "pylinkdep"),
+        "PREFIX": str(tmp_path / "cmäke prefix"),
+        "CMAKE": str(tools / "cmake"),
+        "NINJA": str(tools / "ninja"),
+        "SRC": str(project / "src"),
+    }
+    builds = [project / f"büild {i}" for i in range(8)]
+    procs = [
+        subprocess.Popen(
+            ["bash", "-c", CONSUMER_BUILD], env={**base, "BUILD": str(build)}, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        for build in builds
+    ]  # fmt: skip
+    for build, proc in zip(builds, procs, strict=True):
+        out, err = proc.communicate(timeout=600)
+        assert (proc.returncode, out) == (0, "1.2.0 42\n"), err
+        plugin = elf.read_file(str(build / "libplugin.so"))
+        assert plugin.runpath == ("$ORIGIN/../../exampleprov",)
+        assert "libexampleprov.so.1" in plugin.needed
+        found = (build / "found.txt").read_text().splitlines()
+        assert found == ["1.2.0", "exampleprov>=1.2,<2", str(site / "exampleprov")]
