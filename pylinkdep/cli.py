@@ -187,9 +187,15 @@ def _specifier(op: str, version: str) -> str:
 def _cmake_prefix_path(prefix: str) -> int:
     from .emit import cmake
 
-    generated = cmake.write_prefix(os.path.abspath(prefix or cmake.default_prefix()))
-    for exc in generated.errors:
-        print(f"pylinkdep: warning: {exc}", file=sys.stderr)
+    directory = os.path.abspath(prefix or cmake.default_prefix())
+    try:
+        generated = cmake.write_prefix(directory)
+    except OSError as exc:
+        raise PylinkError(
+            f"cannot write {exc.filename or directory}: {exc.strerror}", file=directory
+        ) from None
+    for problem in generated.errors:
+        print(f"pylinkdep: warning: {one_line(str(problem))}", file=sys.stderr)
     print(generated.prefix)
     return 0
 

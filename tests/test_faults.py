@@ -128,6 +128,11 @@ def test_read_only_site_packages(env: Path, tmp_path: Path) -> None:
     assert (denied.returncode, denied.stdout) == (1, "")
     (line,) = denied.stderr.splitlines()
     assert line == f"pylinkdep: error: cannot write {output}: Read-only file system (file {output})"
+    prefix = site / "cmake prefix"
+    denied = run("--cmake-prefix-path", str(prefix))
+    assert (denied.returncode, denied.stdout) == (1, "")
+    (line,) = denied.stderr.splitlines()
+    assert line == f"pylinkdep: error: cannot write {prefix}: Read-only file system (file {prefix})"
     assert snapshot(site) == before
 
 
