@@ -155,7 +155,11 @@ def test_hostile(
 
     env = {**os.environ, "PYTHONPATH": str(site), "PYLINK_PATH": str(overlays)}
     query = f"{name} {version}" if version else name
-    commands = [(["--cflags", "--libs", query], True), (["list"], listing_fails)]
+    commands = [
+        (["--cflags", "--libs", query], True),
+        (["cargo", query, "--rpath-from", "consumer"], True),
+        (["list"], listing_fails),
+    ]
     if version is None:
         commands.append((["show", name, "--json"], True))
     procs = [
