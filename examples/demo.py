@@ -72,6 +72,16 @@ def make_env(env: Path, wheels: list[Path]) -> Path:
     return python
 
 
+def install_meson_consumer(python: Path, wheel_dir: Path) -> None:
+    """pip-build and install examples/consumer-meson into ``python``'s environment, in an
+    isolated build whose requirements (pylinkdep, exampleprov) come from ``wheel_dir`` first;
+    meson runs as pylinkdep-meson there."""
+    links = " ".join(filter(None, [str(wheel_dir), os.environ.get("PIP_FIND_LINKS", "")]))
+    consumer = str(EXAMPLES / "consumer-meson")
+    env = {**os.environ, "PIP_FIND_LINKS": links}
+    sh([str(python), "-m", "pip", "install", "-q", consumer], env=env)
+
+
 def site_packages(python: Path) -> Path:
     """The purelib directory of the environment ``python`` belongs to."""
     return Path(
@@ -138,6 +148,17 @@ def build_gcc_consumer(python: Path, dependency: str, source: Path, subdir: str)
     return target
 
 
+MESON_DEMO_SCRIPT = """
+import sys
+import consumer_meson, consumer_meson.sub.deep._ext as deep   # RUNPATH $ORIGIN/../exampleprov ...
+print("consumer_meson imported; exampleprov's Python package loaded:", "exampleprov" in sys.modules)
+print("consumer_meson.add(40) ->", consumer_meson.add(40))
+import exampleprov
+print("exampleprov.add(1) ->", exampleprov.add(1))
+print("consumer_meson.sub.deep._ext.add(1) ->", deep.add(1))
+print("consumer_meson.stats() ->", consumer_meson.stats(), "(one shared counter)")
+"""
+
 DEMO_SCRIPT = """
 import sys
 import consumer.sub._ext as ext          # loads libexampleprov.so.1 through RUNPATH
@@ -173,6 +194,15 @@ def main() -> int:
                 print("  ", line.strip())
     print("== importing the consumer, then the provider, in one process")
     print(sh([str(python), "-c", DEMO_SCRIPT]).rstrip())
+
+    print("== pip install examples/consumer-meson: dependency('exampleprov', method: 'pylink')")
+    install_meson_consumer(python, work / "wheels")
+    site = site_packages(python)
+    for ext in sorted(site.glob("consumer_meson/**/_ext*.so")):
+        dynamic = sh(["readelf", "-d", str(ext)]) if shutil.which("readelf") else ""
+        runpath = [ln.split()[-1] for ln in dynamic.splitlines() if "RUNPATH" in ln]
+        print("  ", ext.relative_to(site), *(["RUNPATH", *runpath] if runpath else []))
+    print(sh([str(python), "-c", MESON_DEMO_SCRIPT]).rstrip())
     return 0
 
 

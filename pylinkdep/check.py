@@ -9,7 +9,8 @@ loader will look for; an ``extension`` library exports a ``PyInit_`` function an
 every pylink.json in the wheel has its entry point; ``python_abi`` matches the
 wheel's ABI tag. Consumer rules: no installed provider's library is vendored
 (auditwheel copies it as ``libfoo-<hash>.so.1``: a second instance with its own
-state) and every run path entry is ``$ORIGIN``-relative.
+state), every run path entry is ``$ORIGIN``-relative, and Requires-Dist covers the ABI
+range of each linked provider (:mod:`pylinkdep.linked`).
 """
 
 from __future__ import annotations
@@ -196,6 +197,9 @@ class _Wheel:
         provider_sonames = {
             lib.soname: p.name for p in providers(errors=errors) for lib in p.libraries
         }
+        from .linked import recorded_sonames, requires_problems  # from the wheel's _pylink.py
+
+        provider_sonames.update(recorded_sonames(self.zf))
         for name in sorted(self.names):
             base = posixpath.basename(name)
             if ".so" not in base:
@@ -217,7 +221,7 @@ class _Wheel:
                     f"{provider_sonames[original]!r}: a second copy with its own state; "
                     f"repair with auditwheel --exclude {original}"
                 )
-        return found
+        return found + requires_problems(self.zf, self.dist_info)
 
 
 def _extension(field: str, rel: str, exported: set[str], meta: Metadata) -> list[str]:

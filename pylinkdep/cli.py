@@ -29,6 +29,11 @@ subcommands:
   pylinkdep generate -o pylink.json ... write a provider's pylink.json at its build time
   pylinkdep check WHEEL...              lint provider and consumer wheels
   pylinkdep cargo NAME --rpath-from DIR cargo:rustc-link-arg lines for a Rust build.rs
+  pylinkdep pkgconfig-path [-o DIR]     write .pc files of the providers, print DIR
+  pylinkdep requirement NAME...         run requirements a consumer must declare
+  pylinkdep runtime-module -o FILE ...  a consumer's import-time check and loader
+  pylinkdep auditwheel-args WHEEL|NAME  --exclude flags for auditwheel repair
+  pylinkdep delocate-args WHEEL|NAME    --exclude flags for delocate-wheel
   pylinkdep --cmake-dir                 directory of pylinkdep's CMake modules
   pylinkdep --cmake-prefix-path [DIR]   generate CMake config packages, print the prefix
 Each subcommand has --help.
@@ -47,10 +52,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "generate": _generate,
         "check": _check,
         "cargo": _cargo,
+        "pkgconfig-path": _pkgconfig_path,
+        "requirement": _requirement,
+        "runtime-module": _runtime_module,
     }
     try:
         if args and args[0] in commands:
             return commands[args[0]](args[1:])
+        if args and args[0] in ("auditwheel-args", "delocate-args"):
+            return _repair_args(args[1:], args[0])
         return _pkg_config(args)
     except PylinkError as exc:
         _report(exc)
@@ -341,7 +351,8 @@ def _check(argv: list[str]) -> int:
         prog="pylinkdep check",
         description="Check wheels. Providers: valid pylink.json, paths inside the package and "
         "in the wheel, SONAME as declared, header API exported, entry point present. "
-        "Consumers: no provider library vendored, run paths $ORIGIN-relative.",
+        "Consumers: no provider library vendored, run paths $ORIGIN-relative, "
+        "Requires-Dist covering each linked provider's ABI range.",
     )
     parser.add_argument("wheels", nargs="+", metavar="WHEEL")
     opts = parser.parse_args(argv)
@@ -387,6 +398,106 @@ def _cargo(argv: list[str]) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     print("\n".join(lines))
+    return 0
+
+
+def _pkgconfig_path(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pylinkdep pkgconfig-path",
+        description="Write a pkg-config .pc file for each installed provider (or the NAMEs "
+        "given and what they require) into a directory of their own, never site-packages, "
+        "and print that directory, for PKG_CONFIG_PATH or meson's -Dpkg_config_path.",
+    )
+    parser.add_argument("names", nargs="*", metavar="NAME", help="only these providers")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="the directory to write (e.g. in your build tree); default: a cache "
+        "directory of this interpreter's search path",
+    )
+    parser.add_argument(
+        "--relocatable",
+        action="store_true",
+        help="paths relative to the .pc file (${pcfiledir}) instead of absolute",
+    )
+    opts = parser.parse_args(argv)
+    from .emit import pkgconfig
+
+    errors: list[PylinkError] = []
+    if opts.names:
+        chosen = {p.name: p for name in opts.names for p in find(name).link_order}
+        found = list(chosen.values())
+    else:
+        found = providers(errors=errors)
+    directory = opts.output or pkgconfig.default_dir()
+    pkgconfig.write_dir(found, directory, relocatable=opts.relocatable)
+    print(os.path.abspath(directory))
+    for exc in errors:
+        print(f"pylinkdep: error: {exc}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _requirement(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pylinkdep requirement",
+        description="Print the run requirement (distribution and ABI range, e.g. "
+        "'exampleprov>=1.2,<2') a consumer built now against each NAME, and against what "
+        "NAME requires, must declare in its dependencies; one per line.",
+    )
+    parser.add_argument("names", nargs="+", metavar="NAME")
+    opts = parser.parse_args(argv)
+    from .skbuild import requirements
+
+    print("\n".join(requirements(opts.names)))
+    return 0
+
+
+def _runtime_module(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pylinkdep runtime-module",
+        description="Write the module a consumer package imports before its extension: it "
+        "checks each provider's version against the ABI range resolved now and loads the "
+        "provider's library when the relative run path misses. Needs nothing but the "
+        "standard library at run time.",
+    )
+    parser.add_argument("-o", "--output", required=True, help="the .py file to write")
+    parser.add_argument(
+        "--consumer", required=True, help="the consumer's distribution name (for messages)"
+    )
+    parser.add_argument(
+        "--subdir",
+        required=True,
+        help="where the module is installed, relative to site-packages (e.g. consumer)",
+    )
+    parser.add_argument(
+        "names", nargs="+", metavar="NAME [OP VERSION]", help="the providers the consumer links"
+    )
+    opts = parser.parse_args(argv)
+    from . import embed
+
+    deps = [
+        find(name, ",".join(spec) or None) for name, spec in _parse_requests(opts.names, parser)
+    ]
+    embed.write_module(opts.output, opts.consumer, opts.subdir, deps)
+    return 0
+
+
+def _repair_args(argv: list[str], command: str) -> int:
+    tool = "auditwheel repair" if command == "auditwheel-args" else "delocate-wheel"
+    parser = argparse.ArgumentParser(
+        prog=f"pylinkdep {command}",
+        description=f"Print the options that keep {tool} from copying pylink providers' "
+        "libraries into a consumer wheel (a second copy has its own state): one --exclude per "
+        "library of the providers a wheel links, or of the providers named.",
+    )
+    parser.add_argument("targets", nargs="+", metavar="WHEEL_OR_NAME")
+    opts = parser.parse_args(argv)
+    from . import linked
+
+    print(
+        flags.shell_join(a for s in linked.exclude_sonames(opts.targets) for a in ("--exclude", s))
+    )
     return 0
 
 

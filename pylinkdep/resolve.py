@@ -250,7 +250,8 @@ def _load_entry_point(source: discovery.Source, dirs: list[str]) -> Provider:
     located = discovery.find_package_dir(source.value, source.site_dir, dirs)
     if located is None:
         raise InvalidMetadata(
-            f"entry point names package {source.value!r}, which is not installed",
+            f"entry point names package {source.value!r}, which is not installed"
+            + _editable_hint(source.origin),
             distribution=source.distribution,
             file=ep_file,
             field=field,
@@ -440,7 +441,30 @@ def _check_version(
     )
 
 
-def _record_files(record: str | None, distribution: str) -> set[str]:
+def _editable_hint(dist_info: str) -> str:
+    """Why an installed distribution's package may be missing: an editable install."""
+    try:
+        recorded = _record_files(os.path.join(dist_info, "RECORD"))
+    except InvalidMetadata:  # a hint only: the error it is added to says what is wrong
+        return ""
+    marker = next(
+        (
+            f
+            for f in sorted(recorded)
+            if f.endswith((".pth", "_editable_loader.py")) and "editable" in f
+        ),
+        None,
+    )
+    if marker is None:
+        return ""
+    return (
+        f": the distribution is an editable install ({marker}), whose package does not "
+        "exist as a directory with pylink.json in site-packages; reinstall it without -e "
+        "to link against it"
+    )
+
+
+def _record_files(record: str | None, distribution: str | None = None) -> set[str]:
     """Paths (relative to site-packages, ``/``-separated) listed in a RECORD file."""
     if record is None:
         return set()

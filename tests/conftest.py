@@ -160,6 +160,44 @@ def examples_python(
     )
 
 
+class ProviderVariants:
+    """Wheels of examples/provider-meson with another ``version:`` (``2.0.0`` gets the
+    SONAME ``libexampleprov.so.2``), built once per session from a copy, without build
+    isolation (this interpreter has meson-python). Kept out of the wheelhouse, so that
+    consumer builds keep taking the example's own 1.2.0."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.built: dict[str, Path] = {}
+
+    def wheel(self, version: str) -> Path:
+        if version not in self.built:
+            source = self.root / f"provider-{version}"
+            shutil.copytree(
+                demo.EXAMPLES / "provider-meson", source, ignore=shutil.ignore_patterns("build")
+            )
+            meson_build = source / "meson.build"
+            text = meson_build.read_text()
+            assert "version: '1.2.0'" in text
+            meson_build.write_text(text.replace("version: '1.2.0'", f"version: '{version}'", 1))
+            out = self.root / f"out-{version}"
+            bindir = str(Path(sys.executable).parent)
+            env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"}
+            demo.sh(
+                [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
+                 str(out), str(source)],
+                env=env,
+            )  # fmt: skip
+            (self.built[version],) = out.glob("*.whl")
+        return self.built[version]
+
+
+@pytest.fixture(scope="session")
+def provider_variants(tmp_path_factory: pytest.TempPathFactory) -> ProviderVariants:
+    """Other versions of the example provider; see :class:`ProviderVariants`."""
+    return ProviderVariants(tmp_path_factory.mktemp("provider-variants"))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the path hygiene check last: it reads the binaries every other test installed."""
     last = [i for i in items if i.nodeid.endswith("test_path_hygiene.py::test_installed_binaries")]

@@ -1,0 +1,110 @@
+"""Benchmark: setup + build time of examples/consumer-meson with ``method: 'pylink'``
+(through pylinkdep-meson) against the same project with a hand-written
+``declare_dependency`` (stock meson), as a ratio of medians over interleaved runs.
+
+    .venv/bin/python bench/meson_build.py [--quick]
+
+It builds wheels of pylinkdep and the example provider, installs them with meson and
+ninja into a fresh virtual environment (or uses ``--python`` that has them all), then
+alternates the two variants in fresh build directories. Goal: ratio <= 1.05.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "examples"))
+import demo  # noqa: E402  (examples/demo.py: wheel and venv helpers)
+
+PYLINK_LINE = "exampleprov = dependency('exampleprov', method: 'pylink', version: '>=1.2')"
+
+
+def _baseline(source: Path, python: Path) -> None:
+    """The consumer with the dependency written by hand from ``pylinkdep --cflags --libs``."""
+    flags = demo.sh([str(python.parent / "pylinkdep"), "--cflags", "--libs", "exampleprov"])
+    args = flags.split()
+    compile_args = [a for a in args if a.startswith(("-I", "-D"))]
+    link_args = [a for a in args if a not in compile_args]
+    build = (source / "meson.build").read_text()
+    assert PYLINK_LINE in build, "examples/consumer-meson/meson.build changed: update the bench"
+    hand = (
+        f"exampleprov = declare_dependency(compile_args: {compile_args!r}, "
+        f"link_args: {link_args!r})"
+    )
+    (source / "meson.build").write_text(build.replace(PYLINK_LINE, hand))
+
+
+def _environment(work: Path) -> Path:
+    wheels = demo.build_wheels(work / "wheels")
+    python = demo.make_env(work / "venv", wheels)
+    demo.sh([str(python), "-m", "pip", "install", "-q", "meson", "ninja"])
+    return python
+
+
+def _time(command: list[list[str]], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    for cmd in command:
+        subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main(quick: bool, python: Path | None = None) -> dict[str, Any]:
+    """Run the benchmark; returns medians (seconds), the ratio and what was measured."""
+    rounds = 3 if quick else 11
+    with tempfile.TemporaryDirectory(prefix="bench-meson-") as tmp:
+        work = Path(tmp)
+        python = python or _environment(work)
+        bindir = python.parent
+        sources = {"pylink": work / "src-pylink", "declare_dependency": work / "src-declare"}
+        for source in sources.values():
+            shutil.copytree(demo.EXAMPLES / "consumer-meson", source)
+        _baseline(sources["declare_dependency"], python)
+        meson = {
+            "pylink": [str(bindir / "pylinkdep-meson")],
+            "declare_dependency": [str(bindir / "meson")],
+        }
+        times: dict[str, list[float]] = {name: [] for name in sources}
+        env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}  # its ninja
+        for i in range(rounds + 1):  # round 0 warms caches and is not counted
+            for name, source in sources.items():
+                build = work / f"build-{name}-{i}"
+                steps = [
+                    [*meson[name], "setup", str(build), str(source)],
+                    [str(bindir / "ninja"), "-C", str(build)],
+                ]
+                elapsed = _time(steps, work, env)
+                if i:
+                    times[name].append(elapsed)
+                shutil.rmtree(build)
+        version = demo.sh([*meson["declare_dependency"], "--version"]).strip()
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    return {
+        "benchmark": "meson setup + build of examples/consumer-meson",
+        "meson": version,
+        "rounds": rounds,
+        "pylink_s": round(medians["pylink"], 4),
+        "declare_dependency_s": round(medians["declare_dependency"], 4),
+        "ratio": round(medians["pylink"] / medians["declare_dependency"], 3),
+        "goal": "<= 1.05",
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 rounds instead of 11")
+    parser.add_argument(
+        "--python", type=Path, help="a python with pylinkdep, exampleprov, meson and ninja"
+    )
+    opts = parser.parse_args()
+    print(json.dumps(main(opts.quick, opts.python), indent=2))

@@ -1,0 +1,1 @@
+"""The same extension, installed one level deeper (run path $ORIGIN/../../exampleprov)."""

@@ -1,0 +1,1 @@
+"""Two levels deeper (run path $ORIGIN/../../../exampleprov)."""

@@ -1,0 +1,322 @@
+"""The ``pylink`` dependency method, patched into meson's internals.
+
+Meson has no plugin API and no stable Python API, so everything that touches its
+internals lives in this module. Each patch point is found by feature (``hasattr``,
+signatures), never by version number; :func:`install` names whatever is missing.
+Probed on meson 1.2.3, 1.4.2, 1.8.5, 1.9.0, 1.10.0, 1.11.0 and 1.12.1:
+
+1. ``dependencies.detect._build_external_dependency_list(name, env, [for_machine,] kwargs)``
+   builds the candidate list for ``dependency()``. Wrapped: ``method: 'pylink'`` gets
+   only our candidate; ``method: 'auto'`` gets it first when a provider of that name
+   is installed, and meson's own list after it. Up to 1.9 this function rejects
+   unknown methods itself ("method 'pylink' is invalid"), so the wrapper does not call
+   it for 'pylink'. Candidates are ``functools.partial``s up to 1.10 (meson reads
+   ``c.func.log_tried()``), ``DependencyCandidate`` objects from 1.11.
+2. From 1.10, ``interpreter.type_checking.DEPENDENCY_METHOD_KW`` validates ``method``
+   with a validator and converts it with ``DependencyMethods(value)``. Both are plain
+   attributes of one shared object, read at call time: we let 'pylink' through.
+3. ``interpreter.Interpreter.add_target``: once a target exists we know where it is
+   installed (``{py_platlib}/consumer/sub`` stays visible as the ``optname`` of its
+   install dir), so we add ``-Wl,-rpath,$ORIGIN/<relpath>`` to its link arguments. A
+   dependency cannot carry it: its run path depends on the target. meson adds an rpath
+   for absolute library paths only for the type names library/pkgconfig/cmake, and
+   meson-python keeps absolute rpaths outside the build dir: ours is 'pylink'.
+4. ``coredata.DependencyCache.put``: pylink dependencies are not cached in
+   coredata.dat, so a regeneration resolves them again (and sees an upgraded provider).
+
+build.dat is a pickle read by stock ``meson introspect``/``configure``, where this
+module may not be importable: :class:`PylinkDependency` pickles as a stock
+``ExternalDependency`` holding the same data.
+"""
+
+from __future__ import annotations
+
+import copy
+import copyreg
+import functools
+import inspect
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from mesonbuild import coredata, mlog
+from mesonbuild.dependencies import base, detect
+from mesonbuild.interpreter import interpreter, type_checking
+
+from ..emit import flags
+from ..errors import ProviderNotFound, PylinkError
+from ..resolve import Dependency, find, providers
+from ..rpath import relative_rpath
+
+METHOD = "pylink"
+_PY_DIRS = ("{py_platlib}", "{py_purelib}")
+_ExternalDependency: Any = base.ExternalDependency
+# Before 1.11 the type name is ExternalDependency.__init__'s first argument.
+_TYPE_NAME_FIRST = "type_name" in inspect.signature(_ExternalDependency.__init__).parameters
+
+
+class Unsupported(Exception):
+    """This meson lacks something the hook needs."""
+
+
+class PylinkDependency(_ExternalDependency):
+    """A provider resolved by pylinkdep, as a meson external dependency."""
+
+    type_name = METHOD
+
+    def __init__(self, name: str, env: Any, kwargs: dict[str, Any]) -> None:
+        super().__init__(METHOD if _TYPE_NAME_FIRST else name, env, kwargs)
+        self.name = name
+        self.type_name = METHOD  # an instance attribute survives pickling as a stock class
+        self.pylink_libdirs: list[tuple[str, str]] = []
+        self.variables: dict[str, str] = {}
+        python = _target_python(env, self.for_machine)
+        try:
+            dep = find(name, path=_search_path(python))
+        except PylinkError as exc:
+            reason = _reason(name, python, exc)
+            if self.required:
+                raise base.DependencyException(reason) from None
+            mlog.log(mlog.yellow("pylink:"), reason)
+            return
+        self.is_found = True
+        self.version = dep.version
+        self.compile_args = flags.cflags([dep])
+        self.link_args = flags.libs([dep])
+        self.pylink_libdirs = [
+            (rel, os.path.join(p.site_dir, rel))
+            for p in dep.link_order
+            for rel in p.library_relpaths()
+        ]
+        self.variables = _variables(dep)
+
+    @staticmethod
+    def log_tried() -> str:
+        return METHOD
+
+    def log_info(self) -> str:
+        return str(self.variables.get("package_dir", ""))
+
+    def get_variable(self, **kwargs: Any) -> str:
+        """``dep.get_variable('include_dir')``: a pylink field (positional or ``internal:``)."""
+        names = [kwargs.get(k) for k in ("internal", "pkgconfig", "cmake", "configtool")]
+        wanted = next((n for n in names if n), None)
+        if wanted in self.variables:
+            return self.variables[wanted]
+        if kwargs.get("default_value") is not None:
+            return str(kwargs["default_value"])
+        known = ", ".join(sorted(self.variables))
+        raise base.DependencyException(
+            f"pylink dependency {self.name!r} has no variable {wanted!r} (it has: {known})"
+        )
+
+    # copy (partial_dependency, include_type) keeps this class; only pickles are stock.
+    def __copy__(self) -> PylinkDependency:
+        new: PylinkDependency = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> PylinkDependency:
+        new: PylinkDependency = object.__new__(type(self))
+        memo[id(self)] = new
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        reconstructor = getattr(copyreg, "_reconstructor")  # noqa: B009 (private name)
+        return (reconstructor, (base.ExternalDependency, object, None), dict(self.__dict__))
+
+
+def _variables(dep: Dependency) -> dict[str, str]:
+    p = dep.provider
+    return {
+        "name": p.name,
+        "version": p.version,
+        "abi": p.abi,
+        "requirement": p.requirement,
+        "distribution": p.distribution,
+        "package_dir": p.package_dir,
+        "site_dir": p.site_dir,
+        "metadata_file": p.metadata_file,
+        "cmake_package": p.cmake_package,
+        "cmake_target": p.cmake_target,
+        "python_abi": p.python_abi or "",
+        "include_dir": p.include_dirs[0] if p.include_dirs else "",
+        "library": p.libraries[0].path if p.libraries else "",
+        "soname": p.libraries[0].soname if p.libraries else "",
+    }
+
+
+def _reason(name: str, python: str, exc: PylinkError) -> str:
+    if isinstance(exc, ProviderNotFound) and exc.distribution is None:
+        return (
+            f"no pylink provider named {name!r} is installed for {python}: install the "
+            f"distribution that provides {name!r} (for meson-python, add it to [build-system] "
+            "requires in pyproject.toml), or add the directory holding "
+            f"{name}.pylink.json to PYLINK_PATH"
+        )
+    return str(exc)
+
+
+@functools.cache
+def _python_path(python: str) -> tuple[str, ...]:
+    """``sys.path`` of another interpreter (the one ``find_installation()`` builds for)."""
+    code = "import json, sys; print(json.dumps(sys.path))"
+    try:
+        out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise PylinkError(f"cannot ask {python} (meson's python) for its sys.path: {exc}") from None
+    return tuple(json.loads(out.stdout))
+
+
+def _target_python(env: Any, for_machine: Any) -> str:
+    """The interpreter ``find_installation()`` builds for: the machine files' ``python``
+    (meson-python names its own), else the one running meson."""
+    for entry in ("python", "python3"):
+        command = env.lookup_binary_entry(for_machine, entry)
+        if command:
+            return str(command[0])
+    return sys.executable
+
+
+def _search_path(python: str) -> tuple[str, ...] | None:
+    """Where ``python`` finds packages: ``None`` (our ``sys.path``) when it is ours."""
+    if os.path.abspath(python) == os.path.abspath(sys.executable):
+        return None
+    return _python_path(python)
+
+
+@functools.cache
+def _installed_names(path: Sequence[str] | None) -> frozenset[str]:
+    """Providers installed for the target; decides whether 'auto' tries pylink first."""
+    return frozenset(p.name.lower() for p in providers(path=path, errors=[]))
+
+
+def _candidate(name: str, env: Any, kwargs: dict[str, Any]) -> Callable[[], Any]:
+    candidate_class = getattr(base, "DependencyCandidate", None)
+    if candidate_class is not None:  # meson >= 1.11
+        made: Callable[[], Any] = candidate_class(
+            PylinkDependency, name, METHOD, arguments=(env, kwargs)
+        )
+        return made
+    return functools.partial(PylinkDependency, name, env, kwargs)
+
+
+def _wrap_candidates(original: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
+    @functools.wraps(original)
+    def build_list(name: str, env: Any, *rest: Any) -> list[Any]:
+        # (for_machine, kwargs) up to 1.10; (kwargs,) after, with kwargs['native'] a machine
+        kwargs = rest[-1]
+        for_machine = rest[0] if len(rest) == 2 else kwargs["native"]
+        method = getattr(kwargs.get("method"), "value", kwargs.get("method", "auto"))
+        if method == METHOD:
+            return [_candidate(name, env, kwargs)]
+        candidates = original(name, env, *rest)
+        if method == "auto":
+            path = _search_path(_target_python(env, for_machine))
+            if name.lower() in _installed_names(path):
+                candidates.insert(0, _candidate(name, env, kwargs))
+        return candidates
+
+    return build_list
+
+
+def _relax_method_kw(kw: Any) -> None:
+    validator, convertor = kw.validator, kw.convertor
+    kw.validator = lambda value: None if value == METHOD else validator(value)
+    kw.convertor = lambda value: value if value == METHOD else convertor(value)
+
+
+def _wrap_add_target(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def add_target(self: Any, name: str, tobj: Any) -> Any:
+        result = original(self, name, tobj)
+        if hasattr(tobj, "get_external_deps") and hasattr(tobj, "link_args"):
+            _add_run_path(tobj)
+        return result
+
+    return add_target
+
+
+def _linked_deps(target: Any) -> list[Any]:
+    """External deps of a target and of the static libraries it links (linked with it)."""
+    deps = list(target.get_external_deps())
+    for linked in getattr(target, "link_targets", []) + getattr(target, "link_whole_targets", []):
+        if type(linked).__name__ == "StaticLibrary":
+            deps += _linked_deps(linked)
+    return deps
+
+
+def _add_run_path(target: Any) -> None:
+    libdirs: dict[tuple[str, str], None] = {}
+    for dep in _linked_deps(target):
+        if getattr(dep, "link_args", None):  # a partial_dependency() may link nothing
+            libdirs.update(dict.fromkeys(getattr(dep, "pylink_libdirs", ())))
+    if not libdirs or sys.platform == "win32":
+        return
+    if not target.should_install():
+        # Runs from the build tree only (tests): the provider where it is now.
+        entries = [absolute for _, absolute in libdirs]
+    else:
+        subdir = _site_subdir(target)
+        if subdir is None:
+            mlog.warning(
+                f"pylink: target {target.name!r} is not installed under the Python "
+                "site directories ({py_platlib} or {py_purelib}), so no run path to "
+                "its pylink providers was added: set its install_rpath yourself"
+            )
+            return
+        entries = [relative_rpath(subdir, rel) for rel, _ in libdirs]
+    target.link_args = [*target.link_args, *(f"-Wl,-rpath,{e}" for e in dict.fromkeys(entries))]
+
+
+def _site_subdir(target: Any) -> str | None:
+    """``consumer/sub`` for a target installed in ``{py_platlib}/consumer/sub``."""
+    install_dirs = getattr(target, "install_dir", None) or [None]
+    optname = getattr(install_dirs[0], "optname", "") or ""
+    for prefix in _PY_DIRS:
+        if optname == prefix or optname.startswith(prefix + "/"):
+            return optname[len(prefix) :].strip("/")
+    return None
+
+
+def _wrap_cache_put(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def put(self: Any, key: Any, dep: Any) -> Any:
+        if isinstance(dep, PylinkDependency):
+            return None
+        return original(self, key, dep)
+
+    return put
+
+
+def install() -> None:
+    """Patch meson (this process only); raise :class:`Unsupported` naming what is missing."""
+    needed = {
+        "mesonbuild.dependencies.detect._build_external_dependency_list": hasattr(
+            detect, "_build_external_dependency_list"
+        ),
+        "mesonbuild.interpreter.interpreter.Interpreter.add_target": hasattr(
+            interpreter.Interpreter, "add_target"
+        ),
+        "mesonbuild.coredata.DependencyCache.put": hasattr(coredata, "DependencyCache")
+        and hasattr(coredata.DependencyCache, "put"),
+    }
+    kw = getattr(type_checking, "DEPENDENCY_METHOD_KW", None)
+    if kw is not None:
+        needed["DEPENDENCY_METHOD_KW.validator/convertor"] = hasattr(kw, "validator") and hasattr(
+            kw, "convertor"
+        )
+    missing = [name for name, ok in needed.items() if not ok]
+    if missing:
+        raise Unsupported(", ".join(missing))
+    detect._build_external_dependency_list = _wrap_candidates(
+        detect._build_external_dependency_list
+    )
+    if kw is not None:
+        _relax_method_kw(kw)
+    interpreter.Interpreter.add_target = _wrap_add_target(interpreter.Interpreter.add_target)
+    coredata.DependencyCache.put = _wrap_cache_put(coredata.DependencyCache.put)
