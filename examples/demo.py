@@ -88,13 +88,14 @@ def site_packages(python: Path) -> Path:
     )
 
 
-def build_plain_consumer(python: Path) -> Path:
-    """Compile examples/consumer-plain/_ext.c into <site-packages>/consumer/sub with gcc.
+def build_plain_consumer(python: Path, source: Path | None = None) -> Path:
+    """Compile examples/consumer-plain/_ext.c (or ``source``) into
+    <site-packages>/consumer/sub with gcc.
 
     Everything provider-specific comes from ``pylinkdep``: flags from the
     pkg-config compatible CLI, the relative run path from ``show --json``.
     """
-    source = EXAMPLES / "consumer-plain" / "_ext.c"
+    source = source or EXAMPLES / "consumer-plain" / "_ext.c"
     return build_gcc_consumer(python, "exampleprov", source, CONSUMER_SUBDIR)
 
 

@@ -24,7 +24,7 @@ from packaging.version import InvalidVersion, Version
 
 from . import discovery, elf
 from .errors import PylinkError
-from .metadata import PACKAGE_RE, Metadata, normalize_name, parse
+from .metadata import MAX_BYTES, PACKAGE_RE, Metadata, normalize_name, parse
 from .resolve import providers
 
 _HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
@@ -104,6 +104,8 @@ class _Wheel:
                 f"entry point pylink.{name} names package {pkg_dir.replace('/', '.')!r}, "
                 f"but {file} is not in the wheel"
             ]
+        if self.zf.getinfo(file).file_size > MAX_BYTES:  # refused before it fills memory
+            return [f"{file}: larger than {MAX_BYTES} bytes"]
         try:
             meta = parse(
                 self.zf.read(file), file=f"{self.path}!{file}", distribution=self.distribution

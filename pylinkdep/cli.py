@@ -66,8 +66,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _repair_args(args[1:], args[0])
         return _pkg_config(args)
     except PylinkError as exc:
-        print(f"pylinkdep: error: {exc}", file=sys.stderr)
+        _report(exc)
         return 1
+
+
+def _report(exc: PylinkError) -> None:
+    """One line on stderr, whatever characters the message quotes."""
+    print(f"pylinkdep: error: {one_line(str(exc))}", file=sys.stderr)
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other unprintable characters backslash-escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 # The flags that take no value: a command line of these and plain names skips argparse.
@@ -104,7 +114,7 @@ def _pkg_config(argv: list[str]) -> int:
         deps = [find(name, ",".join(spec + extra) or None) for name, spec in opts.requests]
     except PylinkError as exc:
         if not quiet:
-            print(f"pylinkdep: error: {exc}", file=sys.stderr)
+            _report(exc)
         return 1
 
     if opts.modversion:
@@ -233,9 +243,15 @@ def _specifier(op: str, version: str) -> str:
 def _cmake_prefix_path(prefix: str) -> int:
     from .emit import cmake
 
-    generated = cmake.write_prefix(os.path.abspath(prefix or cmake.default_prefix()))
-    for exc in generated.errors:
-        print(f"pylinkdep: warning: {exc}", file=sys.stderr)
+    directory = os.path.abspath(prefix or cmake.default_prefix())
+    try:
+        generated = cmake.write_prefix(directory)
+    except OSError as exc:
+        raise PylinkError(
+            f"cannot write {exc.filename or directory}: {exc.strerror}", file=directory
+        ) from None
+    for problem in generated.errors:
+        print(f"pylinkdep: warning: {one_line(str(problem))}", file=sys.stderr)
     print(generated.prefix)
     return 0
 
@@ -256,10 +272,13 @@ def _list(argv: list[str]) -> int:
     else:
         for p in found:
             print(
-                f"{p.name:24} {p.version:10} {p.distribution} - {p.description or p.metadata_file}"
+                one_line(
+                    f"{p.name:24} {p.version:10} {p.distribution} - "
+                    f"{p.description or p.metadata_file}"
+                )
             )
     for exc in errors:
-        print(f"pylinkdep: error: {exc}", file=sys.stderr)
+        _report(exc)
     return 1 if errors else 0
 
 
@@ -477,7 +496,7 @@ def _pkgconfig_path(argv: list[str]) -> int:
     pkgconfig.write_dir(found, directory, relocatable=opts.relocatable)
     print(os.path.abspath(directory))
     for exc in errors:
-        print(f"pylinkdep: error: {exc}", file=sys.stderr)
+        _report(exc)
     return 1 if errors else 0
 
 

@@ -11,12 +11,14 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 
+from . import files
 from .errors import InvalidMetadata
 from .names import normalize_name
 from .records import Record, record
 
 GROUP = "pylink"
 OVERLAY_SUFFIX = ".pylink.json"
+_SECTION = f"[{GROUP}]".encode()
 
 
 @record
@@ -67,13 +69,14 @@ def entry_point_sources(dirs: Sequence[str]) -> Iterator[Source]:
                 continue
             seen.add(dist_key)
             dist_info = site_dir + os.sep + entry
-            data = _read_small(dist_info + os.sep + "entry_points.txt")
-            if data is None:
+            try:
+                data = files.read_regular(dist_info + os.sep + "entry_points.txt")
+            except OSError:  # most distributions have none
                 continue
-            group = parse_entry_points(data, dist_info)
-            if not group:
+            if _SECTION not in data:
                 continue
             distribution = _distribution_name(dist_info) or entry.split("-")[0]
+            group = parse_entry_points(data, dist_info, distribution)
             for name, value in group:
                 yield Source(
                     name=name,
@@ -118,15 +121,17 @@ def find_package_dir(package: str, first: str, dirs: Sequence[str]) -> tuple[str
     return None
 
 
-def parse_entry_points(data: bytes, dist_info: str) -> list[tuple[str, str]]:
+def parse_entry_points(
+    data: bytes, dist_info: str, distribution: str | None = None
+) -> list[tuple[str, str]]:
     """The ``name = value`` pairs of the ``[pylink]`` section of entry_points.txt."""
-    if b"[" + GROUP.encode() + b"]" not in data:
+    if _SECTION not in data:
         return []
     file = os.path.join(dist_info, "entry_points.txt")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidMetadata(f"not UTF-8: {exc}", file=file) from None
+        raise InvalidMetadata(f"not UTF-8: {exc}", distribution=distribution, file=file) from None
     pairs: list[tuple[str, str]] = []
     section = None
     for raw in text.splitlines():
@@ -138,7 +143,9 @@ def parse_entry_points(data: bytes, dist_info: str) -> list[tuple[str, str]]:
         elif section == GROUP:
             name, sep, value = line.partition("=")
             if not sep:
-                raise InvalidMetadata(f"malformed line {raw!r}", file=file, field=GROUP)
+                raise InvalidMetadata(
+                    f"malformed line {raw!r}", distribution=distribution, file=file, field=GROUP
+                )
             pairs.append((name.strip(), value.strip()))
     return pairs
 
@@ -148,35 +155,17 @@ def _dist_key(dist_info_name: str) -> str:
     return normalize_name(dist_info_name[: -len(".dist-info")].partition("-")[0])
 
 
-def _read_small(path: str) -> bytes | None:
-    """The bytes of a file, None when it cannot be read (``os.read`` is cheaper than
-    ``open()``, and most distributions have no entry_points.txt)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return None
-    chunks = []
-    try:
-        while chunk := os.read(fd, 1 << 16):
-            chunks.append(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return b"".join(chunks)
-
-
 def _distribution_name(dist_info: str) -> str | None:
     """The ``Name:`` header of a dist-info's METADATA."""
     try:
-        with open(os.path.join(dist_info, "METADATA"), encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if line.startswith("Name:"):
-                    return line[5:].strip()
-                if not line.strip():
-                    break
+        head = files.read_regular(os.path.join(dist_info, "METADATA"), 1 << 16)
     except OSError:
-        pass
+        return None
+    for line in head.decode("utf-8", "replace").splitlines():
+        if line.startswith("Name:"):
+            return line[5:].strip()
+        if not line.strip():
+            break
     return None
 
 

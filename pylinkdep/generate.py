@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import elf
-from .errors import InvalidMetadata
+from .errors import InvalidMetadata, PylinkError
 from .metadata import SCHEMA_VERSION, parse
 
 
@@ -63,12 +63,19 @@ def write(doc: dict[str, Any], output: str) -> None:
     data = (json.dumps(doc, indent=2) + "\n").encode()
     parse(data, file=output)
     directory = os.path.dirname(os.path.abspath(output))
-    os.makedirs(directory, exist_ok=True)  # make does not create output directories
-    fd, tmp = tempfile.mkstemp(prefix=".pylink-", suffix=".json", dir=directory)
+    try:
+        os.makedirs(directory, exist_ok=True)  # make does not create output directories
+        fd, tmp = tempfile.mkstemp(prefix=".pylink-", suffix=".json", dir=directory)
+    except OSError as exc:
+        raise PylinkError(f"cannot write {output}: {exc.strerror}", file=output) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            os.chmod(tmp, 0o644)  # mkstemp's 0600 would make the installed file private
         os.replace(tmp, output)
+    except OSError as exc:
+        os.unlink(tmp)
+        raise PylinkError(f"cannot write {output}: {exc.strerror}", file=output) from None
     except BaseException:
         os.unlink(tmp)
         raise

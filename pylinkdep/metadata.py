@@ -75,13 +75,19 @@ class _Reader:
         self.file = file
 
     def fail(self, field: str | None, message: str) -> InvalidMetadata:
-        return InvalidMetadata(message, distribution=self.distribution, file=self.file, field=field)
+        return InvalidMetadata(
+            message, distribution=self.distribution, file=self.file, field=field or None
+        )
 
     def string(self, value: object, field: str, pattern: re.Pattern[str] | None = None) -> str:
         if not isinstance(value, str):
             raise self.fail(field, f"expected a string, got {_json_type(value)}")
         if "\x00" in value:
             raise self.fail(field, "NUL character in string")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # from a "\ud800" escape: no file name or output can hold it
+            raise self.fail(field, "lone surrogate in string: not valid Unicode") from None
         if pattern is not None and not pattern.fullmatch(value):
             raise self.fail(field, f"{value!r} does not match {pattern.pattern}")
         return value
@@ -137,7 +143,8 @@ class _Reader:
         try:
             req = Requirement(text)
         except InvalidRequirement as exc:
-            raise self.fail(field, f"{text!r} is not a valid requirement: {exc}") from None
+            reason = str(exc).splitlines()[0]  # the rest draws a caret under the text
+            raise self.fail(field, f"{text!r} is not a valid requirement: {reason}") from None
         if req.extras or req.url:
             raise self.fail(field, f"{text!r}: extras and URLs are not allowed")
         return text
@@ -206,6 +213,9 @@ def parse(
     cmake_target = r.string(
         cmake.get("target", f"{cmake_package}::{cmake_package}"), "cmake.target", CMAKE_TARGET_RE
     )
+
+    if "$schema" in doc:
+        r.string(doc["$schema"], "$schema")
 
     python_abi = doc.get("python_abi")
     if python_abi is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import cache
+from . import cache, files, sharedlib
 from .errors import (
     DependencyCycle,
     DuplicateProvider,
@@ -32,19 +32,6 @@ if TYPE_CHECKING:
     from .metadata import LibraryKind, Metadata
 
     _T = TypeVar("_T", bound=Hashable)
-
-
-# Leading bytes of the shared-object formats a library entry may name: ELF,
-# Mach-O (32/64-bit, both byte orders, universal) and PE (Windows DLL).
-_LIBRARY_MAGIC = (
-    b"\x7fELF",
-    b"\xfe\xed\xfa\xce",
-    b"\xce\xfa\xed\xfe",
-    b"\xfe\xed\xfa\xcf",
-    b"\xcf\xfa\xed\xfe",
-    b"\xca\xfe\xba\xbe",
-    b"MZ",
-)
 
 
 @record
@@ -383,9 +370,10 @@ def _load_overlay(source: discovery.Source, dirs: list[str]) -> Provider:
 
 
 def _read(file: str, distribution: str | None) -> bytes:
+    from .metadata import MAX_BYTES
+
     try:
-        with open(file, "rb") as f:
-            return f.read(1 << 20 | 1)
+        return files.read_regular(file, MAX_BYTES + 1)
     except OSError as exc:
         raise InvalidMetadata(
             f"cannot read pylink.json: {exc.strerror}", distribution=distribution, file=file
@@ -413,7 +401,7 @@ def _bind(
             # A library may live beside the package in a directory the same
             # distribution installed (auditwheel's <dist>.libs): check RECORD.
             if recorded is None:
-                recorded = _record_files(record)
+                recorded = _record_files(record, distribution)
             rel_site = _posix_relpath(real, real_site)
             if want_dir or not _inside(real, real_site) or rel_site not in recorded:
                 raise InvalidMetadata(
@@ -439,15 +427,19 @@ def _bind(
     for i, lib in enumerate(meta.libraries):
         field = f"libraries[{i}].path"
         path = resolve(lib.path, field, want_dir=False)
-        with open(path, "rb") as f:
-            magic = f.read(4)
-        if not magic.startswith(_LIBRARY_MAGIC):
+        try:
+            sharedlib.soname(path)
+        except sharedlib.NotSharedLibrary as exc:
             raise InvalidMetadata(
-                f"{lib.path!r} is not a shared library (ELF, Mach-O or PE)",
+                f"{lib.path!r} {exc}", distribution=distribution, file=file, field=field
+            ) from None
+        except OSError as exc:
+            raise InvalidMetadata(
+                f"{lib.path!r}: cannot read {path}: {exc.strerror}",
                 distribution=distribution,
                 file=file,
                 field=field,
-            )
+            ) from None
         libraries.append(Library(path=path, soname=lib.soname, kind=lib.kind))
 
     return Provider(
@@ -529,10 +521,14 @@ def _check_version(
 
 def _editable_hint(dist_info: str) -> str:
     """Why an installed distribution's package may be missing: an editable install."""
+    try:
+        recorded = _record_files(os.path.join(dist_info, "RECORD"))
+    except InvalidMetadata:  # a hint only: the error it is added to says what is wrong
+        return ""
     marker = next(
         (
             f
-            for f in sorted(_record_files(os.path.join(dist_info, "RECORD")))
+            for f in sorted(recorded)
             if f.endswith((".pth", "_editable_loader.py")) and "editable" in f
         ),
         None,
@@ -557,19 +553,23 @@ def _packaging_contains(spec: str, version: str) -> bool:
     return wanted.contains(Version(version), prereleases=True)
 
 
-def _record_files(record: str | None) -> set[str]:
+def _record_files(record: str | None, distribution: str | None = None) -> set[str]:
     """Paths (relative to site-packages, ``/``-separated) listed in a RECORD file."""
     if record is None:
         return set()
     try:
-        with open(record, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
+        lines = files.read_regular(record).decode("utf-8", "replace").splitlines()
     except OSError:
         return set()
     import csv
 
     # RECORD is CSV; a path holding a comma is quoted. Paths are the first column.
-    return {os.path.normpath(row[0]).replace(os.sep, "/") for row in csv.reader(lines) if row}
+    try:
+        return {os.path.normpath(row[0]).replace(os.sep, "/") for row in csv.reader(lines) if row}
+    except csv.Error as exc:
+        raise InvalidMetadata(
+            f"RECORD is not valid CSV: {exc}", distribution=distribution, file=record
+        ) from None
 
 
 def _inside(path: str, directory: str) -> bool:

@@ -43,6 +43,9 @@ def _site_relative(path: str, what: str) -> str:
     """Normalize a path relative to site-packages; refuse one that leaves it."""
     if "\\" in path or path.startswith("/") or (len(path) > 1 and path[1] == ":"):
         raise ValueError(f"{what} {path!r} must be relative to site-packages, with '/'")
+    # ':' separates run path entries, '$' starts a loader token ($ORIGIN, $LIB).
+    if any(c in path for c in ":$\x00"):
+        raise ValueError(f"{what} {path!r}: a run path cannot hold ':', '$' or NUL")
     norm = posixpath.normpath(path or ".")
     if norm == ".." or norm.startswith("../"):
         raise ValueError(f"{what} {path!r} leaves site-packages")

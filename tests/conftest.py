@@ -206,3 +206,20 @@ class ProviderVariants:
 def provider_variants(tmp_path_factory: pytest.TempPathFactory) -> ProviderVariants:
     """Other versions of the example provider; see :class:`ProviderVariants`."""
     return ProviderVariants(tmp_path_factory.mktemp("provider-variants"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the path hygiene check last: it reads the binaries every other test installed."""
+    last = [i for i in items if i.nodeid.endswith("test_path_hygiene.py::test_installed_binaries")]
+    items[:] = [i for i in items if i not in last] + last
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
+    """Every entry under ``root`` (symlinks not followed): mode, size, modification time."""
+    state: dict[str, tuple[int, int, int]] = {}
+    for directory, dirs, files in os.walk(root):
+        for entry in dirs + files:
+            path = os.path.join(directory, entry)
+            st = os.lstat(path)
+            state[os.path.relpath(path, root)] = (st.st_mode, st.st_size, st.st_mtime_ns)
+    return state

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pylinkdep.discovery import _dist_key, _read_small
+from pylinkdep.discovery import _dist_key
+from pylinkdep.files import read_regular
 from pylinkdep.names import normalize_name
 
 
@@ -19,12 +20,15 @@ def test_dist_key_is_normalize_name(entry: str) -> None:
     assert _dist_key(entry) == normalize_name(entry[: -len(".dist-info")].split("-")[0])
 
 
-def test_read_small(tmp_path: Path) -> None:
+def test_read_regular(tmp_path: Path) -> None:
     big = b"x" * 200_000
     (tmp_path / "f").write_bytes(big)
-    assert _read_small(str(tmp_path / "f")) == big
-    assert _read_small(str(tmp_path / "missing")) is None
-    assert _read_small(str(tmp_path)) is None  # a directory
+    assert read_regular(str(tmp_path / "f")) == big
+    assert read_regular(str(tmp_path / "f"), 70_000) == big[:70_000]
+    assert read_regular(str(tmp_path / "f"), 0) == b""
+    for not_a_file in (tmp_path / "missing", tmp_path):  # a directory is refused too
+        with pytest.raises(OSError):
+            read_regular(str(not_a_file))
 
 
 def test_shell_join_escapes_as_pkg_config() -> None:

@@ -325,4 +325,11 @@ def _remove_stale(prefix: str, keep: set[str]) -> None:
         except OSError:
             continue
         if ours:
-            shutil.rmtree(entry.path)
+            # Renamed first, so concurrent pylinkdeps never remove the same tree: one
+            # wins the rename, the others find nothing to do.
+            doomed = os.path.join(prefix, f".removing-{os.getpid()}-{entry.name}")
+            try:
+                os.rename(entry.path, doomed)
+            except OSError:
+                continue
+            shutil.rmtree(doomed, ignore_errors=True)
