@@ -226,6 +226,28 @@ def test_concurrent_cmake_prefix(env: Path, tmp_path: Path) -> None:
         )  # no temporary files or half-removed packages left
 
 
+def test_concurrent_pkgconfig_path(env: Path, tmp_path: Path) -> None:
+    """8 ``pkgconfig-path -o DIR`` processes at once, 4 rounds, each removing the same stale
+    .pc files: all succeed, and DIR ends exactly as one run alone leaves it."""
+    out = tmp_path / "pc dïr"
+    command = [str(env.parent / "pylinkdep"), "pkgconfig-path", "-o", str(out)]
+    subprocess.run(command, check=True, capture_output=True)
+    reference = tree(out)
+    assert list(reference) == ["exampleprov.pc"]
+    header = (out / "exampleprov.pc").read_text().splitlines()[0]
+    for _ in range(4):
+        for i in range(50):  # written earlier for providers since uninstalled
+            (out / f"gone{i}.pc").write_text(f"{header}\nName: gone{i}\n")
+        procs = [
+            subprocess.Popen(command, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(8)
+        ]
+        for proc in procs:
+            stdout, stderr = proc.communicate(timeout=120)
+            assert (proc.returncode, stdout, stderr) == (0, f"{out}\n", "")
+        assert tree(out) == reference  # no temporary files, no stale or torn .pc files
+
+
 CONSUMER_BUILD = """
 set -e
 prefix=$("$PYLINKDEP" --cmake-prefix-path "$PREFIX")

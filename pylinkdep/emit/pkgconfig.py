@@ -8,6 +8,7 @@ file's directory (``${pcfiledir}``) when ``relocatable``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -131,7 +132,9 @@ def write_dir(
     for name in os.listdir(directory):
         path = os.path.join(directory, name)
         if name.endswith(".pc") and path not in written and _generated(path):
-            os.unlink(path)
+            # Another pylinkdep writing this directory at the same time may remove it first.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
     return written
 
 
