@@ -24,6 +24,8 @@ import os
 import sys
 import time
 
+from . import files
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -73,7 +75,7 @@ class Lookups:
         if answer is not None and not any(s is None or _racy(s) for _, s in stats):
             self.results[key] = (answer, stats)
         data = (self.key, self.dirs, tuple(sorted(self.names)), self.results)
-        _write_atomic(self.file, marshal.dumps(data))
+        _write_private(self.file, marshal.dumps(data))
 
     def _read(self, file: str) -> None:
         try:
@@ -121,19 +123,13 @@ def _trusted(st: os.stat_result) -> bool:
     return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
-def _write_atomic(file: str, data: bytes) -> None:
-    tmp = f"{file}.{os.getpid()}.tmp"
+def _write_private(file: str, data: bytes) -> None:
+    """Write the cache file (mode 0600); a cache that cannot be written is no cache."""
     try:
         os.makedirs(os.path.dirname(file), mode=0o700, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, file)
+        files.write_atomic(file, data, mode=0o600)
     except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        pass
 
 
 def _fnv64(text: str) -> int:

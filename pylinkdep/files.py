@@ -1,9 +1,11 @@
-"""Reading files that other distributions installed, without trusting what they are."""
+"""Reading files that other distributions installed, without trusting what they are, and
+writing generated files so that no reader ever sees half of one."""
 
 from __future__ import annotations
 
 import errno
 import io
+import itertools
 import os
 import stat
 
@@ -49,3 +51,28 @@ def read_regular(path: str, limit: int = -1) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+_serial = itertools.count()
+
+
+def write_atomic(path: str, data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` through a new hidden file in the same directory, renamed
+    over ``path``: readers, and other processes writing the same file, see the old file
+    or a whole new one. The file gets ``mode`` whatever the umask. OSError on failure,
+    with the temporary file removed."""
+    directory, name = os.path.split(path)
+    tmp = os.path.join(directory, f".{name}.{os.getpid()}-{next(_serial)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), mode)
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from typing import Any
 
-from . import elf
+from . import elf, files
 from .errors import InvalidMetadata, PylinkError
 from .metadata import SCHEMA_VERSION, parse
 
@@ -62,23 +61,11 @@ def write(doc: dict[str, Any], output: str) -> None:
     """Validate ``doc`` as pylink.json v1 and write it atomically to ``output``."""
     data = (json.dumps(doc, indent=2) + "\n").encode()
     parse(data, file=output)
-    directory = os.path.dirname(os.path.abspath(output))
     try:
-        os.makedirs(directory, exist_ok=True)  # make does not create output directories
-        fd, tmp = tempfile.mkstemp(prefix=".pylink-", suffix=".json", dir=directory)
+        os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)  # make doesn't
+        files.write_atomic(output, data)  # 0644: pip installs the file with this mode
     except OSError as exc:
         raise PylinkError(f"cannot write {output}: {exc.strerror}", file=output) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            os.chmod(tmp, 0o644)  # mkstemp's 0600 would make the installed file private
-        os.replace(tmp, output)
-    except OSError as exc:
-        os.unlink(tmp)
-        raise PylinkError(f"cannot write {output}: {exc.strerror}", file=output) from None
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def _soname(path: str) -> str:

@@ -15,14 +15,13 @@ import re
 import shutil
 import struct
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from packaging.specifiers import Specifier, SpecifierSet
 from packaging.version import Version
 
-from .. import __version__
+from .. import __version__, files
 from ..errors import PylinkError
 from ..metadata import normalize_name
 from ..resolve import Dependency, Provider, find, providers
@@ -303,14 +302,7 @@ def _write_atomic(path: str, text: str) -> None:
                 return  # unchanged: keep the time stamp, no reconfigure
     except OSError:
         pass
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    files.write_atomic(path, text.encode())
 
 
 def _remove_stale(prefix: str, keep: set[str]) -> None:

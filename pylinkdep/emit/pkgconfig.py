@@ -14,9 +14,9 @@ import os
 import re
 import site
 import sys
-import tempfile
 from collections.abc import Iterable
 
+from .. import files
 from ..errors import PylinkError
 from ..resolve import Provider
 
@@ -120,14 +120,7 @@ def write_dir(
     for p in providers:
         text = pc_text(p, relocatable_from=directory if relocatable else None)
         target = os.path.join(directory, f"{p.name}.pc")
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        files.write_atomic(target, text.encode())
         written.append(target)
     for name in os.listdir(directory):
         path = os.path.join(directory, name)
