@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import cache, files, sharedlib
+from . import cache, files
 from .errors import (
     DependencyCycle,
     DuplicateProvider,
@@ -389,6 +389,8 @@ def _bind(
     record: str | None,
 ) -> Provider:
     """Make the metadata's paths absolute, checking each stays where it must and exists."""
+    from . import sharedlib  # only when a provider is read, not on a cached lookup
+
     real_package = os.path.realpath(package_dir)
     real_site = os.path.realpath(site_dir)
     recorded: set[str] | None = None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from ..resolve import Dependency
+
+TYPE_CHECKING = False  # no typing import: this module is on the lookup path
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 # pkg-config escapes shell-special characters in its output with a backslash: all but these.
 _PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_/.,:=+@%^-")
