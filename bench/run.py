@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -29,9 +29,23 @@ import size
 
 REPO = Path(__file__).resolve().parent.parent
 
-FULL = {"sizes": [10, 100, 1000, 5000], "cli_at": 1000, "cli_rounds": 40, "find_rounds": 15,
+
+
+class Settings(TypedDict):
+    """How much each benchmark measures."""
+
+    sizes: list[int]
+    cli_at: int
+    cli_rounds: int
+    find_rounds: int
+    call_iterations: int
+    call_rounds: int
+    import_rounds: int
+
+
+FULL: Settings = {"sizes": [10, 100, 1000, 5000], "cli_at": 1000, "cli_rounds": 40, "find_rounds": 15,
         "call_iterations": 200_000_000, "call_rounds": 7, "import_rounds": 40}  # fmt: skip
-QUICK = {"sizes": [10, 100], "cli_at": 100, "cli_rounds": 2, "find_rounds": 2,
+QUICK: Settings = {"sizes": [10, 100], "cli_at": 100, "cli_rounds": 2, "find_rounds": 2,
          "call_iterations": 1_000_000, "call_rounds": 1, "import_rounds": 2}  # fmt: skip
 
 
@@ -52,12 +66,12 @@ def main() -> int:
         doc, plots = REPO / "docs" / "benchmarks.md", REPO / "docs" / "benchmarks"
 
     if args.report:
-        results = json.loads((results_dir / "run.json").read_text())
+        saved: dict[str, Any] = json.loads((results_dir / "run.json").read_text())
         for file in sorted(results_dir.glob("*.json")):
             if file.name != "run.json":
-                results.update({k: v for k, v in json.loads(file.read_text()).items()
-                                if k not in ("machine", "quick")})  # fmt: skip
-        doc.write_text(report.markdown(results, plots, doc.parent))
+                saved.update({k: v for k, v in json.loads(file.read_text()).items()
+                              if k not in ("machine", "quick")})  # fmt: skip
+        doc.write_text(report.markdown(saved, plots, doc.parent))
         print(f"== wrote {doc} from {results_dir}")
         return 0
 

@@ -8,7 +8,8 @@ import subprocess
 import zipfile
 from typing import Any
 
-from environment import Env, demo
+import demo
+from environment import Env
 
 LIBRARY = "libexampleprov.so.1"
 
