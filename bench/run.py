@@ -43,10 +43,14 @@ class Settings(TypedDict):
     import_rounds: int
 
 
-FULL: Settings = {"sizes": [10, 100, 1000, 5000], "cli_at": 1000, "cli_rounds": 40, "find_rounds": 15,
-        "call_iterations": 200_000_000, "call_rounds": 7, "import_rounds": 40}  # fmt: skip
-QUICK: Settings = {"sizes": [10, 100], "cli_at": 100, "cli_rounds": 2, "find_rounds": 2,
-         "call_iterations": 1_000_000, "call_rounds": 1, "import_rounds": 2}  # fmt: skip
+FULL: Settings = {
+    "sizes": [10, 100, 1000, 5000], "cli_at": 1000, "cli_rounds": 40, "find_rounds": 15,
+    "call_iterations": 200_000_000, "call_rounds": 7, "import_rounds": 40,
+}  # fmt: skip
+QUICK: Settings = {
+    "sizes": [10, 100], "cli_at": 100, "cli_rounds": 2, "find_rounds": 2,
+    "call_iterations": 1_000_000, "call_rounds": 1, "import_rounds": 2,
+}  # fmt: skip
 
 
 def main() -> int:
