@@ -30,7 +30,6 @@ import size
 REPO = Path(__file__).resolve().parent.parent
 
 
-
 class Settings(TypedDict):
     """How much each benchmark measures."""
 
