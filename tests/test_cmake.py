@@ -4,6 +4,7 @@ gcc, scikit-build-core and the real example provider."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import demo  # examples/demo.py, put on sys.path by conftest
 import pytest
+from packaging.specifiers import InvalidSpecifier
+from packaging.version import Version
 
 from pylinkdep.emit import cmake as emit_cmake
 
@@ -369,6 +372,29 @@ def test_pylinkdep_config_generates_into_build_dir(provider_python: Path, tmp_pa
 )
 def test_upper_bound(abi: str, bound: tuple[str | None, bool]) -> None:
     assert emit_cmake.upper_bound(abi) == bound
+
+
+def test_upper_bound_agrees_with_packaging() -> None:
+    """The packaging-free path gives packaging's answer, or leaves the range to it."""
+    versions = ["0", "1", "1.0", "1.2", "1.2.0", "2", "2.0", "02.5", "1.2.3"]
+    clauses = [f"{op}{v}" for op in ("<", "<=", "==", "!=", ">=", ">", "~=") for v in versions]
+    clauses += [f"{op}{v}.*" for op in ("==", "!=", "<") for v in versions[:6]]
+    clauses += ["~= 1.2", " < 2 ", "===1.2", ">=1.2rc1", "<2.0.post1", "<1!2", ""]
+    plain = 0
+    for first, second in itertools.product(clauses, [None, *clauses[::3]]):
+        abi = first if second is None else f"{first},{second}"
+        try:
+            expected: object = emit_cmake._packaging_upper_bound(abi)
+        except InvalidSpecifier:
+            expected = InvalidSpecifier
+        fast = emit_cmake._release_upper_bound(abi)
+        assert fast is None or fast == expected, abi
+        plain += fast is not None
+    assert plain > 1000  # the usual forms take the fast path
+    for version in [*versions, "1.2rc1", "1.2.post1", "1!1.2", "1.2+local"]:
+        assert emit_cmake.cmake_version(version) == ".".join(map(str, Version(version).release)), (
+            version
+        )
 
 
 def test_quote() -> None:

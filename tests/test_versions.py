@@ -36,6 +36,8 @@ def test_agrees_with_packaging_on_plain_releases() -> None:
         ("", "1.2"),
         (">=1.2,", "1.2"),
         (">=1.2a1", "1.2"),
+        (">=1", "\u0661.\u0662"),  # packaging takes ASCII digits only
+        (">=\u0661", "1.2"),
     ],
 )
 def test_anything_else_is_left_to_packaging(spec: str, version: str) -> None:
