@@ -93,6 +93,11 @@ _SIMPLE_FLAGS = {
 
 
 def _pkg_config(argv: list[str]) -> int:
+    # find_package(pylinkdep) runs `--cmake-prefix-path DIR` at every configure: no argparse.
+    if argv == ["--cmake-prefix-path"]:
+        return _cmake_prefix_path("")
+    if len(argv) == 2 and argv[0] == "--cmake-prefix-path" and not argv[1].startswith("-"):
+        return _cmake_prefix_path(argv[1])
     opts = _simple_options(argv) or _parse_options(argv)
     if opts.cmake_dir:
         print(cmake_dir())

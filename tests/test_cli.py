@@ -118,6 +118,22 @@ def test_show(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert data["package_relpath"] == "demo"
 
 
+def test_cmake_prefix_path_fast_path_agrees_with_argparse(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--cmake-prefix-path DIR`` skips argparse; ``--cmake-prefix-path=DIR`` does not."""
+    fast, slow = tmp_path / "fast", tmp_path / "slow"
+    assert cli(capsys, "--cmake-prefix-path", str(fast)) == (0, f"{fast}\n", "")
+    assert cli(capsys, f"--cmake-prefix-path={slow}") == (0, f"{slow}\n", "")
+    for file in fast.glob("*/*.cmake"):
+        expected = file.read_text().replace(str(fast), str(slow))
+        assert (slow / file.relative_to(fast)).read_text() == expected
+    assert len(list(slow.glob("*/*.cmake"))) == 5
+    with pytest.raises(SystemExit) as info:
+        main(["--cmake-prefix-path", "-x"])  # a value that looks like a flag: argparse's error
+    assert info.value.code == 2
+
+
 @pytest.mark.parametrize(
     "args",
     [["show", "demo", "--rpath-from", "/abs"], ["--cflags"], ["show"], ["--bogus", "demo"]],
