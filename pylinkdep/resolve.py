@@ -233,8 +233,12 @@ def providers(
     """Every installed provider, sorted by name.
 
     A broken provider raises its PylinkError, or, when an ``errors`` list is given,
-    is appended to it and left out.
+    is appended to it and left out. Answered from the lookup cache when it holds a
+    valid answer for every provider of the last scan.
     """
+    cached = _cached_providers(path)
+    if cached is not None:
+        return cached
     index = _Index(path)
     found: list[Provider] = []
     for key in sorted(index.keys()):
@@ -244,6 +248,21 @@ def providers(
             if errors is None:
                 raise
             errors.append(exc)
+    return found
+
+
+def _cached_providers(path: Sequence[str] | None) -> list[Provider] | None:
+    """Every provider the cached scan found, sorted by name, if the cache still holds each
+    one's lookup (so none is broken, and nothing was installed or removed since)."""
+    lookups = cache.Lookups(path)
+    if lookups.names is None:
+        return None
+    found = []
+    for key in sorted(lookups.names):
+        order = _decode(lookups.get(key))
+        if order is None:
+            return None
+        found.append(order[0])
     return found
 
 

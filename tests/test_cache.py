@@ -162,3 +162,41 @@ def test_broken_or_untrusted_cache_is_ignored(
         with pytest.raises(AssertionError, match="scanned"):
             pylinkdep.find("demo", path=[str(site)])
     assert pylinkdep.find("demo", path=[str(site)]) == expected  # scans, no error
+
+
+def test_providers_come_from_the_cache_until_something_changes(
+    site: Path, make_provider: MakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = [str(site)]
+
+    def names() -> list[tuple[str, str]]:
+        errors: list[pylinkdep.PylinkError] = []
+        found = [(p.name, p.version) for p in resolve.providers(path=path, errors=errors)]
+        return found + [("error", type(e).__name__) for e in errors]
+
+    def cache_all() -> list[pylinkdep.Provider]:
+        backdate(site)
+        for p in resolve.providers(path=path):
+            pylinkdep.find(p.name, path=path)  # as write_prefix does: fills the cache
+        with monkeypatch.context() as m:
+            m.setattr(resolve, "_Index", refuse_scan)
+            return resolve.providers(path=path)
+
+    make_provider(site, "demo")
+    make_provider(site, "other")
+    scanned = resolve.providers(path=path)
+    assert cache_all() == scanned
+    make_provider(site, "third")  # installed
+    assert names() == [("demo", "1.2.0"), ("other", "1.2.0"), ("third", "1.2.0")]
+    cache_all()
+    shutil.rmtree(site / "other")  # uninstalled
+    shutil.rmtree(site / "other-1.2.0.dist-info")
+    assert names() == [("demo", "1.2.0"), ("third", "1.2.0")]
+    cache_all()
+    shutil.rmtree(site / "demo")  # upgraded
+    shutil.rmtree(site / "demo-1.2.0.dist-info")
+    make_provider(site, "demo", version="1.3.0")
+    assert names() == [("demo", "1.3.0"), ("third", "1.2.0")]
+    cache_all()
+    (site / "third" / "pylink.json").write_text("{}")  # broken in place
+    assert names() == [("demo", "1.3.0"), ("error", "InvalidMetadata")]
