@@ -8,11 +8,8 @@ to act on), so ``packaging``, slow to import, is left for everything else.
 
 from __future__ import annotations
 
-import re
-
-# [0-9], not \d: packaging takes ASCII digits only.
-_RELEASE = re.compile(r"[0-9]+(?:\.[0-9]+)*")
-_CLAUSE = re.compile(r"\s*(==|!=|<=|>=|<|>)\s*([0-9]+(?:\.[0-9]+)*)\s*")
+# Parsed with str methods: compiling regular expressions costs more than a cached lookup.
+_OPERATORS = ("~=", "==", "!=", "<=", ">=", "<", ">")  # longest first
 _COMPARE = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
@@ -32,18 +29,32 @@ def release_contains(spec: str, version: str) -> bool | None:
     key = release_key(numbers)
     inside = True
     for clause in spec.split(","):
-        match = _CLAUSE.fullmatch(clause)
-        if match is None:
+        op, other = split_clause(clause) or ("", "")
+        bound = release(other)
+        if op not in _COMPARE or bound is None:
             return None
-        op, other = match.groups()
-        inside = _COMPARE[op](key, release_key(_numbers(other))) and inside
+        inside = _COMPARE[op](key, release_key(bound)) and inside
     return inside
+
+
+def split_clause(clause: str) -> tuple[str, str] | None:
+    """``" >= 1.2 "`` -> ``(">=", "1.2")``: a clause's operator and the text after it,
+    whitespace stripped; None when it starts with no comparison operator."""
+    text = clause.strip()
+    for op in _OPERATORS:
+        if text.startswith(op):
+            return op, text[len(op) :].strip()
+    return None
 
 
 def release(version: str) -> tuple[int, ...] | None:
     """The numbers of a plain release version (``1.2.0`` -> ``(1, 2, 0)``); None for any
     other version (then ask ``packaging``)."""
-    return _numbers(version) if _RELEASE.fullmatch(version) else None
+    parts = version.split(".")
+    # ASCII digits only, as packaging takes: str.isdigit alone takes "²" and Arabic digits.
+    if not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    return tuple(int(p) for p in parts)
 
 
 def release_key(numbers: tuple[int, ...]) -> tuple[int, ...]:
@@ -52,7 +63,3 @@ def release_key(numbers: tuple[int, ...]) -> tuple[int, ...]:
     while len(parts) > 1 and parts[-1] == 0:
         parts.pop()
     return tuple(parts)
-
-
-def _numbers(text: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in text.split("."))

@@ -36,6 +36,9 @@ def test_agrees_with_packaging_on_plain_releases() -> None:
         ("", "1.2"),
         (">=1.2,", "1.2"),
         (">=1.2a1", "1.2"),
+        ("<>1", "1"),
+        (">=1.2", "1.\u00b2"),
+        (">=1.2", "1..2"),
         (">=1", "\u0661.\u0662"),  # packaging takes ASCII digits only
         (">=\u0661", "1.2"),
     ],

@@ -10,7 +10,6 @@ never installed.
 from __future__ import annotations
 
 import os
-import re
 import struct
 import sys
 
@@ -19,9 +18,9 @@ from ..errors import PylinkError
 from ..names import normalize_name
 from ..records import Record, record
 from ..resolve import Dependency, Provider, find, providers
-from ..versions import release, release_key
+from ..versions import release, release_key, split_clause
 
-# `pylinkdep --cmake-prefix-path` runs at every CMake configure: hashlib, shutil,
+# `pylinkdep --cmake-prefix-path` runs at every CMake configure: hashlib, re, shutil,
 # dataclasses and packaging are imported only where needed.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -198,22 +197,17 @@ def upper_bound(abi: str) -> tuple[str | None, bool]:
     return plain if plain is not None else _packaging_upper_bound(abi)
 
 
-_CLAUSE = re.compile(r"\s*(~=|==|!=|<=|>=|<|>)\s*([0-9]+(?:\.[0-9]+)*)(\.\*)?\s*")
-
-
 def _release_upper_bound(abi: str) -> tuple[str | None, bool] | None:
     """:func:`upper_bound` of a range of plain release clauses, without ``packaging``
     (slow to import); None for anything else, and for a tie between bounds written
     differently (``<2,<2.0``: which one ``packaging`` keeps depends on set order)."""
     best: tuple[tuple[int, ...], bool] | None = None
     for clause in abi.split(","):
-        match = _CLAUSE.fullmatch(clause)
-        if match is None:
+        op, text = split_clause(clause) or ("", "")
+        star = op in ("==", "!=") and text.endswith(".*")  # ==1.* and !=1.*, no other
+        numbers = release(text[:-2] if star else text)
+        if not op or numbers is None:
             return None
-        op, text, star = match.groups()
-        numbers = tuple(int(n) for n in text.split("."))
-        if star and op not in ("==", "!="):
-            return None  # invalid: packaging says so
         if op == "<":
             bound = numbers, False
         elif op in ("<=", "==") and not star:
@@ -342,13 +336,17 @@ def _header(p: Provider) -> str:
 
 
 def _requirement_name(text: str) -> str:
+    import re
+
     match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", text)
     return match.group(1) if match else text
 
 
 def quote(value: str) -> str:
     """A CMake quoted argument holding ``value`` literally."""
-    return '"' + re.sub(r'([\\"$])', r"\\\1", value).replace("\n", "\\n") + '"'
+    for char in '\\"$':  # the backslash first
+        value = value.replace(char, "\\" + char)
+    return '"' + value.replace("\n", "\\n") + '"'
 
 
 def quote_list(values: Iterable[str]) -> str:
