@@ -37,8 +37,22 @@ if(NOT pylinkdep_PREFIX)
   set(pylinkdep_PREFIX "${CMAKE_BINARY_DIR}/pylinkdep")
 endif()
 
+# What `python -m pylinkdep` runs, without importing runpy (which costs more than a
+# cached run of pylinkdep takes) and without the directory CMake runs in on sys.path:
+# it is no place to find providers or pylinkdep, and a build directory changes at every
+# configure, which would defeat the lookup cache. Without pylinkdep, one line as -m says.
+set(_pylinkdep_main [[
+import sys
+if sys.path[0] == "":
+    del sys.path[0]
+try:
+    from pylinkdep.cli import main
+except ImportError as exc:
+    sys.exit(f"{sys.executable}: {exc}")
+sys.exit(main())
+]])
 execute_process(
-  COMMAND "${pylinkdep_PYTHON}" -m pylinkdep --cmake-prefix-path "${pylinkdep_PREFIX}"
+  COMMAND "${pylinkdep_PYTHON}" -c "${_pylinkdep_main}" --cmake-prefix-path "${pylinkdep_PREFIX}"
   RESULT_VARIABLE _pylinkdep_status
   OUTPUT_VARIABLE _pylinkdep_out
   ERROR_VARIABLE _pylinkdep_err

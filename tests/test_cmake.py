@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import venv
 from pathlib import Path
 
 import demo  # examples/demo.py, put on sys.path by conftest
@@ -315,21 +316,29 @@ def test_missing_require_fails_naming_it(make_provider: MakeProvider, tmp_path: 
     assert "distribution 'alpha'" in message
 
 
-def test_pylinkdep_config_needs_pylinkdep_in_that_python(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["not python", "python without pylinkdep"])
+def test_pylinkdep_config_needs_pylinkdep_in_that_python(tmp_path: Path, kind: str) -> None:
     """find_package(pylinkdep) with a Python that lacks pylinkdep says so."""
+    python = "/bin/false"
+    if kind == "python without pylinkdep":
+        venv.create(tmp_path / "venv", symlinks=True)  # no pip: fast
+        python = str(tmp_path / "venv" / "bin" / "python")
     project = find_project(tmp_path / "src", "find_package(pylinkdep REQUIRED)")
     proc = configure(
         CMAKES[0],
         project,
         tmp_path / "b",
         f"-Dpylinkdep_DIR={Path(emit_cmake.helpers_file()).parent}",
-        "-DPython_EXECUTABLE=/bin/false",
+        f"-DPython_EXECUTABLE={python}",
         check=False,
     )
     assert proc.returncode != 0
     message = " ".join(proc.stderr.split())
-    assert "/bin/false -m pylinkdep --cmake-prefix-path" in message
+    assert f"{python} -m pylinkdep --cmake-prefix-path" in message
     assert "is pylinkdep installed for that Python?" in message
+    if kind == "python without pylinkdep":
+        assert f"{python}: No module named 'pylinkdep'" in message
+        assert "Traceback" not in message
 
 
 def test_pylinkdep_config_generates_into_build_dir(provider_python: Path, tmp_path: Path) -> None:
