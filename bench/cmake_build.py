@@ -13,19 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "examples"))
-import demo  # noqa: E402  (examples/demo.py: wheel and venv helpers)
+from build_timing import Steps, demo, environment, interleaved
 
 SOURCE = demo.EXAMPLES / "consumer-cmake" / "src" / "consumer_cmake" / "_ext.c"
 
@@ -74,26 +67,12 @@ def _hand_written(python: Path) -> str:
     )
 
 
-def _environment(work: Path) -> Path:
-    wheels = demo.build_wheels(work / "wheels")
-    python = demo.make_env(work / "venv", wheels)
-    demo.sh([str(python), "-m", "pip", "install", "-q", "cmake", "ninja"])
-    return python
-
-
-def _time(commands: list[list[str]], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    for cmd in commands:
-        subprocess.run(cmd, env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
-
-
 def main(quick: bool, python: Path | None = None) -> dict[str, Any]:
     """Run the benchmark; returns medians (seconds), the ratio and what was measured."""
     rounds = 3 if quick else 11
     with tempfile.TemporaryDirectory(prefix="bench-cmake-") as tmp:
         work = Path(tmp)
-        python = python or _environment(work)
+        python = python or environment(work, "cmake", "ninja")
         bindir = python.parent
         cmake = str(bindir / "cmake")
         bodies = {"find_package": PYLINK, "imported_target": _hand_written(python)}
@@ -103,22 +82,16 @@ def main(quick: bool, python: Path | None = None) -> dict[str, Any]:
             shutil.copy(SOURCE, source / "_ext.c")
             (source / "CMakeLists.txt").write_text(HEAD + bodies[name])
         cmake_dir = demo.sh([str(bindir / "pylinkdep"), "--cmake-dir"]).strip()
-        env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}  # its ninja
-        times: dict[str, list[float]] = {name: [] for name in sources}
-        for i in range(rounds + 1):  # round 0 warms caches and is not counted
-            for name, source in sources.items():
-                build = work / f"build-{name}-{i}"
-                steps = [
-                    [cmake, "-S", str(source), "-B", str(build), "-G", "Ninja",
-                     f"-DPython_EXECUTABLE={python}", f"-Dpylinkdep_DIR={cmake_dir}"],
-                    [cmake, "--build", str(build)],
-                ]  # fmt: skip
-                elapsed = _time(steps, env)
-                if i:
-                    times[name].append(elapsed)
-                shutil.rmtree(build)
+
+        def steps(name: str) -> Steps:
+            return lambda build: [
+                [cmake, "-S", str(sources[name]), "-B", str(build), "-G", "Ninja",
+                 f"-DPython_EXECUTABLE={python}", f"-Dpylinkdep_DIR={cmake_dir}"],
+                [cmake, "--build", str(build)],
+            ]  # fmt: skip
+
+        medians = interleaved({name: steps(name) for name in sources}, work, python, rounds)
         version = demo.sh([cmake, "--version"]).split()[2]
-    medians = {name: statistics.median(values) for name, values in times.items()}
     return {
         "benchmark": "CMake configure + build of a consumer extension (consumer-cmake's _ext.c)",
         "cmake": version,

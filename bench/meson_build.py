@@ -13,19 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "examples"))
-import demo  # noqa: E402  (examples/demo.py: wheel and venv helpers)
+from build_timing import Steps, demo, environment, interleaved
 
 PYLINK_LINE = "exampleprov = dependency('exampleprov', method: 'pylink', version: '>=1.2')"
 
@@ -45,26 +38,12 @@ def _baseline(source: Path, python: Path) -> None:
     (source / "meson.build").write_text(build.replace(PYLINK_LINE, hand))
 
 
-def _environment(work: Path) -> Path:
-    wheels = demo.build_wheels(work / "wheels")
-    python = demo.make_env(work / "venv", wheels)
-    demo.sh([str(python), "-m", "pip", "install", "-q", "meson", "ninja"])
-    return python
-
-
-def _time(command: list[list[str]], cwd: Path, env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    for cmd in command:
-        subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
-
-
 def main(quick: bool, python: Path | None = None) -> dict[str, Any]:
     """Run the benchmark; returns medians (seconds), the ratio and what was measured."""
     rounds = 3 if quick else 11
     with tempfile.TemporaryDirectory(prefix="bench-meson-") as tmp:
         work = Path(tmp)
-        python = python or _environment(work)
+        python = python or environment(work, "meson", "ninja")
         bindir = python.parent
         sources = {"pylink": work / "src-pylink", "declare_dependency": work / "src-declare"}
         for source in sources.values():
@@ -74,21 +53,15 @@ def main(quick: bool, python: Path | None = None) -> dict[str, Any]:
             "pylink": [str(bindir / "pylinkdep-meson")],
             "declare_dependency": [str(bindir / "meson")],
         }
-        times: dict[str, list[float]] = {name: [] for name in sources}
-        env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}  # its ninja
-        for i in range(rounds + 1):  # round 0 warms caches and is not counted
-            for name, source in sources.items():
-                build = work / f"build-{name}-{i}"
-                steps = [
-                    [*meson[name], "setup", str(build), str(source)],
-                    [str(bindir / "ninja"), "-C", str(build)],
-                ]
-                elapsed = _time(steps, work, env)
-                if i:
-                    times[name].append(elapsed)
-                shutil.rmtree(build)
+
+        def steps(name: str) -> Steps:
+            return lambda build: [
+                [*meson[name], "setup", str(build), str(sources[name])],
+                [str(bindir / "ninja"), "-C", str(build)],
+            ]
+
+        medians = interleaved({name: steps(name) for name in sources}, work, python, rounds)
         version = demo.sh([*meson["declare_dependency"], "--version"]).strip()
-    medians = {name: statistics.median(values) for name, values in times.items()}
     return {
         "benchmark": "meson setup + build of examples/consumer-meson",
         "meson": version,
