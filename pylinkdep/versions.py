@@ -8,6 +8,14 @@ to act on), so ``packaging``, slow to import, is left for everything else.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # no typing import: this module is on the lookup path
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    Bound = tuple[Version, bool] | None
+    """A bound of an interval: (version, inclusive); None when unbounded."""
+
 # Parsed with str methods: compiling regular expressions costs more than a cached lookup.
 _OPERATORS = ("~=", "==", "!=", "<=", ">=", "<", ">")  # longest first
 _COMPARE = {
@@ -63,3 +71,48 @@ def release_key(numbers: tuple[int, ...]) -> tuple[int, ...]:
     while len(parts) > 1 and parts[-1] == 0:
         parts.pop()
     return tuple(parts)
+
+
+def past_prefix(numbers: tuple[int, ...]) -> tuple[int, ...]:
+    """The first release after every release that starts with ``numbers``:
+    ``(1, 2)`` -> ``(1, 3)`` (what ``==1.2.*`` and ``~=1.2.0`` stay below)."""
+    return (*numbers[:-1], numbers[-1] + 1)
+
+
+def interval(spec: SpecifierSet) -> tuple[Bound, Bound]:
+    """The lowest and highest versions ``spec`` allows (``!=`` clauses ignored), by
+    ``packaging``'s rules for ``~=`` and ``==X.*``. On a tie between equal versions the
+    exclusive bound wins; between two inclusive (or two exclusive) ones, the first."""
+    from packaging.version import Version
+
+    lo: Bound = None
+    hi: Bound = None
+    for clause in spec:
+        op, text = clause.operator, clause.version
+        bounds: list[tuple[str, Version, bool]] = []
+        if op == "!=":
+            continue
+        if text.endswith(".*"):  # ==1.2.* -> >=1.2, <1.3
+            numbers = Version(text[:-2]).release
+            bounds += [("lo", Version(_dotted(numbers)), True)]
+            bounds += [("hi", Version(_dotted(past_prefix(numbers))), False)]
+        elif op in (">=", ">"):
+            bounds += [("lo", Version(text), op == ">=")]
+        elif op in ("<=", "<"):
+            bounds += [("hi", Version(text), op == "<=")]
+        elif op in ("==", "==="):
+            bounds += [("lo", Version(text), True), ("hi", Version(text), True)]
+        elif op == "~=":  # ~=1.2.3 -> >=1.2.3, <1.3
+            version = Version(text)
+            bounds += [("lo", version, True)]
+            bounds += [("hi", Version(_dotted(past_prefix(version.release[:-1]))), False)]
+        for side, version, inclusive in bounds:
+            if side == "lo" and (lo is None or (version, not inclusive) > (lo[0], not lo[1])):
+                lo = version, inclusive
+            if side == "hi" and (hi is None or (version, inclusive) < hi):
+                hi = version, inclusive
+    return lo, hi
+
+
+def _dotted(numbers: tuple[int, ...]) -> str:
+    return ".".join(map(str, numbers))

@@ -8,7 +8,7 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from pylinkdep.versions import release_contains
+from pylinkdep.versions import interval, release_contains
 
 VERSIONS = ["0", "1", "1.0", "1.2", "1.2.0", "1.2.1", "1.10", "2", "2.0.0.0", "10.0", "01.2"]
 OPERATORS = ["==", "!=", "<=", ">=", "<", ">"]
@@ -45,3 +45,21 @@ def test_agrees_with_packaging_on_plain_releases() -> None:
 )
 def test_anything_else_is_left_to_packaging(spec: str, version: str) -> None:
     assert release_contains(spec, version) is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "low", "high"),
+    [
+        (">=1.2,<2", ("1.2", True), ("2", False)),
+        ("~=1.2.3", ("1.2.3", True), ("1.3", False)),
+        ("==1.2.*", ("1.2", True), ("1.3", False)),
+        ("==1.4", ("1.4", True), ("1.4", True)),
+        (">1,<=2,<2,!=1.5", ("1", False), ("2", False)),  # on a tie, the exclusive bound
+        ("!=1.5", None, None),
+    ],
+)
+def test_interval(spec: str, low: tuple[str, bool] | None, high: tuple[str, bool] | None) -> None:
+    def expected(bound: tuple[str, bool] | None) -> object:
+        return None if bound is None else (Version(bound[0]), bound[1])
+
+    assert interval(SpecifierSet(spec)) == (expected(low), expected(high))

@@ -18,16 +18,13 @@ from ..errors import PylinkError
 from ..names import normalize_name
 from ..records import Record, record
 from ..resolve import Dependency, Provider, find, providers
-from ..versions import release, release_key, split_clause
+from ..versions import interval, past_prefix, release, release_key, split_clause
 
 # `pylinkdep --cmake-prefix-path` runs at every CMake configure: hashlib, re, shutil,
 # dataclasses and packaging are imported only where needed.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
-
-    from packaging.specifiers import Specifier
-    from packaging.version import Version
 
 MIN_CMAKE = "3.15"
 """The oldest CMake the generated files and pylinkdep's CMake modules support."""
@@ -213,9 +210,9 @@ def _release_upper_bound(abi: str) -> tuple[str | None, bool] | None:
         elif op in ("<=", "==") and not star:
             bound = numbers, True
         elif op == "==":  # ==1.* or ==1.2.*: below the next value of the last number given
-            bound = (*numbers[:-1], numbers[-1] + 1), False
+            bound = past_prefix(numbers), False
         elif op == "~=" and len(numbers) > 1:  # ~=1.2 means ==1.*; ~=1.2.3 means ==1.2.*
-            bound = (*numbers[:-2], numbers[-2] + 1), False
+            bound = past_prefix(numbers[:-1]), False
         elif op == "~=":
             return None  # ~=1 is invalid: packaging says so
         else:
@@ -237,31 +234,10 @@ def _order(bound: tuple[tuple[int, ...], bool]) -> tuple[tuple[int, ...], bool]:
 def _packaging_upper_bound(abi: str) -> tuple[str | None, bool]:
     from packaging.specifiers import SpecifierSet
 
-    best: tuple[Version, bool] | None = None
-    for spec in SpecifierSet(abi):
-        bound = _spec_bound(spec)
-        if bound is not None and (best is None or bound < best):
-            best = bound
-    if best is None:
+    _, highest = interval(SpecifierSet(abi))
+    if highest is None:
         return None, False
-    return cmake_version(str(best[0])), best[1]
-
-
-def _spec_bound(spec: Specifier) -> tuple[Version, bool] | None:
-    from packaging.version import Version
-
-    op, text = spec.operator, spec.version
-    if op == "<":
-        return Version(text), False
-    if op in ("<=", "===") or (op == "==" and not text.endswith(".*")):
-        return Version(text), True
-    if op == "==":  # ==1.* or ==1.2.*: below the next value of the last number given
-        release = Version(text[:-2]).release
-        return Version(".".join(map(str, (*release[:-1], release[-1] + 1)))), False
-    if op == "~=":  # ~=1.2 means ==1.*; ~=1.2.3 means ==1.2.*
-        release = Version(text).release[:-1]
-        return Version(".".join(map(str, (*release[:-1], release[-1] + 1)))), False
-    return None
+    return cmake_version(str(highest[0])), highest[1]
 
 
 def _config(p: Provider, requires: Iterable[Provider]) -> str:
