@@ -40,6 +40,12 @@ def sh(cmd: list[str], **kwargs: object) -> str:
     return out
 
 
+def finding_wheels_in(wheel_dir: Path) -> dict[str, str]:
+    """The environment with ``wheel_dir`` first among pip's find-links (kept: the others)."""
+    links = " ".join(filter(None, [str(wheel_dir), os.environ.get("PIP_FIND_LINKS", "")]))
+    return {**os.environ, "PIP_FIND_LINKS": links}
+
+
 def build_wheel(project: Path, out: Path) -> Path:
     """Build ``project`` into ``out`` in an isolated environment, as pip does.
 
@@ -49,8 +55,7 @@ def build_wheel(project: Path, out: Path) -> Path:
     """
     staging = out / f".build-{project.name}"
     shutil.rmtree(staging, ignore_errors=True)
-    links = " ".join(filter(None, [str(out), os.environ.get("PIP_FIND_LINKS", "")]))
-    env = {**os.environ, "PIP_FIND_LINKS": links}
+    env = finding_wheels_in(out)
     sh([sys.executable, "-m", "build", "--wheel", "--outdir", str(staging), str(project)], env=env)
     (wheel,) = staging.glob("*.whl")
     target = out / wheel.name
@@ -76,8 +81,7 @@ def make_env(env: Path, wheels: list[Path]) -> Path:
 def pip_install(python: Path, project: Path, wheel_dir: Path) -> None:
     """pip-install ``project`` from source into ``python``'s environment, in an isolated
     build whose requirements (pylinkdep, exampleprov) come from ``wheel_dir`` first."""
-    links = " ".join(filter(None, [str(wheel_dir), os.environ.get("PIP_FIND_LINKS", "")]))
-    env = {**os.environ, "PIP_FIND_LINKS": links}
+    env = finding_wheels_in(wheel_dir)
     sh([str(python), "-m", "pip", "install", "-q", str(project)], env=env)
 
 
