@@ -24,7 +24,7 @@ from packaging.version import InvalidVersion, Version
 
 from . import discovery, elf
 from .errors import PylinkError
-from .metadata import MAX_BYTES, PACKAGE_RE, Metadata, normalize_name, parse
+from .metadata import MAX_BYTES, PACKAGE_PATTERN, Metadata, normalize_name, parse
 from .resolve import providers
 
 _HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
@@ -78,7 +78,7 @@ class _Wheel:
         except PylinkError as exc:
             return [str(exc)]
         for name, package in entry_points:
-            if not PACKAGE_RE.fullmatch(package):
+            if not PACKAGE_PATTERN.fullmatch(package):
                 found.append(
                     f"{ep_file}: entry point pylink.{name} = {package!r} must name a package, "
                     "like 'pkg' or 'pkg.sub'"

@@ -8,24 +8,14 @@ adds what JSON Schema cannot say: PEP 440 versions and specifiers, ``version`` i
 
 from __future__ import annotations
 
-import json
-import re
-
 from .errors import InvalidMetadata
+from .jsontext import loads
 from .names import normalize_name as normalize_name
 from .records import Record, record
 from .versions import release_contains
 
 SCHEMA_VERSION = 1
 MAX_BYTES = 1 << 20
-
-NAME_RE = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
-CMAKE_PACKAGE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.+-]*")
-CMAKE_TARGET_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.+-]*::[A-Za-z_][A-Za-z0-9_.+-]*")
-SONAME_RE = re.compile(r"(@rpath/)?[^/\\\x00]+")
-DEFINE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(=.*)?", re.DOTALL)
-PYTHON_ABI_RE = re.compile(r"cp3[0-9]+t?|abi3")
-PACKAGE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 TYPE_CHECKING = False  # typing is slow to import, and needed only by type checkers
 if TYPE_CHECKING:
@@ -35,6 +25,61 @@ if TYPE_CHECKING:
     LibraryKind = Literal["shared", "extension"]
 else:
     LibraryKind = str
+
+
+class Pattern:
+    """A ``pattern`` of the schema, checked by plain string tests: compiling regular
+    expressions (and importing ``re``) would cost more than a cached lookup takes.
+    ``text`` is the regular expression itself, for messages; tests check both agree."""
+
+    def __init__(self, text: str, test: Callable[[str], bool]) -> None:
+        self.pattern = text
+        self.fullmatch = test
+
+
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
+_ALNUM = _LETTERS | _DIGITS
+_IDENT_START = _LETTERS | {"_"}
+_IDENT = _ALNUM | {"_"}
+
+
+def _chars(value: str, first: frozenset[str], rest: frozenset[str]) -> bool:
+    """One ``first`` character, then any number of ``rest`` characters."""
+    return value[:1] in first and set(value[1:]) <= rest
+
+
+def _is_cmake_name(value: str) -> bool:
+    return _chars(value, _IDENT_START, _IDENT | {".", "+", "-"})
+
+
+def _is_soname(value: str) -> bool:
+    name = value.removeprefix("@rpath/")
+    return bool(name) and not {"/", "\\", "\x00"} & set(name)
+
+
+NAME_PATTERN = Pattern(
+    "[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?",
+    lambda v: _chars(v, _ALNUM, _ALNUM | {".", "_", "-"}) and v[-1] in _ALNUM,
+)
+CMAKE_PACKAGE_PATTERN = Pattern("[A-Za-z_][A-Za-z0-9_.+-]*", _is_cmake_name)
+CMAKE_TARGET_PATTERN = Pattern(
+    "[A-Za-z_][A-Za-z0-9_.+-]*::[A-Za-z_][A-Za-z0-9_.+-]*",
+    lambda v: all(map(_is_cmake_name, v.split("::"))) and v.count("::") == 1,
+)
+SONAME_PATTERN = Pattern(r"(@rpath/)?[^/\\\x00]+", _is_soname)
+DEFINE_PATTERN = Pattern(
+    r"[A-Za-z_][A-Za-z0-9_]*(=[\s\S]*)?",
+    lambda v: _chars(v.partition("=")[0], _IDENT_START, _IDENT),
+)
+PYTHON_ABI_PATTERN = Pattern(
+    "cp3[0-9]+t?|abi3",
+    lambda v: v == "abi3" or (v[:3] == "cp3" and _chars(v.removesuffix("t")[3:], _DIGITS, _DIGITS)),
+)
+PACKAGE_PATTERN = Pattern(
+    r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*",
+    lambda v: all(_chars(part, _IDENT_START, _IDENT) for part in v.split(".")),
+)
 
 
 @record
@@ -79,7 +124,7 @@ class _Reader:
             message, distribution=self.distribution, file=self.file, field=field or None
         )
 
-    def string(self, value: object, field: str, pattern: re.Pattern[str] | None = None) -> str:
+    def string(self, value: object, field: str, pattern: Pattern | None = None) -> str:
         if not isinstance(value, str):
             raise self.fail(field, f"expected a string, got {_json_type(value)}")
         if "\x00" in value:
@@ -107,7 +152,7 @@ class _Reader:
             raise self.fail(field, "empty path")
         if "\\" in path:
             raise self.fail(field, f"{path!r}: use '/' as the separator")
-        if path.startswith("/") or re.match(r"[A-Za-z]:", path):
+        if path.startswith("/") or (path[:1] in _LETTERS and path[1:2] == ":"):
             raise self.fail(field, f"{path!r} is absolute; paths must be relative to pylink.json")
         return path
 
@@ -130,7 +175,7 @@ class _Reader:
             raise self.fail(f"{field}.kind", f"{kind!r} is not 'shared' or 'extension'")
         return LibraryEntry(
             path=self.relpath(entry["path"], f"{field}.path"),
-            soname=self.string(entry["soname"], f"{field}.soname", SONAME_RE),
+            soname=self.string(entry["soname"], f"{field}.soname", SONAME_PATTERN),
             kind=kind,
         )
 
@@ -177,7 +222,7 @@ def parse(
     if len(data) > MAX_BYTES:
         raise r.fail(None, f"file is larger than {MAX_BYTES} bytes")
     try:
-        doc = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+        doc = loads(data.decode("utf-8"), _no_duplicate_keys)
     except UnicodeDecodeError as exc:
         raise r.fail(None, f"not UTF-8: {exc}") from None
     except (ValueError, RecursionError) as exc:
@@ -197,7 +242,7 @@ def parse(
             f"{SCHEMA_VERSION}: upgrade pylinkdep",
         )
 
-    name = r.string(doc["name"], "name", NAME_RE)
+    name = r.string(doc["name"], "name", NAME_PATTERN)
     version = r.string(doc["version"], "version")
     abi = r.string(doc["abi"], "abi")
     inside = release_contains(abi, version)
@@ -209,9 +254,11 @@ def parse(
     cmake = r.closed(doc.get("cmake", {"package": name}), "cmake", {"package", "target"})
     if "package" not in cmake:
         raise r.fail("cmake.package", "required key missing")
-    cmake_package = r.string(cmake["package"], "cmake.package", CMAKE_PACKAGE_RE)
+    cmake_package = r.string(cmake["package"], "cmake.package", CMAKE_PACKAGE_PATTERN)
     cmake_target = r.string(
-        cmake.get("target", f"{cmake_package}::{cmake_package}"), "cmake.target", CMAKE_TARGET_RE
+        cmake.get("target", f"{cmake_package}::{cmake_package}"),
+        "cmake.target",
+        CMAKE_TARGET_PATTERN,
     )
 
     if "$schema" in doc:
@@ -219,7 +266,7 @@ def parse(
 
     python_abi = doc.get("python_abi")
     if python_abi is not None:
-        python_abi = r.string(python_abi, "python_abi", PYTHON_ABI_RE)
+        python_abi = r.string(python_abi, "python_abi", PYTHON_ABI_PATTERN)
 
     libraries = doc.get("libraries", [])
     if not isinstance(libraries, list):
@@ -233,15 +280,15 @@ def parse(
         cmake_target=cmake_target,
         include_dirs=r.strings(doc, "include_dirs", r.relpath),
         libraries=tuple(r.library(v, f"libraries[{i}]") for i, v in enumerate(libraries)),
-        defines=r.strings(doc, "defines", lambda v, f: r.string(v, f, DEFINE_RE)),
+        defines=r.strings(doc, "defines", lambda v, f: r.string(v, f, DEFINE_PATTERN)),
         compile_args=r.strings(doc, "compile_args"),
         link_args=r.strings(doc, "link_args"),
         requires=r.strings(doc, "requires", r.requirement),
         python_abi=python_abi,
         description=r.string(doc.get("description", ""), "description"),
-        package=r.string(doc["package"], "package", PACKAGE_RE) if overlay else None,
+        package=r.string(doc["package"], "package", PACKAGE_PATTERN) if overlay else None,
         distribution=(
-            r.string(doc["distribution"], "distribution", NAME_RE)
+            r.string(doc["distribution"], "distribution", NAME_PATTERN)
             if "distribution" in doc
             else None
         ),

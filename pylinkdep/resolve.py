@@ -327,11 +327,11 @@ def _not_found(name: str, requested_by: Provider | None) -> ProviderNotFound:
 
 def _load_entry_point(source: discovery.Source, dirs: list[str]) -> Provider:
     from . import discovery
-    from .metadata import PACKAGE_RE, parse
+    from .metadata import PACKAGE_PATTERN, parse
 
     ep_file = os.path.join(source.origin, "entry_points.txt")
     field = f"{discovery.GROUP}.{source.name}"
-    if not PACKAGE_RE.fullmatch(source.value):
+    if not PACKAGE_PATTERN.fullmatch(source.value):
         raise InvalidMetadata(
             f"entry point value {source.value!r} must name a package, like 'pkg' or 'pkg.sub'",
             distribution=source.distribution,

@@ -8,8 +8,10 @@ is repeatable); set it for a long random run, e.g. ``PYLINK_FUZZ_EXAMPLES=10000`
 from __future__ import annotations
 
 import json
+import math
 import os
 import posixpath
+import re
 import tempfile
 from importlib.resources import files
 from pathlib import Path
@@ -19,7 +21,7 @@ import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pylinkdep import InvalidMetadata, sharedlib
+from pylinkdep import InvalidMetadata, jsontext, metadata, sharedlib
 from pylinkdep.metadata import Metadata, parse
 from pylinkdep.rpath import relative_rpath
 
@@ -145,6 +147,50 @@ def test_parse_corrupted_valid_bytes(data: st.DataObject) -> None:
         elif at < len(raw):
             raw[at] = data.draw(st.integers(0, 255))
     parse_or_refuse(bytes(raw))
+
+
+def loads_or_error(loads: Any, text: str) -> object:
+    """The value, or the error's type and message (NaN compared by its repr)."""
+    try:
+        value = loads(text)
+    except (ValueError, RecursionError) as exc:
+        return (type(exc), str(exc))
+    return repr(value) if isinstance(value, float) and math.isnan(value) else value
+
+
+# JSON text, valid and not: documents, pieces of them, duplicate keys, odd whitespace.
+json_texts = (
+    json_values.map(json.dumps)
+    | st.lists(
+        st.sampled_from(['{"a": 1', ', "a": 2}', "[", "]", " ", "\t", "\n", "\ufeff", "1e5",
+                         "NaN", "-Infinity", '"\\ud800"', "null", "x", '"\\u00e9"', ",", ":"]),
+        max_size=8,
+    ).map("".join)
+    | st.text(max_size=24)
+)  # fmt: skip
+
+
+@FUZZ
+@given(json_texts)
+def test_jsontext_loads_is_json_loads(text: str) -> None:
+    """The lookup path's JSON reader gives json.loads's value or error, duplicates included."""
+    hook = metadata._no_duplicate_keys
+    expected = loads_or_error(lambda t: json.loads(t, object_pairs_hook=hook), text)
+    assert loads_or_error(lambda t: jsontext.loads(t, hook), text) == expected
+
+
+PATTERNS = [v for v in vars(metadata).values() if isinstance(v, metadata.Pattern)]
+pattern_texts = st.text(alphabet="aZ09_.-+:=@/\\\x00\n tcpbirzé", max_size=12) | st.text(max_size=8)
+
+
+@FUZZ
+@given(st.sampled_from(PATTERNS), pattern_texts)
+def test_patterns_match_their_regular_expressions(pattern: metadata.Pattern, text: str) -> None:
+    assert pattern.fullmatch(text) == bool(re.fullmatch(pattern.pattern, text)), pattern.pattern
+
+
+def test_patterns_are_all_checked() -> None:
+    assert len(PATTERNS) == 7
 
 
 def soname_or_refuse(data: bytes) -> None:
