@@ -132,6 +132,13 @@ def _pkg_config(argv: list[str]) -> int:
     return 0
 
 
+class _Options:
+    """The attributes argparse would give (``types.SimpleNamespace`` costs an import)."""
+
+    def __init__(self, **values: object) -> None:
+        self.__dict__.update(values)
+
+
 def _simple_options(argv: list[str]) -> Any:
     """The usual command line, value-less flags and plain names, parsed without argparse
     (slow to import); None for anything else."""
@@ -142,9 +149,7 @@ def _simple_options(argv: list[str]) -> Any:
         or any(a not in _SIMPLE_FLAGS for a in argv if a.startswith("-"))
     ):
         return None
-    from types import SimpleNamespace
-
-    opts = SimpleNamespace(
+    opts = _Options(
         cmake_dir=False,
         cmake_prefix_path=None,
         requests=[(name.strip(), []) for name in names],

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
 
 from . import files
 from .errors import InvalidMetadata
 from .names import normalize_name
 from .records import Record, record
+
+TYPE_CHECKING = False  # collections.abc would cost more than a cached lookup takes
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
 
 GROUP = "pylink"
 OVERLAY_SUFFIX = ".pylink.json"

@@ -33,22 +33,23 @@ def open_regular(path: str) -> io.BufferedReader:
 def read_regular(path: str, limit: int = -1) -> bytes:
     """Up to ``limit`` bytes (all when negative) of the regular file at ``path``.
 
-    Reads with ``os.read``: cheaper than ``open()``, and discovery calls this for
-    every installed distribution.
+    Reads with ``os.read``, once for a file that does not grow meanwhile: cheaper than
+    ``open()``, and discovery calls this for every installed distribution.
     """
     fd = os.open(path, _FLAGS)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", path)
-        chunks = []
-        left = limit
-        while left:
-            chunk = os.read(fd, 1 << 16 if left < 0 else min(left, 1 << 16))
-            if not chunk:
+        size = st.st_size
+        # A byte more than the file holds: a short read is its end, the usual single read.
+        data = os.read(fd, size + 1 if limit < 0 else min(limit, size + 1))
+        while len(data) > size and len(data) != limit:  # the file grew since fstat
+            more = os.read(fd, 1 << 16 if limit < 0 else min(1 << 16, limit - len(data)))
+            if not more:
                 break
-            chunks.append(chunk)
-            left -= len(chunk) if left > 0 else 0
-        return b"".join(chunks)
+            data += more
+        return data
     finally:
         os.close(fd)
 

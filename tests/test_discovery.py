@@ -26,6 +26,10 @@ def test_read_regular(tmp_path: Path) -> None:
     assert read_regular(str(tmp_path / "f")) == big
     assert read_regular(str(tmp_path / "f"), 70_000) == big[:70_000]
     assert read_regular(str(tmp_path / "f"), 0) == b""
+    proc = Path("/proc/self/status")  # size 0 in stat: read as a file that grew
+    if proc.exists():
+        assert read_regular(str(proc)).startswith(b"Name:")
+        assert len(read_regular(str(proc), 5)) == 5
     for not_a_file in (tmp_path / "missing", tmp_path):  # a directory is refused too
         with pytest.raises(OSError):
             read_regular(str(not_a_file))
