@@ -63,21 +63,11 @@ def entry_point_sources(dirs: Sequence[str]) -> Iterator[Source]:
     seen: set[str] = set()
     for site_dir in dirs:
         try:
-            names = sorted(e for e in os.listdir(site_dir) if e.endswith(".dist-info"))
-        except OSError:
+            found = _pylink_sections(site_dir, seen)
+        except OSError:  # not a readable directory
             continue
-        for entry in names:
-            dist_key = _dist_key(entry)
-            if dist_key in seen:
-                continue
-            seen.add(dist_key)
+        for entry, data in found:
             dist_info = site_dir + os.sep + entry
-            try:
-                data = files.read_regular(dist_info + os.sep + "entry_points.txt")
-            except OSError:  # most distributions have none
-                continue
-            if _SECTION not in data:
-                continue
             distribution = _distribution_name(dist_info) or entry.split("-")[0]
             group = parse_entry_points(data, dist_info, distribution)
             for name, value in group:
@@ -89,6 +79,36 @@ def entry_point_sources(dirs: Sequence[str]) -> Iterator[Source]:
                     site_dir=site_dir,
                     overlay=False,
                 )
+
+
+def _pylink_sections(site_dir: str, seen: set[str]) -> list[tuple[str, bytes]]:
+    """The ``*.dist-info`` entries of ``site_dir`` whose entry_points.txt has a
+    ``[pylink]`` section, with its bytes; distributions in ``seen`` (earlier directories)
+    are skipped, and this directory's are added to it."""
+    dir_fd = files.open_dir(site_dir)
+    prefix = "" if dir_fd is not None else site_dir + os.sep
+    try:
+        entries = os.listdir(site_dir if dir_fd is None else dir_fd)
+        found = []
+        for entry in sorted(e for e in entries if e.endswith(".dist-info")):
+            dist_key = _dist_key(entry)
+            if dist_key in seen:
+                continue
+            seen.add(dist_key)
+            file = prefix + entry + os.sep + "entry_points.txt"
+            # Most distributions have none: access() says so without raising an exception.
+            if not os.access(file, os.F_OK, dir_fd=dir_fd):
+                continue
+            try:
+                data = files.read_regular(file, dir_fd=dir_fd)
+            except OSError:
+                continue
+            if _SECTION in data:
+                found.append((entry, data))
+        return found
+    finally:
+        if dir_fd is not None:
+            os.close(dir_fd)
 
 
 def overlay_sources(dirs: Sequence[str], name: str | None = None) -> Iterator[Source]:

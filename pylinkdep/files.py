@@ -30,13 +30,27 @@ def open_regular(path: str) -> io.BufferedReader:
     return f
 
 
-def read_regular(path: str, limit: int = -1) -> bytes:
-    """Up to ``limit`` bytes (all when negative) of the regular file at ``path``.
+def open_dir(path: str) -> int | None:
+    """A descriptor of the directory at ``path``, to open and test files relative to (a
+    short path walk per file instead of the whole path), or None on platforms that do
+    not support this (Windows). The caller closes it; OSError if it cannot be opened."""
+    if not (
+        os.open in os.supports_dir_fd
+        and os.access in os.supports_dir_fd
+        and os.listdir in os.supports_fd
+    ):
+        return None
+    return os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+
+
+def read_regular(path: str, limit: int = -1, *, dir_fd: int | None = None) -> bytes:
+    """Up to ``limit`` bytes (all when negative) of the regular file at ``path``
+    (relative to the directory ``dir_fd``, if given).
 
     Reads with ``os.read``, once for a file that does not grow meanwhile: cheaper than
     ``open()``, and discovery calls this for every installed distribution.
     """
-    fd = os.open(path, _FLAGS)
+    fd = os.open(path, _FLAGS, dir_fd=dir_fd)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):

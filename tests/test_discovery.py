@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pylinkdep import discovery, files
 from pylinkdep.discovery import _dist_key
 from pylinkdep.files import read_regular
 from pylinkdep.names import normalize_name
@@ -33,6 +34,38 @@ def test_read_regular(tmp_path: Path) -> None:
     for not_a_file in (tmp_path / "missing", tmp_path):  # a directory is refused too
         with pytest.raises(OSError):
             read_regular(str(not_a_file))
+
+
+def _site(path: Path, dists: dict[str, str | None]) -> str:
+    """A site directory of dist-info directories, each with its entry_points.txt text."""
+    for entry, text in dists.items():
+        (path / entry).mkdir(parents=True)
+        if text is not None:
+            (path / entry / "entry_points.txt").write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize("relative", [True, False], ids=["dir_fd", "full paths"])
+def test_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relative: bool) -> None:
+    """The same answer with files opened relative to the directory and, as on Windows,
+    by full path: shadowing, files that are absent or not regular, other groups."""
+    if not relative:
+        monkeypatch.setattr(files, "open_dir", lambda path: None)
+    first = _site(tmp_path / "first", {
+        "Demo_A-2.0.dist-info": "[console_scripts]\nx = y:z\n",  # shadows demo-a below
+        "other-1.0.dist-info": None,
+        "zeta-1.0.dist-info": "[pylink]\nzeta = zeta_pkg\n",
+    })  # fmt: skip
+    second = _site(tmp_path / "second", {
+        "demo.a-1.0.dist-info": "[pylink]\ndemo_a = demo_a\n",
+        "beta-1.0.dist-info": "[pylink]\nbeta = beta_pkg\n",
+        "gamma-1.0.dist-info": None,
+    })  # fmt: skip
+    (tmp_path / "second" / "gamma-1.0.dist-info" / "entry_points.txt").mkdir()
+    missing = str(tmp_path / "missing")
+    found = [(s.name, s.value, s.site_dir) for s in discovery.entry_point_sources(
+        [first, missing, second])]  # fmt: skip
+    assert found == [("zeta", "zeta_pkg", first), ("beta", "beta_pkg", second)]
 
 
 def test_shell_join_escapes_as_pkg_config() -> None:
