@@ -28,9 +28,11 @@ else:
 
 
 class Pattern:
-    """A ``pattern`` of the schema, checked by plain string tests: compiling regular
+    """A ``pattern`` of the schema, checked by a plain string test: compiling regular
     expressions (and importing ``re``) would cost more than a cached lookup takes.
-    ``text`` is the regular expression itself, for messages; tests check both agree."""
+
+    As on a compiled regular expression, ``pattern`` is its text (for messages) and
+    ``fullmatch`` the test; tests check that the two agree."""
 
     def __init__(self, text: str, test: Callable[[str], bool]) -> None:
         self.pattern = text
