@@ -32,6 +32,7 @@ class Env:
     cache: Path
     pc_dir: Path
     anchors: dict[str, bool] = field(default_factory=dict)
+    uv_python: Path | None = None
     sites: dict[int, Path] = field(default_factory=dict)
     ready_at: float = 0.0
 
@@ -62,6 +63,7 @@ def prepare(work: Path, sizes: list[int]) -> Env:
             [str(python), "-m", "pip", "install", "-q", package], capture_output=True, text=True
         )
         env.anchors[package] = proc.returncode == 0
+    env.uv_python = make_uv_env(env, wheels)
     demo.build_plain_consumer(python)
     build_capsule_consumer(env)
     write_pc_files(env)
@@ -70,6 +72,24 @@ def prepare(work: Path, sizes: list[int]) -> Env:
     subprocess.run([str(python), "-m", "compileall", "-q", str(env.site)], capture_output=True)
     env.ready_at = time.time()
     return env
+
+
+def make_uv_env(env: Env, wheels: list[Path]) -> Path | None:
+    """The same wheels installed by uv, whose console-script wrapper does not import ``re``
+    (pip's and installer's do); its python, or None when uv cannot be had from PyPI."""
+    pip = [str(env.python), "-m", "pip"]
+    deps = env.work / "uv-deps"
+    for cmd in ([*pip, "install", "-q", "uv"], [*pip, "download", "-q", "-d", str(deps),
+                                                 "packaging", "pyelftools"]):  # fmt: skip
+        if subprocess.run(cmd, capture_output=True).returncode != 0:
+            return None
+    uv, target = str(env.bin("uv")), env.work / "env-uv"
+    demo.sh([uv, "venv", "-q", "--clear", "--python", str(env.python), str(target)])
+    python = target / "bin" / "python"
+    links = [f"--find-links={d}" for d in (deps, wheels[0].parent)]
+    demo.sh([uv, "pip", "install", "-q", "--python", str(python), "--no-index",
+             "--compile-bytecode", *links, *map(str, wheels)])  # fmt: skip
+    return python
 
 
 def build_capsule_consumer(env: Env) -> None:

@@ -13,6 +13,7 @@ from timing import Command, check, clean_env, interleaved, median, quartiles
 
 QUERY = ["--cflags", "--libs", "exampleprov"]
 BASELINE = "python -c pass"
+UV_BASELINE = "python -c pass (venv made by uv)"
 NO_WRAPPER = "import sys; from pylinkdep.cli import main; sys.exit(main())"
 
 
@@ -25,7 +26,7 @@ def cli(env: Env, n: int, rounds: int) -> dict[str, Any]:
         Command(BASELINE, [py, "-c", "pass"], base),
         Command("python -c 'import re' (what pip's console-script wrapper imports)",
                 [py, "-c", "import re"], base),
-        Command("python -c 'import json' (what reading any pylink.json needs)",
+        Command("python -c 'import json' (what pylinkdep's lookup no longer imports)",
                 [py, "-c", "import json"], base),
         Command("pylinkdep --cflags --libs (cache warm)",
                 [str(env.bin("pylinkdep")), *QUERY], base),
@@ -38,6 +39,16 @@ def cli(env: Env, n: int, rounds: int) -> dict[str, Any]:
         Command("pkg-config --cflags --libs (static .pc)",
                 ["pkg-config", *QUERY], {**base, "PKG_CONFIG_PATH": str(env.pc_dir)}),
     ]  # fmt: skip
+    against = {}
+    if env.uv_python:
+        uv_bin = str(env.uv_python.parent / "pylinkdep")
+        uv_rows = [
+            Command(UV_BASELINE, [str(env.uv_python), "-c", "pass"], base),
+            Command("pylinkdep installed by uv (cache warm)", [uv_bin, *QUERY], base),
+            Command("pylinkdep installed by uv (no cache)", [uv_bin, *QUERY], no_cache),
+        ]
+        commands += uv_rows
+        against = {c.label: UV_BASELINE for c in uv_rows}
     if env.anchors.get("numpy"):
         commands.append(
             Command("numpy-config --cflags", [str(env.bin("numpy-config")), "--cflags"], base)
@@ -52,8 +63,12 @@ def cli(env: Env, n: int, rounds: int) -> dict[str, Any]:
     flags = outputs["pylinkdep --cflags --libs (cache warm)"].split()
     assert flags == outputs["pkg-config --cflags --libs (static .pc)"].split(), outputs
     assert any(f.endswith("libexampleprov.so.1") for f in flags), flags
+    if env.uv_python:
+        uv_flags = outputs["pylinkdep installed by uv (cache warm)"].split()
+        assert uv_flags[-1].endswith("libexampleprov.so.1"), uv_flags
+        assert "import re" not in (env.uv_python.parent / "pylinkdep").read_text()
     times = interleaved(commands, rounds)
-    return _summary(times, BASELINE) | {"distributions": n, "rounds": rounds}
+    return _summary(times, BASELINE, against) | {"distributions": n, "rounds": rounds}
 
 
 # Imports nothing before the clock starts (json would bring re), prints a Python literal.
@@ -109,13 +124,16 @@ def _probe(env: Env, args: list[str], penv: dict[str, str]) -> dict[str, Any]:
     return result
 
 
-def _summary(times: dict[str, list[float]], baseline: str) -> dict[str, Any]:
-    base = median(times[baseline])
+def _summary(
+    times: dict[str, list[float]], baseline: str, against: dict[str, str]
+) -> dict[str, Any]:
+    """Medians, quartiles and ratios: against ``baseline``, or ``against[label]``."""
     rows = []
     for label, values in times.items():
         lo, hi = quartiles(values)
+        base = against.get(label, baseline)
         rows.append(
             {"label": label, "median_s": median(values), "q1_s": lo, "q3_s": hi,
-             "ratio": median(values) / base}
+             "baseline": base, "ratio": median(values) / median(times[base])}
         )  # fmt: skip
     return {"baseline": baseline, "rows": rows}

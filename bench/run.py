@@ -81,7 +81,12 @@ def main() -> int:
     started = time.time()
     machine = _machine()
     print("== environment (wheels, venv, consumers, synthetic site directories)", flush=True)
+    # `python -c` puts its working directory first on sys.path (and pylinkdep scans it):
+    # an empty one, made before the environment settles, so that no command imports
+    # pylinkdep from this repository.
+    (work / "cwd").mkdir(parents=True, exist_ok=True)
     env = environment.prepare(work, settings["sizes"])
+    os.chdir(work / "cwd")
     env.settle()
     results: dict[str, Any] = {"machine": machine, "quick": args.quick, "settings": settings}
     print("== lookup: whole process", flush=True)
