@@ -77,11 +77,11 @@ def prepare(work: Path, sizes: list[int]) -> Env:
 def make_uv_env(env: Env, wheels: list[Path]) -> Path | None:
     """The same wheels installed by uv, whose console-script wrapper does not import ``re``
     (pip's and installer's do); its python, or None when uv cannot be had from PyPI."""
-    pip = [str(env.python), "-m", "pip"]
-    deps = env.work / "uv-deps"
-    for cmd in ([*pip, "install", "-q", "uv"], [*pip, "download", "-q", "-d", str(deps),
-                                                 "packaging", "pyelftools"]):  # fmt: skip
-        if subprocess.run(cmd, capture_output=True).returncode != 0:
+    deps = env.work / "uv-deps"  # pylinkdep's dependencies, which uv installs offline
+    for step in (["install", "uv"], ["download", "-d", str(deps), "packaging", "pyelftools"]):
+        if subprocess.run(
+            [str(env.python), "-m", "pip", "-q", *step], capture_output=True
+        ).returncode:
             return None
     uv, target = str(env.bin("uv")), env.work / "env-uv"
     demo.sh([uv, "venv", "-q", "--clear", "--python", str(env.python), str(target)])

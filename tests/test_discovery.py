@@ -62,9 +62,8 @@ def test_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relative: bool) -
         "gamma-1.0.dist-info": None,
     })  # fmt: skip
     (tmp_path / "second" / "gamma-1.0.dist-info" / "entry_points.txt").mkdir()
-    missing = str(tmp_path / "missing")
-    found = [(s.name, s.value, s.site_dir) for s in discovery.entry_point_sources(
-        [first, missing, second])]  # fmt: skip
+    sources = discovery.entry_point_sources([first, str(tmp_path / "missing"), second])
+    found = [(s.name, s.value, s.site_dir) for s in sources]
     assert found == [("zeta", "zeta_pkg", first), ("beta", "beta_pkg", second)]
 
 
