@@ -10,7 +10,6 @@ never installed.
 from __future__ import annotations
 
 import os
-import struct
 import sys
 
 from .. import __version__, files
@@ -140,7 +139,7 @@ def version_file(provider: Provider) -> str:
     else:
         op = "VERSION_GREATER" if inclusive else "VERSION_GREATER_EQUAL"
         above = f"PACKAGE_FIND_VERSION {op} {quote(bound)}"
-    bits = 8 * struct.calcsize("P")
+    bits = 64 if sys.maxsize > 2**32 else 32  # the pointer size (struct costs an import)
     return f"""{_header(provider)}set(PACKAGE_VERSION {quote(version)})
 set(PACKAGE_VERSION_COMPATIBLE FALSE)
 set(PACKAGE_VERSION_EXACT FALSE)
