@@ -5,8 +5,6 @@
 never imports provider code.
 """
 
-from __future__ import annotations
-
 from .errors import (
     DependencyCycle,
     DuplicateProvider,

@@ -17,14 +17,10 @@ broken cache means no cache, never an error. The format is ``marshal``, as for .
 files: importing ``json`` would cost more than a cached lookup takes.
 """
 
-from __future__ import annotations
-
 import marshal
 import os
 import sys
 import time
-
-from . import files
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,7 +39,7 @@ class Lookups:
     ``get(key)`` gives the stored answer for a name while it is still valid.
     """
 
-    def __init__(self, path: Sequence[str] | None) -> None:
+    def __init__(self, path: "Sequence[str] | None") -> None:
         search = [os.path.abspath(p or ".") for p in (sys.path if path is None else path)]
         overlays = [
             os.path.abspath(d) for d in os.environ.get("PYLINK_PATH", "").split(os.pathsep) if d
@@ -66,7 +62,7 @@ class Lookups:
         except (KeyError, TypeError, ValueError):
             return None
 
-    def put(self, names: Iterable[str], key: str, answer: object, files: Iterable[str]) -> None:
+    def put(self, names: "Iterable[str]", key: str, answer: object, files: "Iterable[str]") -> None:
         """Store the names a scan found and, unless None, the ``answer`` for ``key``."""
         if not self.file or any(_racy(s) for _, s in self.dirs):
             return
@@ -103,7 +99,7 @@ def cache_dir() -> str | None:
     return os.path.join(base, "pylinkdep") if os.path.isabs(base) else None
 
 
-def _stat(path: str) -> Stat:
+def _stat(path: str) -> "Stat":
     try:
         st = os.stat(path)
     except (OSError, ValueError):
@@ -111,7 +107,7 @@ def _stat(path: str) -> Stat:
     return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_mode)
 
 
-def _racy(stat: Stat) -> bool:
+def _racy(stat: "Stat") -> bool:
     """Changed so recently that a further change might keep the same time stamp."""
     return stat is not None and stat[0] > time.time_ns() - RACY_NS
 
@@ -125,6 +121,8 @@ def _trusted(st: os.stat_result) -> bool:
 
 def _write_private(file: str, data: bytes) -> None:
     """Write the cache file (mode 0600); a cache that cannot be written is no cache."""
+    from . import files  # only when writing: not on a cached lookup
+
     try:
         os.makedirs(os.path.dirname(file), mode=0o700, exist_ok=True)
         files.write_atomic(file, data, mode=0o600)

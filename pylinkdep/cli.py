@@ -1,7 +1,5 @@
 """The ``pylinkdep`` command: pkg-config compatible queries, ``list`` and ``show``."""
 
-from __future__ import annotations
-
 import os
 import sys
 
@@ -46,7 +44,7 @@ version or has invalid metadata; 2 on a usage error.
 """
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: "Sequence[str] | None" = None) -> int:
     """Run the command line; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     commands = {
@@ -139,7 +137,7 @@ class _Options:
         self.__dict__.update(values)
 
 
-def _simple_options(argv: list[str]) -> Any:
+def _simple_options(argv: list[str]) -> "Any":
     """The usual command line, value-less flags and plain names, parsed without argparse
     (slow to import); None for anything else."""
     names = [a for a in argv if not a.startswith("-")]
@@ -161,7 +159,7 @@ def _simple_options(argv: list[str]) -> Any:
     return opts
 
 
-def _parse_options(argv: list[str]) -> argparse.Namespace:
+def _parse_options(argv: list[str]) -> "argparse.Namespace":
     import argparse
 
     parser = argparse.ArgumentParser(
@@ -220,7 +218,7 @@ def _parse_options(argv: list[str]) -> argparse.Namespace:
 
 
 def _parse_requests(
-    tokens: list[str], parser: argparse.ArgumentParser
+    tokens: list[str], parser: "argparse.ArgumentParser"
 ) -> list[tuple[str, list[str]]]:
     """``['foo', '>=', '1.2', 'bar>=2']`` -> ``[('foo', ['>=1.2']), ('bar', ['>=2'])]``."""
     requests: list[tuple[str, list[str]]] = []
@@ -595,7 +593,7 @@ def python_abi_of(extension: str) -> str:
     return abi3 or f"cp{major}{minor}{threaded}"
 
 
-def _provider_json(p: Provider) -> dict[str, Any]:
+def _provider_json(p: Provider) -> "dict[str, Any]":
     return {
         "name": p.name,
         "version": p.version,
@@ -613,7 +611,7 @@ def _provider_json(p: Provider) -> dict[str, Any]:
     }
 
 
-def _dependency_json(dep: Dependency, rpath_from: str | None) -> dict[str, Any]:
+def _dependency_json(dep: Dependency, rpath_from: str | None) -> "dict[str, Any]":
     data = _provider_json(dep.provider)
     data.update(
         include_dirs=list(dep.include_dirs),

@@ -5,8 +5,6 @@ Reads ``*.dist-info/entry_points.txt`` on the search path directly: no
 an import of provider code.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 
@@ -45,7 +43,7 @@ class Source(Record):
         return normalize_name(self.name)
 
 
-def search_path(path: Sequence[str] | None = None) -> list[str]:
+def search_path(path: "Sequence[str] | None" = None) -> list[str]:
     """The directories to scan: ``path`` or ``sys.path``, existing directories only."""
     return [os.path.abspath(p or ".") for p in (sys.path if path is None else path) if _isdir(p)]
 
@@ -55,7 +53,7 @@ def overlay_dirs() -> list[str]:
     return [d for d in os.environ.get("PYLINK_PATH", "").split(os.pathsep) if d]
 
 
-def entry_point_sources(dirs: Sequence[str]) -> Iterator[Source]:
+def entry_point_sources(dirs: "Sequence[str]") -> "Iterator[Source]":
     """Every ``pylink`` entry point, in search-path order.
 
     A distribution found again in a later directory is shadowed, as for imports.
@@ -111,7 +109,7 @@ def _pylink_sections(site_dir: str, seen: set[str]) -> list[tuple[str, bytes]]:
             os.close(dir_fd)
 
 
-def overlay_sources(dirs: Sequence[str], name: str | None = None) -> Iterator[Source]:
+def overlay_sources(dirs: "Sequence[str]", name: str | None = None) -> "Iterator[Source]":
     """PYLINK_PATH overlays ``<dir>/<name>.pylink.json`` (all of them, or for ``name``)."""
     for directory in dirs:
         if name is not None:
@@ -130,7 +128,7 @@ def overlay_sources(dirs: Sequence[str], name: str | None = None) -> Iterator[So
                 )
 
 
-def find_package_dir(package: str, first: str, dirs: Sequence[str]) -> tuple[str, str] | None:
+def find_package_dir(package: str, first: str, dirs: "Sequence[str]") -> tuple[str, str] | None:
     """Locate the directory of an importable package without importing it.
 
     Looks in ``first`` (the entry point's own site directory) before ``dirs``.

@@ -1,7 +1,5 @@
 """Exceptions raised by pylinkdep; all derive from PylinkError."""
 
-from __future__ import annotations
-
 
 class PylinkError(Exception):
     """Base class: a problem with a provider, its metadata or a request for it.

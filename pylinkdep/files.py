@@ -1,8 +1,6 @@
 """Reading files that other distributions installed, without trusting what they are, and
 writing generated files so that no reader ever sees half of one."""
 
-from __future__ import annotations
-
 import errno
 import io
 import itertools

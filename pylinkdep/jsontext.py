@@ -6,8 +6,6 @@ rejects, and interpreters without it, go to ``json.loads``, so values and error 
 are exactly those of ``json.loads(text, object_pairs_hook=...)``.
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,11 +27,11 @@ class _Settings:
     parse_int = int
     parse_constant = _CONSTANTS.__getitem__
 
-    def __init__(self, object_pairs_hook: PairsHook) -> None:
+    def __init__(self, object_pairs_hook: "PairsHook") -> None:
         self.object_pairs_hook = object_pairs_hook
 
 
-def loads(text: str, object_pairs_hook: PairsHook) -> Any:
+def loads(text: str, object_pairs_hook: "PairsHook") -> "Any":
     """``json.loads(text, object_pairs_hook=object_pairs_hook)``: ValueError (a
     ``json.JSONDecodeError`` or the hook's) when ``text`` is not one JSON value."""
     try:
@@ -53,7 +51,7 @@ def loads(text: str, object_pairs_hook: PairsHook) -> Any:
     return value
 
 
-def _json_loads(text: str, object_pairs_hook: PairsHook) -> Any:
+def _json_loads(text: str, object_pairs_hook: "PairsHook") -> "Any":
     import json
 
     return json.loads(text, object_pairs_hook=object_pairs_hook)

@@ -6,8 +6,6 @@ adds what JSON Schema cannot say: PEP 440 versions and specifiers, ``version`` i
 ``abi``, PEP 508 ``requires``.
 """
 
-from __future__ import annotations
-
 from .errors import InvalidMetadata
 from .jsontext import loads
 from .names import normalize_name as normalize_name
@@ -34,7 +32,7 @@ class Pattern:
     As on a compiled regular expression, ``pattern`` is its text (for messages) and
     ``fullmatch`` the test; tests check that the two agree."""
 
-    def __init__(self, text: str, test: Callable[[str], bool]) -> None:
+    def __init__(self, text: str, test: "Callable[[str], bool]") -> None:
         self.pattern = text
         self.fullmatch = test
 
@@ -90,7 +88,7 @@ class LibraryEntry(Record):
 
     path: str
     soname: str
-    kind: LibraryKind
+    kind: "LibraryKind"
 
 
 @record
@@ -140,7 +138,7 @@ class _Reader:
         return value
 
     def strings(
-        self, doc: dict[str, Any], key: str, check: Callable[[object, str], str] | None = None
+        self, doc: "dict[str, Any]", key: str, check: "Callable[[object, str], str] | None" = None
     ) -> tuple[str, ...]:
         value = doc.get(key, [])
         if not isinstance(value, list):
@@ -158,7 +156,7 @@ class _Reader:
             raise self.fail(field, f"{path!r} is absolute; paths must be relative to pylink.json")
         return path
 
-    def closed(self, value: object, field: str, allowed: set[str]) -> dict[str, Any]:
+    def closed(self, value: object, field: str, allowed: set[str]) -> "dict[str, Any]":
         if not isinstance(value, dict):
             raise self.fail(field, f"expected an object, got {_json_type(value)}")
         for key in value:
@@ -315,7 +313,7 @@ def _contains(r: _Reader, abi: str, version: str) -> bool:
     return abi_range.contains(parsed_version, prereleases=True)
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _no_duplicate_keys(pairs: "list[tuple[str, Any]]") -> "dict[str, Any]":
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:

@@ -1,8 +1,6 @@
 """Dependency names as they are compared: a module of its own because the lookup path,
 which must start fast, needs nothing else from metadata.py."""
 
-from __future__ import annotations
-
 
 def normalize_name(name: str) -> str:
     """The form names are compared in: lowercase, runs of ``-_.`` as one ``-``."""

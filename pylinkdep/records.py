@@ -1,8 +1,6 @@
 """Immutable value classes, without ``dataclasses``: it costs more to import (it pulls in
 ``inspect``) than a cached lookup takes."""
 
-from __future__ import annotations
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -27,7 +25,7 @@ class Record:
     class-level value has that default.
     """
 
-    _fields: ClassVar[tuple[str, ...]] = ()
+    _fields: "ClassVar[tuple[str, ...]]" = ()
 
     def __init_subclass__(cls) -> None:
         cls._fields = tuple(cls.__annotations__)
@@ -42,7 +40,7 @@ class Record:
             object.__setattr__(self, name, values[name] if name in values else getattr(cls, name))
 
     @classmethod
-    def _from_values(cls: type[_R], values: Sequence[object]) -> _R:
+    def _from_values(cls: "type[_R]", values: "Sequence[object]") -> "_R":
         """The inverse of ``_values``, for the cache."""
         return cls(**dict(zip(cls._fields, values, strict=True)))
 

@@ -1,16 +1,14 @@
 """Resolve dependency names to installed providers: paths, versions, transitive requires.
 
 The lookup path must start fast (a build system runs it once per dependency), so this
-module imports only what a cached lookup needs: discovery, metadata parsing and
-``packaging`` are imported when a provider is actually read or a version compared.
+module imports only what a cached lookup needs: discovery, file reading, metadata parsing
+and ``packaging`` are imported when a provider is actually read or a version compared.
 """
-
-from __future__ import annotations
 
 import os
 import sys
 
-from . import cache, files
+from . import cache
 from .errors import (
     DependencyCycle,
     DuplicateProvider,
@@ -40,7 +38,7 @@ class Library(Record):
 
     path: str
     soname: str
-    kind: LibraryKind
+    kind: "LibraryKind"
 
 
 @record
@@ -165,7 +163,9 @@ class Dependency(Record):
         return "\n".join(lines)
 
 
-def find(name: str, version: str | None = None, *, path: Sequence[str] | None = None) -> Dependency:
+def find(
+    name: str, version: str | None = None, *, path: "Sequence[str] | None" = None
+) -> Dependency:
     """Resolve ``name`` (and its requires) to installed providers.
 
     ``version`` is a PEP 440 specifier set such as ``">=1.2,<2"``; ``path`` replaces
@@ -184,7 +184,7 @@ def find(name: str, version: str | None = None, *, path: Sequence[str] | None = 
 
 
 def _resolve(
-    name: str, key: str, version: str | None, index: _Index, lookups: cache.Lookups
+    name: str, key: str, version: str | None, index: "_Index", lookups: cache.Lookups
 ) -> tuple[Provider, ...]:
     """``name`` and its transitive requires in link order, read from disk and cached."""
     try:
@@ -228,7 +228,7 @@ def _decode(answer: object) -> tuple[Provider, ...] | None:
 
 
 def providers(
-    *, path: Sequence[str] | None = None, errors: list[PylinkError] | None = None
+    *, path: "Sequence[str] | None" = None, errors: list[PylinkError] | None = None
 ) -> list[Provider]:
     """Every installed provider, sorted by name.
 
@@ -251,7 +251,7 @@ def providers(
     return found
 
 
-def _cached_providers(path: Sequence[str] | None) -> list[Provider] | None:
+def _cached_providers(path: "Sequence[str] | None") -> list[Provider] | None:
     """Every provider the cached scan found, sorted by name, if the cache still holds each
     one's lookup (so none is broken, and nothing was installed or removed since)."""
     lookups = cache.Lookups(path)
@@ -269,7 +269,7 @@ def _cached_providers(path: Sequence[str] | None) -> list[Provider] | None:
 class _Index:
     """The sources on one search path, by normalized name; reads each provider once."""
 
-    def __init__(self, path: Sequence[str] | None) -> None:
+    def __init__(self, path: "Sequence[str] | None") -> None:
         from . import discovery
 
         self.dirs = discovery.search_path(path)
@@ -325,7 +325,7 @@ def _not_found(name: str, requested_by: Provider | None) -> ProviderNotFound:
     return ProviderNotFound(f"no pylink provider named {name!r} is installed{hint}", **where)
 
 
-def _load_entry_point(source: discovery.Source, dirs: list[str]) -> Provider:
+def _load_entry_point(source: "discovery.Source", dirs: list[str]) -> Provider:
     from . import discovery
     from .metadata import PACKAGE_PATTERN, parse
 
@@ -361,7 +361,7 @@ def _load_entry_point(source: discovery.Source, dirs: list[str]) -> Provider:
     return _bind(meta, source.distribution, file, package_dir, site_dir, record)
 
 
-def _load_overlay(source: discovery.Source, dirs: list[str]) -> Provider:
+def _load_overlay(source: "discovery.Source", dirs: list[str]) -> Provider:
     from . import discovery
     from .metadata import parse
 
@@ -389,6 +389,7 @@ def _load_overlay(source: discovery.Source, dirs: list[str]) -> Provider:
 
 
 def _read(file: str, distribution: str | None) -> bytes:
+    from . import files
     from .metadata import MAX_BYTES
 
     try:
@@ -400,7 +401,7 @@ def _read(file: str, distribution: str | None) -> bytes:
 
 
 def _bind(
-    meta: Metadata,
+    meta: "Metadata",
     distribution: str,
     file: str,
     package_dir: str,
@@ -578,6 +579,8 @@ def _record_files(record: str | None, distribution: str | None = None) -> set[st
     """Paths (relative to site-packages, ``/``-separated) listed in a RECORD file."""
     if record is None:
         return set()
+    from . import files
+
     try:
         lines = files.read_regular(record).decode("utf-8", "replace").splitlines()
     except OSError:
@@ -601,5 +604,5 @@ def _posix_relpath(path: str, start: str) -> str:
     return os.path.relpath(path, start).replace(os.sep, "/")
 
 
-def _unique(items: Iterable[_T]) -> tuple[_T, ...]:
+def _unique(items: "Iterable[_T]") -> "tuple[_T, ...]":
     return tuple(dict.fromkeys(items))

@@ -6,8 +6,6 @@ extension installed as ``site-packages/consumer/sub/_ext.so`` has the subdirecto
 The result assumes both are installed under the same root, as pip does.
 """
 
-from __future__ import annotations
-
 import posixpath
 import sys
 

@@ -6,8 +6,6 @@ with trailing zeros ignored (the rules about pre-, post- and local releases have
 to act on), so ``packaging``, slow to import, is left for everything else.
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False  # no typing import: this module is on the lookup path
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
@@ -79,7 +77,7 @@ def past_prefix(numbers: tuple[int, ...]) -> tuple[int, ...]:
     return (*numbers[:-1], numbers[-1] + 1)
 
 
-def interval(spec: SpecifierSet) -> tuple[Bound, Bound]:
+def interval(spec: "SpecifierSet") -> "tuple[Bound, Bound]":
     """The lowest and highest versions ``spec`` allows (``!=`` clauses ignored), by
     ``packaging``'s rules for ``~=`` and ``==X.*``. On a tie between equal versions the
     exclusive bound wins; between two inclusive (or two exclusive) ones, the first."""

@@ -6,6 +6,8 @@ import json
 import marshal
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -200,3 +202,66 @@ def test_providers_come_from_the_cache_until_something_changes(
     cache_all()
     (site / "third" / "pylink.json").write_text("{}")  # broken in place
     assert names() == [("demo", "1.3.0"), ("error", "InvalidMetadata")]
+
+
+# What `pylinkdep --cflags --libs NAME` may import beyond the interpreter's start-up (its
+# whole cost next to `python -c pass`; bench/lookup.py measures it): on a cache hit, the
+# modules that decode the answer and print flags; on a miss, also discovery, the pylink.json
+# reader and the library check, with CPython's C JSON scanner. No `re`, `json`, `struct`,
+# `typing`, `argparse`, `importlib.metadata`, `packaging` or `__future__` (which a module's
+# `from __future__ import annotations` imports).
+HIT_MODULES = {
+    "pylinkdep",
+    "pylinkdep.cache",
+    "pylinkdep.cli",
+    "pylinkdep.emit",
+    "pylinkdep.emit.flags",
+    "pylinkdep.errors",
+    "pylinkdep.names",
+    "pylinkdep.records",
+    "pylinkdep.resolve",
+    "pylinkdep.rpath",
+}
+MISS_MODULES = HIT_MODULES | {
+    "pylinkdep.discovery",
+    "pylinkdep.files",
+    "pylinkdep.jsontext",
+    "pylinkdep.metadata",
+    "pylinkdep.sharedlib",
+    "pylinkdep.versions",
+    "_json",
+    "errno",
+    "itertools",
+}
+QUERY_IMPORTS = """\
+import sys
+before = set(sys.modules)
+from pylinkdep.cli import main
+status = main(["--cflags", "--libs", "demo"])
+print(status, *sorted(set(sys.modules) - before))
+"""
+
+
+def query_imports(site: Path, **env: str) -> set[str]:
+    run_env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    run_env.update(PYTHONPATH=str(site), **env)
+    out = subprocess.run(
+        [sys.executable, "-c", QUERY_IMPORTS],
+        env=run_env,
+        cwd=site,  # settled: a directory changed just now would keep the cache from storing
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert out[0].endswith("/libdemo.so.1"), out  # the flags, then the status and modules
+    status, *modules = out[1].split()
+    assert status == "0", out
+    return set(modules)
+
+
+def test_lookup_imports_only_what_it_needs(site: Path, make_provider: MakeProvider) -> None:
+    make_provider(site, "demo")
+    backdate(site)
+    assert query_imports(site, PYLINKDEP_NO_CACHE="1") <= MISS_MODULES
+    assert "pylinkdep.discovery" in query_imports(site)  # fills the cache
+    assert query_imports(site) == HIT_MODULES

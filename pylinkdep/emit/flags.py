@@ -1,7 +1,5 @@
 """Compiler and linker flags in pkg-config's form (``--cflags``, ``--libs``)."""
 
-from __future__ import annotations
-
 from ..resolve import Dependency
 
 TYPE_CHECKING = False  # no typing import: this module is on the lookup path
@@ -12,7 +10,7 @@ if TYPE_CHECKING:
 _PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_/.,:=+@%^-")
 
 
-def cflags(deps: Iterable[Dependency]) -> list[str]:
+def cflags(deps: "Iterable[Dependency]") -> list[str]:
     """``-I`` and ``-D`` flags (each once), then the extra compile args as given."""
     deps = list(deps)
     includes = [f"-I{d}" for dep in deps for d in dep.include_dirs]
@@ -21,7 +19,7 @@ def cflags(deps: Iterable[Dependency]) -> list[str]:
     return _unique(includes + defines) + args
 
 
-def libs(deps: Iterable[Dependency]) -> list[str]:
+def libs(deps: "Iterable[Dependency]") -> list[str]:
     """Each library by its full path, in link order, then the extra link args.
 
     Full paths because wheels ship ``libfoo.so.1`` without the ``libfoo.so`` link
@@ -32,7 +30,7 @@ def libs(deps: Iterable[Dependency]) -> list[str]:
     return _unique(paths) + [a for dep in deps for a in dep.link_args]
 
 
-def shell_join(args: Iterable[str]) -> str:
+def shell_join(args: "Iterable[str]") -> str:
     """Join flags on one line, escaping as pkg-config does."""
     return " ".join("".join(c if c in _PLAIN else "\\" + c for c in a) for a in args)
 
