@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -32,6 +33,9 @@ class Env:
     cache: Path
     pc_dir: Path
     anchors: dict[str, bool] = field(default_factory=dict)
+    pip_version: str = ""
+    old_pip_version: str = ""
+    """The venv's own pip, when its console-script wrapper imports ``re`` (pip < 25.2)."""
     uv_python: Path | None = None
     sites: dict[int, Path] = field(default_factory=dict)
     ready_at: float = 0.0
@@ -58,6 +62,7 @@ def prepare(work: Path, sizes: list[int]) -> Env:
         cache=work / "cache",
         pc_dir=work / "pkgconfig",
     )
+    use_current_pip(env, wheels[0])
     for package in ANCHORS:
         proc = subprocess.run(
             [str(python), "-m", "pip", "install", "-q", package], capture_output=True, text=True
@@ -74,9 +79,29 @@ def prepare(work: Path, sizes: list[int]) -> Env:
     return env
 
 
+def use_current_pip(env: Env, pylinkdep_wheel: Path) -> None:
+    """Reinstall pylinkdep with the newest pip, as a user who keeps pip current has it.
+
+    The pip that ``venv`` bundles may be older than 25.2 (Python 3.11 brings 23.2.1), whose
+    console-script wrapper runs ``import re`` before the script's module: that wrapper is
+    kept as ``bin/pylinkdep-old-pip`` and measured beside the current one.
+    """
+    version = [str(env.python), "-c", "from pip import __version__; print(__version__)"]
+    bundled = demo.sh(version).strip()
+    demo.sh([str(env.python), "-m", "pip", "install", "-q", "--upgrade", "pip"])
+    env.pip_version = demo.sh(version).strip()
+    script = env.bin("pylinkdep")
+    if "import re" in script.read_text():
+        env.old_pip_version = bundled
+        shutil.copy2(script, env.bin("pylinkdep-old-pip"))
+    demo.sh([str(env.python), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps",
+             str(pylinkdep_wheel)])  # fmt: skip
+    assert "import re" not in script.read_text(), f"pip {env.pip_version} imports re"
+
+
 def make_uv_env(env: Env, wheels: list[Path]) -> Path | None:
-    """The same wheels installed by uv, whose console-script wrapper does not import ``re``
-    (pip's and installer's do); its python, or None when uv cannot be had from PyPI."""
+    """The same wheels installed by uv, into a venv made by uv (without setuptools' start-up
+    ``.pth`` file); its python, or None when uv cannot be had from PyPI."""
     deps = env.work / "uv-deps"  # pylinkdep's dependencies, which uv installs offline
     for step in (["install", "uv"], ["download", "-d", str(deps), "packaging", "pyelftools"]):
         if subprocess.run(

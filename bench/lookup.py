@@ -14,6 +14,15 @@ from timing import Command, check, clean_env, interleaved, median, quartiles
 QUERY = ["--cflags", "--libs", "exampleprov"]
 BASELINE = "python -c pass"
 UV_BASELINE = "python -c pass (venv made by uv)"
+# The rows that the goals are read from (bench/report.py).
+CLI_WARM = "pylinkdep --cflags --libs (cache warm)"
+CLI_COLD = "pylinkdep --cflags --libs (no cache)"
+RAW_WARM = "pylinkdep without a console-script wrapper (cache warm)"
+RAW_COLD = "pylinkdep without a console-script wrapper (no cache)"
+OLD_PIP_WARM = "pylinkdep installed by pip < 25.2 (cache warm)"
+OLD_PIP_COLD = "pylinkdep installed by pip < 25.2 (no cache)"
+UV_WARM = "pylinkdep installed by uv (cache warm)"
+UV_COLD = "pylinkdep installed by uv (no cache)"
 NO_WRAPPER = "import sys; from pylinkdep.cli import main; sys.exit(main())"
 
 
@@ -24,28 +33,28 @@ def cli(env: Env, n: int, rounds: int) -> dict[str, Any]:
     no_cache = {**base, "PYLINKDEP_NO_CACHE": "1"}
     commands = [
         Command(BASELINE, [py, "-c", "pass"], base),
-        Command("python -c 'import re' (what pip's console-script wrapper imports)",
+        Command("python -c 'import re' (what pip < 25.2's console-script wrapper imports)",
                 [py, "-c", "import re"], base),
-        Command("python -c 'import json' (what pylinkdep's lookup no longer imports)",
+        Command("python -c 'import json' (what pylinkdep's lookup does not import)",
                 [py, "-c", "import json"], base),
-        Command("pylinkdep --cflags --libs (cache warm)",
-                [str(env.bin("pylinkdep")), *QUERY], base),
-        Command("pylinkdep --cflags --libs (no cache)",
-                [str(env.bin("pylinkdep")), *QUERY], no_cache),
-        Command("pylinkdep without pip's wrapper (cache warm)", [py, "-c", NO_WRAPPER, *QUERY],
-                base),
-        Command("pylinkdep without pip's wrapper (no cache)", [py, "-c", NO_WRAPPER, *QUERY],
-                no_cache),
-        Command("pkg-config --cflags --libs (static .pc)",
-                ["pkg-config", *QUERY], {**base, "PKG_CONFIG_PATH": str(env.pc_dir)}),
+        Command(CLI_WARM, [str(env.bin("pylinkdep")), *QUERY], base),
+        Command(CLI_COLD, [str(env.bin("pylinkdep")), *QUERY], no_cache),
+        Command(RAW_WARM, [py, "-c", NO_WRAPPER, *QUERY], base),
+        Command(RAW_COLD, [py, "-c", NO_WRAPPER, *QUERY], no_cache),
     ]  # fmt: skip
+    if env.old_pip_version:
+        old_pip = str(env.bin("pylinkdep-old-pip"))
+        commands += [Command(OLD_PIP_WARM, [old_pip, *QUERY], base),
+                     Command(OLD_PIP_COLD, [old_pip, *QUERY], no_cache)]  # fmt: skip
+    commands.append(Command("pkg-config --cflags --libs (static .pc)", ["pkg-config", *QUERY],
+                            {**base, "PKG_CONFIG_PATH": str(env.pc_dir)}))  # fmt: skip
     against = {}
     if env.uv_python:
         uv_bin = str(env.uv_python.parent / "pylinkdep")
         uv_rows = [
             Command(UV_BASELINE, [str(env.uv_python), "-c", "pass"], base),
-            Command("pylinkdep installed by uv (cache warm)", [uv_bin, *QUERY], base),
-            Command("pylinkdep installed by uv (no cache)", [uv_bin, *QUERY], no_cache),
+            Command(UV_WARM, [uv_bin, *QUERY], base),
+            Command(UV_COLD, [uv_bin, *QUERY], no_cache),
         ]
         commands += uv_rows
         against = {c.label: UV_BASELINE for c in uv_rows}
@@ -60,15 +69,18 @@ def cli(env: Env, n: int, rounds: int) -> dict[str, Any]:
         commands.append(Command("python -m pkgconf --cflags --libs (pkg_config entry points)",
                                 [py, "-m", "pkgconf", *QUERY], base))  # fmt: skip
     outputs = {c.label: check(c) for c in commands}
-    flags = outputs["pylinkdep --cflags --libs (cache warm)"].split()
+    flags = outputs[CLI_WARM].split()
     assert flags == outputs["pkg-config --cflags --libs (static .pc)"].split(), outputs
     assert any(f.endswith("libexampleprov.so.1") for f in flags), flags
+    for label in (RAW_WARM, OLD_PIP_WARM):
+        assert outputs.get(label, outputs[CLI_WARM]) == outputs[CLI_WARM], outputs
     if env.uv_python:
-        uv_flags = outputs["pylinkdep installed by uv (cache warm)"].split()
+        uv_flags = outputs[UV_WARM].split()
         assert uv_flags[-1].endswith("libexampleprov.so.1"), uv_flags
         assert "import re" not in (env.uv_python.parent / "pylinkdep").read_text()
     times = interleaved(commands, rounds)
-    return _summary(times, BASELINE, against) | {"distributions": n, "rounds": rounds}
+    versions = {"pip": env.pip_version, "old_pip": env.old_pip_version}
+    return _summary(times, BASELINE, against) | versions | {"distributions": n, "rounds": rounds}
 
 
 # Imports nothing before the clock starts (json would bring re), prints a Python literal.

@@ -8,16 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+from lookup import (
+    CLI_COLD,
+    CLI_WARM,
+    OLD_PIP_COLD,
+    OLD_PIP_WARM,
+    RAW_COLD,
+    RAW_WARM,
+    UV_COLD,
+    UV_WARM,
+)
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-CLI_WARM = "pylinkdep --cflags --libs (cache warm)"
-CLI_COLD = "pylinkdep --cflags --libs (no cache)"
-UV_WARM = "pylinkdep installed by uv (cache warm)"
-UV_COLD = "pylinkdep installed by uv (no cache)"
-RAW_WARM = "pylinkdep without pip's wrapper (cache warm)"
-RAW_COLD = "pylinkdep without pip's wrapper (no cache)"
 EP = "entry_points(group='pylink')"
 PLT = "exported symbol, through the PLT (default)"
 NOPLT = "exported symbol, -fno-plt (GOT)"
@@ -77,11 +81,14 @@ def _goals(results: dict[str, Any]) -> list[str]:
 
     cli = results["lookup_cli"]
     n = cli["distributions"]
-    routes = (
-        ("installed by pip (its wrapper imports `re`)", CLI_WARM, CLI_COLD),
+    routes = [
+        (f"installed by pip {cli.get('pip', '')}".rstrip(), CLI_WARM, CLI_COLD),
         ("installed by uv", UV_WARM, UV_COLD),
         ("without a console-script wrapper", RAW_WARM, RAW_COLD),
-    )
+    ]
+    if cli.get("old_pip"):
+        old = f"installed by pip {cli['old_pip']} (< 25.2: its wrapper imports `re`)"
+        routes.append((old, OLD_PIP_WARM, OLD_PIP_COLD))
     labels = {r["label"]: r for r in cli["rows"]}
     for route, warm, cold in routes:
         for label, limit, what in ((warm, 1.3, "cache warm"), (cold, 2.0, "no cache")):
@@ -152,24 +159,40 @@ def _lookup_cli(cli: dict[str, Any], plots: Path, rel: str) -> list[str]:
         "",
         f"![lookup, whole process]({rel}/lookup_cli.png)",
         "",
-        "The console script that pip writes (`bin/pylinkdep`, from distlib's template) runs "
-        "`import re` before it imports pylinkdep, so no console script installed by pip, "
-        "pylinkdep's or numpy-config's, starts faster than the `python -c 'import re'` row. "
-        "Removing that import was proposed to distlib and declined "
-        "([pypa/distlib#239](https://github.com/pypa/distlib/pull/239), "
-        "[pypa/pip#13165](https://github.com/pypa/pip/issues/13165)); uv removed it from "
-        "the wrappers it writes "
-        "([astral-sh/uv#10627](https://github.com/astral-sh/uv/pull/10627)). "
-        "The *installed by uv* rows are the same wheels installed by uv into a venv made by "
-        "uv, which has no setuptools `.pth` file to run at start-up, so they are compared "
-        "with that venv's own `python -c pass`. The rows *without pip's wrapper* run "
-        "`python -c 'from pylinkdep.cli import main; ...'`: what pylinkdep itself costs. "
-        "pylinkdep's lookup path imports neither `re` nor `json` (the `import json` row): "
-        "it reads pylink.json with CPython's C JSON scanner and checks the schema's patterns "
-        "with string tests. Without a cache it also reads the entry_points.txt of every "
-        "installed distribution. `pkg-config` is a C program and needs no Python at all.",
+        _wrappers(cli),
         "",
     ]
+
+
+def _wrappers(cli: dict[str, Any]) -> str:
+    """What the lookup rows measure, wrapper by wrapper."""
+    pip, old = cli.get("pip", "?"), cli.get("old_pip")
+    text = (
+        "`bin/pylinkdep` is the console-script wrapper the installer writes: it imports "
+        "`pylinkdep.cli` and calls `main()`. The venv is made by `venv`, pylinkdep is "
+        f"installed by the newest pip ({pip}) in it, as a user who keeps pip current has it. "
+        "pip before 25.2 (distlib's template) wrote a wrapper that runs `import re` first "
+        "([pypa/pip#13166](https://github.com/pypa/pip/pull/13166) removed it), and no "
+        "console script such a pip installed, pylinkdep's or numpy-config's, starts faster "
+        "than the `python -c 'import re'` row. "
+    )
+    if old:
+        text += (
+            f"The *pip < 25.2* rows run the wrapper that the venv's bundled pip {old} wrote "
+            "for the same pylinkdep: what a user who never upgraded pip gets (upgrading pip, "
+            "or installing with uv, removes the difference). "
+        )
+    return text + (
+        "The *installed by uv* rows are the same wheels installed by uv into a venv made by "
+        "uv, which has no setuptools `.pth` file to run at start-up, so they are compared "
+        "with that venv's own `python -c pass`. The rows *without a console-script wrapper* "
+        "run `python -c 'from pylinkdep.cli import main; ...'`: what pylinkdep itself costs. "
+        "pylinkdep's lookup path imports neither `re` nor `json` (the `import json` row): "
+        "it reads pylink.json with CPython's C JSON scanner and checks the schema's patterns "
+        "with string tests; `tests/test_cache.py` lists the modules a lookup may import. "
+        "Without a cache it also reads the entry_points.txt of every installed distribution. "
+        "`pkg-config` is a C program and needs no Python at all."
+    )
 
 
 def _lookup_find(data: dict[str, Any], plots: Path, rel: str) -> list[str]:
