@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pylinkdep.cli import main
+from pylinkdep.cli import SUBCOMMANDS, main
 
 from .conftest import MakeProvider, valid_doc
 
@@ -231,12 +231,6 @@ def test_cargo_help(capsys: pytest.CaptureFixture[str]) -> None:
         [sys.executable, "-m", "pylinkdep", "--help"], capture_output=True, text=True, check=True
     ).stdout
     assert "pylinkdep cargo NAME --rpath-from DIR" in main_help
-
-
-SUBCOMMANDS = (
-    "list", "show", "generate", "check", "cargo", "pkgconfig-path", "requirement",
-    "runtime-module", "auditwheel-args", "delocate-args",
-)  # fmt: skip
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
