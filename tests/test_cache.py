@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import pylinkdep
-from pylinkdep import ProviderNotFound, resolve
+from pylinkdep import ProviderNotFound, load, resolve
 
 from .conftest import MakeProvider, valid_doc
 
@@ -53,7 +53,7 @@ def test_hit_needs_no_scan(
     backdate(site)
     first = pylinkdep.find("demo", path=[str(site)])
     assert len(cache_files(site)) == 1
-    monkeypatch.setattr(resolve, "_Index", refuse_scan)
+    monkeypatch.setattr(load, "Index", refuse_scan)
     assert pylinkdep.find("demo", path=[str(site)]) == first
     assert pylinkdep.find("DEMO", ">=1.2", path=[str(site)]) == first
     with pytest.raises(pylinkdep.VersionConflict):
@@ -160,7 +160,7 @@ def test_broken_or_untrusted_cache_is_ignored(
     else:
         monkeypatch.setenv("PYLINKDEP_NO_CACHE", "1")
     with monkeypatch.context() as mp:
-        mp.setattr(resolve, "_Index", refuse_scan)
+        mp.setattr(load, "Index", refuse_scan)
         with pytest.raises(AssertionError, match="scanned"):
             pylinkdep.find("demo", path=[str(site)])
     assert pylinkdep.find("demo", path=[str(site)]) == expected  # scans, no error
@@ -181,7 +181,7 @@ def test_providers_come_from_the_cache_until_something_changes(
         for p in resolve.providers(path=path):
             pylinkdep.find(p.name, path=path)  # as write_prefix does: fills the cache
         with monkeypatch.context() as m:
-            m.setattr(resolve, "_Index", refuse_scan)
+            m.setattr(load, "Index", refuse_scan)
             return resolve.providers(path=path)
 
     make_provider(site, "demo")
@@ -226,6 +226,7 @@ MISS_MODULES = HIT_MODULES | {
     "pylinkdep.discovery",
     "pylinkdep.files",
     "pylinkdep.jsontext",
+    "pylinkdep.load",
     "pylinkdep.metadata",
     "pylinkdep.sharedlib",
     "pylinkdep.versions",
