@@ -15,7 +15,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 import demo
 
-__all__ = ["Steps", "demo", "environment", "interleaved"]
+__all__ = ["ROUNDS", "Steps", "demo", "environment", "interleaved"]
+
+ROUNDS = {False: 25, True: 3}
+"""Rounds by quick mode. A build takes about a second and varies from run to run by more
+than the 5 % the goals allow (with 11 rounds, six runs of one tree gave CMake ratios from
+1.01 to 1.09), so a full run takes 25."""
 
 Steps = Callable[[Path], list[list[str]]]
 """The commands that configure and build a variant into the given build directory."""

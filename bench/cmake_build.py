@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from build_timing import Steps, demo, environment, interleaved
+from build_timing import ROUNDS, Steps, demo, environment, interleaved
 
 SOURCE = demo.EXAMPLES / "consumer-cmake" / "src" / "consumer_cmake" / "_ext.c"
 
@@ -69,10 +69,10 @@ def _hand_written(python: Path) -> str:
 
 def main(quick: bool, python: Path | None = None) -> dict[str, Any]:
     """Run the benchmark; returns medians (seconds), the ratio and what was measured."""
-    rounds = 3 if quick else 11
+    rounds = ROUNDS[quick]
     with tempfile.TemporaryDirectory(prefix="bench-cmake-") as tmp:
         work = Path(tmp)
-        python = python or environment(work, "cmake", "ninja")
+        python = python.absolute() if python else environment(work, "cmake", "ninja")
         bindir = python.parent
         cmake = str(bindir / "cmake")
         bodies = {"find_package": PYLINK, "imported_target": _hand_written(python)}
@@ -105,7 +105,9 @@ def main(quick: bool, python: Path | None = None) -> dict[str, Any]:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 rounds instead of 11")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{ROUNDS[True]} rounds instead of {ROUNDS[False]}"
+    )
     parser.add_argument(
         "--python", type=Path, help="a python with pylinkdep, exampleprov, cmake and ninja"
     )

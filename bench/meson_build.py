@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from build_timing import Steps, demo, environment, interleaved
+from build_timing import ROUNDS, Steps, demo, environment, interleaved
 
 PYLINK_LINE = "exampleprov = dependency('exampleprov', method: 'pylink', version: '>=1.2')"
 
@@ -40,10 +40,10 @@ def _baseline(source: Path, python: Path) -> None:
 
 def main(quick: bool, python: Path | None = None) -> dict[str, Any]:
     """Run the benchmark; returns medians (seconds), the ratio and what was measured."""
-    rounds = 3 if quick else 11
+    rounds = ROUNDS[quick]
     with tempfile.TemporaryDirectory(prefix="bench-meson-") as tmp:
         work = Path(tmp)
-        python = python or environment(work, "meson", "ninja")
+        python = python.absolute() if python else environment(work, "meson", "ninja")
         bindir = python.parent
         sources = {"pylink": work / "src-pylink", "declare_dependency": work / "src-declare"}
         for source in sources.values():
@@ -75,7 +75,9 @@ def main(quick: bool, python: Path | None = None) -> dict[str, Any]:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 rounds instead of 11")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{ROUNDS[True]} rounds instead of {ROUNDS[False]}"
+    )
     parser.add_argument(
         "--python", type=Path, help="a python with pylinkdep, exampleprov, meson and ninja"
     )
