@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import pylinkdep
-from pylinkdep import ProviderNotFound, load, resolve
+from pylinkdep import ProviderNotFound, cache, load, resolve
 
 from .conftest import MakeProvider, valid_doc
 
@@ -243,13 +243,17 @@ print(status, *sorted(set(sys.modules) - before))
 """
 
 
-def query_imports(site: Path, **env: str) -> set[str]:
+def child_env(site: Path, **env: str) -> dict[str, str]:
+    """The environment of a child Python whose search path starts with ``site``."""
     run_env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    run_env.update(PYTHONPATH=str(site), **env)
+    return {**run_env, "PYTHONPATH": str(site), **env}
+
+
+def query_imports(site: Path, **env: str) -> set[str]:
     out = subprocess.run(
         [sys.executable, "-c", QUERY_IMPORTS],
-        env=run_env,
-        cwd=site,  # settled: a directory changed just now would keep the cache from storing
+        env=child_env(site, **env),
+        cwd=site,
         capture_output=True,
         text=True,
         check=True,
@@ -260,9 +264,26 @@ def query_imports(site: Path, **env: str) -> set[str]:
     return set(modules)
 
 
+def settle_search_path(site: Path) -> None:
+    """Wait until no directory on the child's search path changed within the cache's racy
+    window, as a lookup needs before it stores an answer (pytest itself creates
+    .pytest_cache in the repository root, which an editable install puts on sys.path)."""
+    paths = subprocess.run(
+        [sys.executable, "-c", "import sys; print(*sys.path, sep='\\n')"],
+        env=child_env(site),
+        cwd=site,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    newest = max(os.stat(p or site).st_mtime for p in paths if os.path.isdir(p or site))
+    time.sleep(max(0.0, newest + cache.RACY_NS / 1e9 + 0.1 - time.time()))
+
+
 def test_lookup_imports_only_what_it_needs(site: Path, make_provider: MakeProvider) -> None:
     make_provider(site, "demo")
     backdate(site)
     assert query_imports(site, PYLINKDEP_NO_CACHE="1") <= MISS_MODULES
+    settle_search_path(site)
     assert "pylinkdep.discovery" in query_imports(site)  # fills the cache
     assert query_imports(site) == HIT_MODULES
