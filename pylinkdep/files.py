@@ -66,6 +66,19 @@ def read_regular(path: str, limit: int = -1, *, dir_fd: int | None = None) -> by
         os.close(fd)
 
 
+def peek(path: str, size: int, *, dir_fd: int | None = None) -> bytes:
+    """Up to ``size`` bytes from the start of the file at ``path``, in one read and without
+    the checks of :func:`read_regular` (an ``fstat`` costs more than the read): for a
+    first look at many files. A named pipe gives what it holds (the descriptor does not
+    block), a device up to ``size`` bytes, a directory OSError; read what you keep again
+    with :func:`read_regular`."""
+    fd = os.open(path, _FLAGS, dir_fd=dir_fd)
+    try:
+        return os.read(fd, size)
+    finally:
+        os.close(fd)
+
+
 _serial = itertools.count()
 
 

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from pylinkdep import discovery, files
-from pylinkdep.discovery import _dist_key
+from pylinkdep.discovery import _dist_keys
 from pylinkdep.files import read_regular
 from pylinkdep.names import normalize_name
 
+DIST_INFOS = [
+    "foo.dist-info", "Foo_Bar-1.0.dist-info", "a__b-1.dist-info", "a._b-2.dist-info",
+    "x.y-1.dist-info", "_x_-1.dist-info", "UPPER-1.dist-info", "\u0130stanbul-1.dist-info",
+    "new\nline-1.dist-info", "-1.dist-info", ".dist-info",
+]  # fmt: skip
 
-@pytest.mark.parametrize(
-    "entry",
-    ["foo.dist-info", "Foo_Bar-1.0.dist-info", "a__b-1.dist-info", "a._b-2.dist-info",
-     "x.y-1.dist-info", "_x_-1.dist-info", "UPPER-1.dist-info"],
-)  # fmt: skip
-def test_dist_key_is_normalize_name(entry: str) -> None:
-    assert _dist_key(entry) == normalize_name(entry[: -len(".dist-info")].split("-")[0])
+
+def test_dist_keys_are_normalize_name() -> None:
+    expected = [normalize_name(e[: -len(".dist-info")].split("-")[0]) for e in DIST_INFOS]
+    assert _dist_keys(DIST_INFOS) == expected
+    assert _dist_keys(DIST_INFOS[1:2]) == ["foo-bar"]
+    assert _dist_keys([]) == []
 
 
 def test_read_regular(tmp_path: Path) -> None:
@@ -34,6 +39,21 @@ def test_read_regular(tmp_path: Path) -> None:
     for not_a_file in (tmp_path / "missing", tmp_path):  # a directory is refused too
         with pytest.raises(OSError):
             read_regular(str(not_a_file))
+
+
+def test_peek(tmp_path: Path) -> None:
+    """A first look never blocks or runs on: a named pipe gives what it holds, a device at
+    most the size asked; a directory or a missing file raises."""
+    (tmp_path / "f").write_bytes(b"[pylink]\n")
+    assert files.peek(str(tmp_path / "f"), 4) == b"[pyl"
+    assert files.peek(str(tmp_path / "f"), 100) == b"[pylink]\n"
+    os.mkfifo(tmp_path / "pipe")
+    assert files.peek(str(tmp_path / "pipe"), 100) == b""
+    if Path("/dev/zero").exists():
+        assert files.peek("/dev/zero", 100) == bytes(100)
+    for not_a_file in (tmp_path / "missing", tmp_path):
+        with pytest.raises(OSError):
+            files.peek(str(not_a_file), 100)
 
 
 def _site(path: Path, dists: dict[str, str | None]) -> str:
@@ -60,11 +80,17 @@ def test_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relative: bool) -
         "demo.a-1.0.dist-info": "[pylink]\ndemo_a = demo_a\n",
         "beta-1.0.dist-info": "[pylink]\nbeta = beta_pkg\n",
         "gamma-1.0.dist-info": None,
+        "long-1.0.dist-info": "[console_scripts]\n" + "x = y:z\n" * 4000 + "[pylink]\nl = l\n",
+        "piped-1.0.dist-info": None,
+        "zero-1.0.dist-info": None,
     })  # fmt: skip
     (tmp_path / "second" / "gamma-1.0.dist-info" / "entry_points.txt").mkdir()
+    os.mkfifo(tmp_path / "second" / "piped-1.0.dist-info" / "entry_points.txt")
+    if Path("/dev/zero").exists():
+        os.symlink("/dev/zero", tmp_path / "second" / "zero-1.0.dist-info" / "entry_points.txt")
     sources = discovery.entry_point_sources([first, str(tmp_path / "missing"), second])
     found = [(s.name, s.value, s.site_dir) for s in sources]
-    assert found == [("zeta", "zeta_pkg", first), ("beta", "beta_pkg", second)]
+    assert found == [("zeta", "zeta_pkg", first), ("beta", "beta_pkg", second), ("l", "l", second)]
 
 
 def test_shell_join_escapes_as_pkg_config() -> None:
