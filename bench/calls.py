@@ -6,13 +6,12 @@ loop iteration (difference of two runs of different lengths, so start-up cancels
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-from timing import median, quartiles
+from timing import instructions, median, quartiles
 
 SOURCES = Path(__file__).resolve().parent / "calls"
 CFLAGS = ["-O2", "-fPIC"]
@@ -86,26 +85,15 @@ def _measure_callee(out: Path, callee: list[str], iterations: int, rounds: int) 
 
 def _instructions(driver: str, libs: dict[str, Path], small: int, large: int) -> dict[str, float]:
     """Instructions per loop iteration (call, callee and loop), from callgrind."""
-    if shutil.which("valgrind") is None:
-        return {}
     result = {}
     for label, lib in libs.items():
-        counts = [_collected(driver, lib, n) for n in (small, large)]
+        counts = [instructions([driver, str(lib), str(n)]) for n in (small, large)]
+        if counts[0] is None or counts[1] is None:
+            return {}
         # An exact integer per iteration, but for a few instructions of start-up that
         # differ between the two runs (page faults): rounded to hundredths.
         result[label] = round((counts[1] - counts[0]) / (large - small), 2)
     return result
-
-
-def _collected(driver: str, lib: Path, iterations: int) -> int:
-    proc = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", driver, str(lib),
-         str(iterations)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    match = re.search(r"Collected : (\d+)", proc.stderr)
-    assert match, proc.stderr
-    return int(match.group(1))
 
 
 def _disassembly(libs: dict[str, Path]) -> dict[str, str]:

@@ -9,7 +9,7 @@ import subprocess
 from typing import Any
 
 from environment import Env
-from timing import Command, check, clean_env, interleaved, median, quartiles
+from timing import Command, check, clean_env, instructions, interleaved, median, quartiles
 
 QUERY = ["--cflags", "--libs", "exampleprov"]
 BASELINE = "python -c pass"
@@ -79,8 +79,17 @@ def cli(env: Env, n: int, rounds: int) -> dict[str, Any]:
         assert uv_flags[-1].endswith("libexampleprov.so.1"), uv_flags
         assert "import re" not in (env.uv_python.parent / "pylinkdep").read_text()
     times = interleaved(commands, rounds)
+    # Instructions too, for pylinkdep and its baselines (one fixed hash seed for all).
+    counted = {BASELINE, UV_BASELINE, CLI_WARM, CLI_COLD, RAW_WARM, RAW_COLD, UV_WARM, UV_COLD,
+               OLD_PIP_WARM, OLD_PIP_COLD}  # fmt: skip
+    counts = {
+        c.label: instructions(c.argv, {**c.env, "PYTHONHASHSEED": "0"})
+        for c in commands
+        if c.label in counted
+    }
     versions = {"pip": env.pip_version, "old_pip": env.old_pip_version}
-    return _summary(times, BASELINE, against) | versions | {"distributions": n, "rounds": rounds}
+    summary = _summary(times, BASELINE, against, counts)
+    return summary | versions | {"distributions": n, "rounds": rounds}
 
 
 # Imports nothing before the clock starts (json would bring re), prints a Python literal.
@@ -137,15 +146,21 @@ def _probe(env: Env, args: list[str], penv: dict[str, str]) -> dict[str, Any]:
 
 
 def _summary(
-    times: dict[str, list[float]], baseline: str, against: dict[str, str]
+    times: dict[str, list[float]],
+    baseline: str,
+    against: dict[str, str],
+    counts: dict[str, int | None],
 ) -> dict[str, Any]:
-    """Medians, quartiles and ratios: against ``baseline``, or ``against[label]``."""
+    """Medians, quartiles and ratios: against ``baseline``, or ``against[label]``; and
+    instructions with their ratio where ``counts`` has them."""
     rows = []
     for label, values in times.items():
         lo, hi = quartiles(values)
         base = against.get(label, baseline)
-        rows.append(
-            {"label": label, "median_s": median(values), "q1_s": lo, "q3_s": hi,
-             "baseline": base, "ratio": median(values) / median(times[base])}
-        )  # fmt: skip
+        row = {"label": label, "median_s": median(values), "q1_s": lo, "q3_s": hi,
+               "baseline": base, "ratio": median(values) / median(times[base])}  # fmt: skip
+        count, base_count = counts.get(label), counts.get(base)
+        if count and base_count:
+            row |= {"instructions": count, "ratio_instructions": count / base_count}
+        rows.append(row)
     return {"baseline": baseline, "rows": rows}

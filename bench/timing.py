@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import time
@@ -58,3 +60,17 @@ def clean_env(**extra: str) -> dict[str, str]:
     env.pop("VIRTUAL_ENV", None)
     env.update(extra)
     return env
+
+
+def instructions(argv: Sequence[str], env: Mapping[str, str] | None = None) -> int | None:
+    """The instructions a process executes in user space, counted by callgrind (None
+    without valgrind): exact where timings are noisy, but blind to system calls."""
+    if shutil.which("valgrind") is None:
+        return None
+    proc = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    match = re.search(r"Collected : (\d+)", proc.stderr)
+    assert match, proc.stderr
+    return int(match.group(1))
