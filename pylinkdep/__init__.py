@@ -5,6 +5,7 @@
 never imports provider code.
 """
 
+from ._resolve import Dependency, Library, Provider, find, providers
 from .errors import (
     DependencyCycle,
     DuplicateProvider,
@@ -13,7 +14,6 @@ from .errors import (
     PylinkError,
     VersionConflict,
 )
-from .resolve import Dependency, Library, Provider, find, providers
 from .rpath import relative_rpath
 
 __version__ = "0.1.0"

@@ -1,19 +1,26 @@
-"""pylink.json v1: parse and validate the document, before any file is looked at.
+"""pylink.json v1: the document model, its validation, and names as they are compared.
 
 The schema is shipped as ``pylinkdep/schema/pylink-v1.schema.json`` and documented in
-docs/pylink-json.md; this module enforces the same rules (tests check they agree) and
-adds what JSON Schema cannot say: PEP 440 versions and specifiers, ``version`` inside
-``abi``, PEP 508 ``requires``.
+docs/pylink-json.md; the patterns of its string fields are read from that file, so each
+rule has one form. This module adds what JSON Schema cannot say: UTF-8, size, duplicate
+keys, PEP 440 ``version`` inside the ``abi`` range, PEP 508 ``requires``. Nothing here
+looks at a file the document names: that is :mod:`pylinkdep._resolve`'s binding.
 """
 
+import json
+import os
+import re
+
+from . import runtime
+from ._value import Frozen, frozen
 from .errors import InvalidMetadata
-from .jsontext import loads
-from .names import normalize_name as normalize_name
-from .records import Record, record
-from .versions import release_contains
+
+__all__ = ["MAX_BYTES", "SCHEMA_VERSION", "LibraryEntry", "Metadata", "normalize_name", "parse"]
 
 SCHEMA_VERSION = 1
+SCHEMA_FILE = os.path.join(os.path.dirname(__file__), "schema", "pylink-v1.schema.json")
 MAX_BYTES = 1 << 20
+"""The largest pylink.json read (and the largest overlay)."""
 
 TYPE_CHECKING = False  # typing is slow to import, and needed only by type checkers
 if TYPE_CHECKING:
@@ -25,65 +32,35 @@ else:
     LibraryKind = str
 
 
-class Pattern:
-    """A ``pattern`` of the schema, checked by a plain string test: compiling regular
-    expressions (and importing ``re``) would cost more than a cached lookup takes.
-
-    As on a compiled regular expression, ``pattern`` is its text (for messages) and
-    ``fullmatch`` the test; tests check that the two agree."""
-
-    def __init__(self, text: str, test: "Callable[[str], bool]") -> None:
-        self.pattern = text
-        self.fullmatch = test
+def normalize_name(name: str) -> str:
+    """The form names are compared in: lowercase, runs of ``-_.`` as one ``-``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
-_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_DIGITS = frozenset("0123456789")
-_ALNUM = _LETTERS | _DIGITS
-_IDENT_START = _LETTERS | {"_"}
-_IDENT = _ALNUM | {"_"}
+def _schema_patterns() -> "dict[str, re.Pattern[str]]":
+    """The ``pattern`` of each constrained string field, from the shipped schema."""
+    with open(SCHEMA_FILE, "rb") as f:
+        schema = json.load(f)
+    props, defs = schema["properties"], schema["$defs"]
+    cmake = props["cmake"]["properties"]
+    texts = {
+        "name": defs["name"]["pattern"],
+        "cmake.package": cmake["package"]["pattern"],
+        "cmake.target": cmake["target"]["pattern"],
+        "soname": defs["library"]["properties"]["soname"]["pattern"],
+        "define": props["defines"]["items"]["pattern"],
+        "python_abi": props["python_abi"]["pattern"],
+        "package": props["package"]["pattern"],
+    }
+    return {rule: re.compile(text) for rule, text in texts.items()}
 
 
-def _chars(value: str, first: frozenset[str], rest: frozenset[str]) -> bool:
-    """One ``first`` character, then any number of ``rest`` characters."""
-    return value[:1] in first and set(value[1:]) <= rest
+PATTERNS = _schema_patterns()
+"""Compiled schema patterns by rule: ``PATTERNS["name"].search(value)``."""
 
 
-def _is_cmake_name(value: str) -> bool:
-    return _chars(value, _IDENT_START, _IDENT | {".", "+", "-"})
-
-
-def _is_soname(value: str) -> bool:
-    name = value.removeprefix("@rpath/")
-    return bool(name) and not {"/", "\\", "\x00"} & set(name)
-
-
-NAME_PATTERN = Pattern(
-    "[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?",
-    lambda v: _chars(v, _ALNUM, _ALNUM | {".", "_", "-"}) and v[-1] in _ALNUM,
-)
-CMAKE_PACKAGE_PATTERN = Pattern("[A-Za-z_][A-Za-z0-9_.+-]*", _is_cmake_name)
-CMAKE_TARGET_PATTERN = Pattern(
-    "[A-Za-z_][A-Za-z0-9_.+-]*::[A-Za-z_][A-Za-z0-9_.+-]*",
-    lambda v: all(map(_is_cmake_name, v.split("::"))) and v.count("::") == 1,
-)
-SONAME_PATTERN = Pattern(r"(@rpath/)?[^/\\\x00]+", _is_soname)
-DEFINE_PATTERN = Pattern(
-    r"[A-Za-z_][A-Za-z0-9_]*(=[\s\S]*)?",
-    lambda v: _chars(v.partition("=")[0], _IDENT_START, _IDENT),
-)
-PYTHON_ABI_PATTERN = Pattern(
-    "cp3[0-9]+t?|abi3",
-    lambda v: v == "abi3" or (v[:3] == "cp3" and _chars(v.removesuffix("t")[3:], _DIGITS, _DIGITS)),
-)
-PACKAGE_PATTERN = Pattern(
-    r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*",
-    lambda v: all(_chars(part, _IDENT_START, _IDENT) for part in v.split(".")),
-)
-
-
-@record
-class LibraryEntry(Record):
+@frozen
+class LibraryEntry(Frozen):
     """One entry of ``libraries``, its path still relative."""
 
     path: str
@@ -91,8 +68,8 @@ class LibraryEntry(Record):
     kind: "LibraryKind"
 
 
-@record
-class Metadata(Record):
+@frozen
+class Metadata(Frozen):
     """A validated pylink.json; paths are relative to the directory that holds it."""
 
     name: str
@@ -124,7 +101,7 @@ class _Reader:
             message, distribution=self.distribution, file=self.file, field=field or None
         )
 
-    def string(self, value: object, field: str, pattern: Pattern | None = None) -> str:
+    def string(self, value: object, field: str, rule: str | None = None) -> str:
         if not isinstance(value, str):
             raise self.fail(field, f"expected a string, got {_json_type(value)}")
         if "\x00" in value:
@@ -133,8 +110,8 @@ class _Reader:
             value.encode("utf-8")
         except UnicodeEncodeError:  # from a "\ud800" escape: no file name or output can hold it
             raise self.fail(field, "lone surrogate in string: not valid Unicode") from None
-        if pattern is not None and not pattern.fullmatch(value):
-            raise self.fail(field, f"{value!r} does not match {pattern.pattern}")
+        if rule is not None and not PATTERNS[rule].search(value):
+            raise self.fail(field, f"{value!r} does not match {PATTERNS[rule].pattern}")
         return value
 
     def strings(
@@ -152,7 +129,7 @@ class _Reader:
             raise self.fail(field, "empty path")
         if "\\" in path:
             raise self.fail(field, f"{path!r}: use '/' as the separator")
-        if path.startswith("/") or (path[:1] in _LETTERS and path[1:2] == ":"):
+        if path.startswith("/") or re.match("[A-Za-z]:", path):
             raise self.fail(field, f"{path!r} is absolute; paths must be relative to pylink.json")
         return path
 
@@ -175,14 +152,14 @@ class _Reader:
             raise self.fail(f"{field}.kind", f"{kind!r} is not 'shared' or 'extension'")
         return LibraryEntry(
             path=self.relpath(entry["path"], f"{field}.path"),
-            soname=self.string(entry["soname"], f"{field}.soname", SONAME_PATTERN),
+            soname=self.string(entry["soname"], f"{field}.soname", "soname"),
             kind=kind,
         )
 
     def requirement(self, value: object, field: str) -> str:
         text = self.string(value, field)
-        # Imported here: packaging.requirements pulls in markers and tags (~25 ms),
-        # which only providers that have requires should pay for.
+        # Imported here: packaging.requirements pulls in markers and tags, which only
+        # providers that have requires should pay for.
         from packaging.requirements import InvalidRequirement, Requirement
 
         try:
@@ -193,6 +170,22 @@ class _Reader:
         if req.extras or req.url:
             raise self.fail(field, f"{text!r}: extras and URLs are not allowed")
         return text
+
+    def versions(self, version: str, abi: str) -> None:
+        """``version`` is PEP 440 and lies inside the ABI range ``abi``, by the evaluator
+        consumers run at import (:func:`pylinkdep.runtime.version_in`)."""
+        try:
+            runtime.Version(version)
+        except ValueError:
+            raise self.fail("version", f"{version!r} is not a PEP 440 version") from None
+        if not abi.strip():
+            raise self.fail("abi", f"{abi!r}: the ABI range needs at least one specifier")
+        try:
+            inside = runtime.version_in(version, abi)
+        except ValueError:
+            raise self.fail("abi", f"{abi!r} is not a PEP 440 specifier set") from None
+        if not inside:
+            raise self.fail("abi", f"version {version} is not inside the ABI range {abi!r}")
 
 
 _TOP_KEYS = {
@@ -222,7 +215,7 @@ def parse(
     if len(data) > MAX_BYTES:
         raise r.fail(None, f"file is larger than {MAX_BYTES} bytes")
     try:
-        doc = loads(data.decode("utf-8"), _no_duplicate_keys)
+        doc = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
     except UnicodeDecodeError as exc:
         raise r.fail(None, f"not UTF-8: {exc}") from None
     except (ValueError, RecursionError) as exc:
@@ -242,23 +235,17 @@ def parse(
             f"{SCHEMA_VERSION}: upgrade pylinkdep",
         )
 
-    name = r.string(doc["name"], "name", NAME_PATTERN)
+    name = r.string(doc["name"], "name", "name")
     version = r.string(doc["version"], "version")
     abi = r.string(doc["abi"], "abi")
-    inside = release_contains(abi, version)
-    if inside is None:
-        inside = _contains(r, abi, version)
-    if not inside:
-        raise r.fail("abi", f"version {version} is not inside the ABI range {abi!r}")
+    r.versions(version, abi)
 
     cmake = r.closed(doc.get("cmake", {"package": name}), "cmake", {"package", "target"})
     if "package" not in cmake:
         raise r.fail("cmake.package", "required key missing")
-    cmake_package = r.string(cmake["package"], "cmake.package", CMAKE_PACKAGE_PATTERN)
+    cmake_package = r.string(cmake["package"], "cmake.package", "cmake.package")
     cmake_target = r.string(
-        cmake.get("target", f"{cmake_package}::{cmake_package}"),
-        "cmake.target",
-        CMAKE_TARGET_PATTERN,
+        cmake.get("target", f"{cmake_package}::{cmake_package}"), "cmake.target", "cmake.target"
     )
 
     if "$schema" in doc:
@@ -266,7 +253,7 @@ def parse(
 
     python_abi = doc.get("python_abi")
     if python_abi is not None:
-        python_abi = r.string(python_abi, "python_abi", PYTHON_ABI_PATTERN)
+        python_abi = r.string(python_abi, "python_abi", "python_abi")
 
     libraries = doc.get("libraries", [])
     if not isinstance(libraries, list):
@@ -280,37 +267,17 @@ def parse(
         cmake_target=cmake_target,
         include_dirs=r.strings(doc, "include_dirs", r.relpath),
         libraries=tuple(r.library(v, f"libraries[{i}]") for i, v in enumerate(libraries)),
-        defines=r.strings(doc, "defines", lambda v, f: r.string(v, f, DEFINE_PATTERN)),
+        defines=r.strings(doc, "defines", lambda v, f: r.string(v, f, "define")),
         compile_args=r.strings(doc, "compile_args"),
         link_args=r.strings(doc, "link_args"),
         requires=r.strings(doc, "requires", r.requirement),
         python_abi=python_abi,
         description=r.string(doc.get("description", ""), "description"),
-        package=r.string(doc["package"], "package", PACKAGE_PATTERN) if overlay else None,
+        package=r.string(doc["package"], "package", "package") if overlay else None,
         distribution=(
-            r.string(doc["distribution"], "distribution", NAME_PATTERN)
-            if "distribution" in doc
-            else None
+            r.string(doc["distribution"], "distribution", "name") if "distribution" in doc else None
         ),
     )
-
-
-def _contains(r: _Reader, abi: str, version: str) -> bool:
-    """``version`` and ``abi`` checked by ``packaging``; whether one is inside the other."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        parsed_version = Version(version)
-    except InvalidVersion:
-        raise r.fail("version", f"{version!r} is not a PEP 440 version") from None
-    try:
-        abi_range = SpecifierSet(abi)
-    except InvalidSpecifier:
-        raise r.fail("abi", f"{abi!r} is not a PEP 440 specifier set") from None
-    if not len(abi_range):
-        raise r.fail("abi", f"{abi!r}: the ABI range needs at least one specifier")
-    return abi_range.contains(parsed_version, prereleases=True)
 
 
 def _no_duplicate_keys(pairs: "list[tuple[str, Any]]") -> "dict[str, Any]":

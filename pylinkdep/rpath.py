@@ -1,4 +1,5 @@
-"""Relative run paths: from where a consumer's extension is installed to a provider's library.
+"""Run paths: from where a consumer's extension is installed to a provider's library, and
+the linker arguments that carry them (every integration builds them here).
 
 Both places are given relative to their site-packages root, with ``/``: a consumer
 extension installed as ``site-packages/consumer/sub/_ext.so`` has the subdirectory
@@ -8,6 +9,10 @@ The result assumes both are installed under the same root, as pip does.
 
 import posixpath
 import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 ORIGIN = {"linux": "$ORIGIN", "darwin": "@loader_path"}
 
@@ -48,3 +53,8 @@ def _site_relative(path: str, what: str) -> str:
     if norm == ".." or norm.startswith("../"):
         raise ValueError(f"{what} {path!r} leaves site-packages")
     return norm
+
+
+def linker_args(entries: "Iterable[str]") -> list[str]:
+    """The linker arguments that give a binary the run path ``entries``, in order."""
+    return [f"-Wl,-rpath,{entry}" for entry in entries]

@@ -5,8 +5,10 @@ reuses the provider's own library (one instance, one global state).
 This file imports ``os`` and ``sys`` only on the usual path; ``re`` when the installed
 version differs from the one built against, ``json`` when a provider has no dist-info,
 ``ctypes`` when a library must be preloaded. pylinkdep copies it verbatim into each
-consumer at build time (see ``pylinkdep.embed``), followed by the recorded providers and
-a call to :func:`load`, so that consumers need no pylinkdep at run time.
+consumer at build time (see :mod:`pylinkdep.outputs.runtime_module`), followed by the
+recorded providers and a call to :func:`load`, so that consumers need no pylinkdep at
+run time. Its PEP 440 evaluator, reduced to what ABI ranges need, also answers the one
+version question of every lookup (is ``version`` inside ``abi``?) without ``packaging``.
 
 Each provider is described by a dict recorded at build time::
 
@@ -44,8 +46,9 @@ _INF = float("inf")
 _dll_directories: list[Any] = []
 
 
-class _Version:
-    """A PEP 440 version, comparable; enough of ``packaging.version`` for ABI ranges."""
+class Version:
+    """A PEP 440 version, comparable; enough of ``packaging.version`` for ABI ranges.
+    ValueError for text that is not one."""
 
     def __init__(self, text: str) -> None:
         import re
@@ -84,18 +87,18 @@ def _padded(release: tuple[int, ...], length: int) -> tuple[int, ...]:
     return release + (0,) * (length - len(release))
 
 
-def _clause_matches(op: str, spec: str, version: _Version) -> bool:
+def _clause_matches(op: str, spec: str, version: Version) -> bool:
     if op == "===":
         return version.text.strip().lower() == spec.lower()
     if op in ("==", "!=") and spec.endswith(".*"):
-        prefix = _Version(spec[:-2])
+        prefix = Version(spec[:-2])
         size = len(prefix.release)
         same = version.epoch == prefix.epoch and (
             _padded(version.release, size)[:size] == prefix.release
         )
         return same if op == "==" else not same
-    want = _Version(spec)
-    key = version.key if want.local else _Version(version.text.split("+")[0]).key
+    want = Version(spec)
+    key = version.key if want.local else Version(version.text.split("+")[0]).key
     if op == "==":
         return key == want.key
     if op == "!=":
@@ -123,11 +126,11 @@ def _clause_matches(op: str, spec: str, version: _Version) -> bool:
 def version_in(version: str, specifiers: str) -> bool:
     """Whether ``version`` satisfies the PEP 440 specifier set ``specifiers`` (pre-releases
     included). ValueError for a version or specifier this module cannot read."""
-    parsed = _Version(version)
-    result = True
-    for clause in (c for c in specifiers.split(",") if c.strip()):
-        import re
+    import re
 
+    parsed = Version(version)
+    result = True
+    for clause in specifiers.split(","):
         match = re.fullmatch(_CLAUSE, clause)
         if match is None:
             raise ValueError(f"invalid version specifier {clause.strip()!r}")

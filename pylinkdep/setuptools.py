@@ -28,9 +28,10 @@ from typing import Any
 import setuptools
 from setuptools.command.build_ext import build_ext as _setuptools_build_ext
 
-from . import embed
+from . import rpath
+from ._resolve import Dependency, find
 from .errors import PylinkError
-from .resolve import Dependency, find
+from .outputs import runtime_module
 
 
 class Extension(setuptools.Extension):
@@ -95,17 +96,19 @@ class BuildExtMixin(_setuptools_build_ext):
         consumer = self.distribution.get_name()
         recorded = self.pylink_modules.setdefault(subdir, [])
         recorded += [d for d in deps if d not in recorded]
-        targets = [os.path.join(self.build_lib, *subdir.split("/"), f"{embed.MODULE_NAME}.py")]
+        targets = [
+            os.path.join(self.build_lib, *subdir.split("/"), f"{runtime_module.MODULE_NAME}.py")
+        ]
         if self.inplace or getattr(self, "editable_mode", False):
             build_py = self.get_finalized_command("build_py")
             package_dir = build_py.get_package_dir(subdir.replace("/", "."))  # type: ignore[attr-defined]
-            targets.append(os.path.join(package_dir, f"{embed.MODULE_NAME}.py"))
+            targets.append(os.path.join(package_dir, f"{runtime_module.MODULE_NAME}.py"))
         for target in targets:
-            embed.write_module(target, consumer, subdir, recorded)
+            runtime_module.write_module(target, consumer, subdir, recorded)
 
     def get_outputs(self) -> list[str]:
         modules = [
-            os.path.join(self.build_lib, *subdir.split("/"), f"{embed.MODULE_NAME}.py")
+            os.path.join(self.build_lib, *subdir.split("/"), f"{runtime_module.MODULE_NAME}.py")
             for subdir in self.pylink_modules
         ]
         return [*super().get_outputs(), *modules]
@@ -153,7 +156,7 @@ def apply_dependencies(ext: Any, deps: list[Dependency], subdir: str, platform: 
             lib.path for lib in dep.libraries if lib.path not in ext.extra_objects
         ]
         ext.extra_link_args += list(dep.link_args)
-        ext.extra_link_args += [f"-Wl,-rpath,{entry}" for entry in dep.rpaths(subdir, platform)]
+        ext.extra_link_args += rpath.linker_args(dep.rpaths(subdir, platform))
 
 
 def drop_absolute_rpaths(args: list[str]) -> list[str]:

@@ -29,7 +29,7 @@ from .errors import PylinkError
 
 def requirements(names: object) -> list[str]:
     """The run requirement of each provider named, with its transitive requires."""
-    from .resolve import find
+    from ._resolve import find
 
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or not names:
         raise PylinkError(
@@ -62,7 +62,7 @@ def dynamic_metadata(
     return requirements(settings.get("providers"))
 
 
-class Provider:
+class DynamicMetadata:
     """The ``[[tool.dynamic-metadata]] provider = "pylinkdep"`` plugin."""
 
     @staticmethod

@@ -3,6 +3,8 @@ session wheelhouse with the real example provider and pylinkdep installed in a v
 
 from __future__ import annotations
 
+import importlib.util
+import io
 import json
 import os
 import shutil
@@ -10,12 +12,41 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
-import demo  # examples/demo.py: builds and installs the examples
+from pylinkdep import _binary
+
+
+def _load_demo() -> ModuleType:
+    """examples/demo.py (it builds and installs the examples), as the module ``demo``."""
+    file = Path(__file__).resolve().parent.parent / "examples" / "demo.py"
+    spec = importlib.util.spec_from_file_location("demo", file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["demo"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    import demo as demo  # on mypy's path (pyproject.toml)
+else:
+    demo = _load_demo()
+
+
+def dynamic(library: str | Path | bytes) -> _binary.Dynamic:
+    """The dynamic-section names of an ELF file, given by path or as its bytes."""
+    data = library if isinstance(library, bytes) else Path(library).read_bytes()
+    return _binary.read_dynamic(io.BytesIO(data))
+
+
+def exported(library: str | Path | bytes) -> frozenset[str]:
+    """The symbols an ELF shared library exports, given by path or as its bytes."""
+    data = library if isinstance(library, bytes) else Path(library).read_bytes()
+    return _binary.exported_symbols(io.BytesIO(data))
 
 
 def valid_doc(name: str = "demo", **overrides: Any) -> dict[str, Any]:
@@ -141,12 +172,12 @@ def provider_python(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFac
 
 
 @pytest.fixture(scope="session", autouse=True)
-def lookup_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """pylinkdep's lookup cache of this session (child processes inherit it), never ~/.cache."""
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """pylinkdep's cache directory of this session (where ``--cmake-prefix-path`` and
+    ``pkgconfig-path`` write by default; child processes inherit it), never ~/.cache."""
     path = tmp_path_factory.mktemp("pylinkdep-cache")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PYLINKDEP_CACHE_DIR", str(path))
-        mp.delenv("PYLINKDEP_NO_CACHE", raising=False)
         yield path
 
 
@@ -208,8 +239,16 @@ def provider_variants(tmp_path_factory: pytest.TempPathFactory) -> ProviderVaria
     return ProviderVariants(tmp_path_factory.mktemp("provider-variants"))
 
 
+BUILDS = {"wheelhouse", "provider_variants"}
+"""The session fixtures that build real wheels: a test that uses one is an integration test."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the path hygiene check last: it reads the binaries every other test installed."""
+    """Mark the tests that build wheels ``integration``; run the path hygiene check last:
+    it reads the binaries every other test installed."""
+    for item in items:
+        if BUILDS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
     last = [i for i in items if i.nodeid.endswith("test_path_hygiene.py::test_installed_binaries")]
     items[:] = [i for i in items if i not in last] + last
 

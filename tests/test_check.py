@@ -10,10 +10,11 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-import demo  # examples/demo.py, put on sys.path by conftest
 import pytest
 
-from pylinkdep.check import check_wheel, declared_functions
+from pylinkdep.wheel.check import check_wheel, declared_functions
+
+from .conftest import demo
 
 Members = dict[str, bytes]
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pylinkdep.cli import SUBCOMMANDS, main
+from pylinkdep.cli import main
+from pylinkdep.cli.commands import COMMANDS
 
 from .conftest import MakeProvider, valid_doc
 
@@ -233,7 +234,7 @@ def test_cargo_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "pylinkdep cargo NAME --rpath-from DIR" in main_help
 
 
-@pytest.mark.parametrize("command", SUBCOMMANDS)
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_subcommand_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Each subcommand parses its own options (imported lazily: a missing import shows here)."""
     with pytest.raises(SystemExit) as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import pylinkdep
-from pylinkdep.emit import cmake as emit_cmake
+from pylinkdep.outputs import cmake as emit_cmake
 
 from .conftest import MakeProvider, valid_doc
 

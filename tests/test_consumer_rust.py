@@ -8,10 +8,9 @@ import shutil
 import zipfile
 from pathlib import Path
 
-import demo  # examples/demo.py, put on sys.path by conftest
 import pytest
 
-from .conftest import Wheelhouse
+from .conftest import Wheelhouse, demo
 
 # Debian's packaged crates (librust-*-dev), for machines that cannot reach crates.io.
 DEBIAN_CRATES = Path("/usr/share/cargo/registry")

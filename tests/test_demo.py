@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import demo  # examples/demo.py, put on sys.path by conftest
+from .conftest import demo
 
 
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:

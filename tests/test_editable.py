@@ -11,12 +11,13 @@ import sys
 import venv
 from pathlib import Path
 
-import demo  # examples/demo.py, put on sys.path by conftest
 import pytest
 
 from pylinkdep import InvalidMetadata, find
 from tests.conftest import Wheelhouse
 from tests.test_runtime import SHARED, consumer_wheels, import_error, pip, run
+
+from .conftest import demo
 
 REPO = Path(__file__).resolve().parent.parent
 

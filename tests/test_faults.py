@@ -16,13 +16,12 @@ import sys
 import threading
 from pathlib import Path
 
-import demo  # examples/demo.py, put on sys.path by conftest
 import pytest
 
-from pylinkdep import InvalidMetadata, elf
+from pylinkdep import InvalidMetadata
 from pylinkdep.metadata import parse
 
-from .conftest import Wheelhouse, snapshot
+from .conftest import Wheelhouse, demo, dynamic, snapshot
 
 ENV_NAME = "ünï cödé env"
 PROJECT_NAME = "prøject wïth spaces"
@@ -73,7 +72,7 @@ def test_spaces_and_non_ascii_in_paths(env: Path, tmp_path: Path) -> None:
     assert snapshot(site) == before  # queries write nothing
 
     target = demo.build_plain_consumer(env, project / "_ext.c")
-    info = elf.read_file(str(target))
+    info = dynamic(target)
     assert info.runpath == ("$ORIGIN/../../exampleprov",)
     assert "libexampleprov.so.1" in info.needed
     out = demo.sh([str(env), "-c", CONSUMER_RUN], cwd=project)
@@ -284,7 +283,7 @@ def test_concurrent_consumer_builds(env: Path, tmp_path: Path) -> None:
     for build, proc in zip(builds, procs, strict=True):
         out, err = proc.communicate(timeout=600)
         assert (proc.returncode, out) == (0, "1.2.0 42\n"), err
-        plugin = elf.read_file(str(build / "libplugin.so"))
+        plugin = dynamic(build / "libplugin.so")
         assert plugin.runpath == ("$ORIGIN/../../exampleprov",)
         assert "libexampleprov.so.1" in plugin.needed
         found = (build / "found.txt").read_text().splitlines()

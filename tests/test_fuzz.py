@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-import re
 import tempfile
 from importlib.resources import files
 from pathlib import Path
@@ -20,7 +19,7 @@ import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pylinkdep import InvalidMetadata, jsontext, metadata, sharedlib
+from pylinkdep import InvalidMetadata, _binary
 from pylinkdep.metadata import Metadata, parse
 from pylinkdep.rpath import relative_rpath
 
@@ -148,59 +147,14 @@ def test_parse_corrupted_valid_bytes(data: st.DataObject) -> None:
     parse_or_refuse(bytes(raw))
 
 
-def loads_or_error(loads: Any, text: str) -> object:
-    """The value's repr (so that a NaN anywhere in it compares equal, and 1, 1.0 and True
-    do not), or the error's type and message."""
-    try:
-        value = loads(text)
-    except (ValueError, RecursionError) as exc:
-        return (type(exc), str(exc))
-    return repr(value)
-
-
-# JSON text, valid and not: documents, pieces of them, duplicate keys, odd whitespace.
-json_texts = (
-    json_values.map(json.dumps)
-    | st.lists(
-        st.sampled_from(['{"a": 1', ', "a": 2}', "[", "]", " ", "\t", "\n", "\ufeff", "1e5",
-                         "NaN", "-Infinity", '"\\ud800"', "null", "x", '"\\u00e9"', ",", ":"]),
-        max_size=8,
-    ).map("".join)
-    | st.text(max_size=24)
-)  # fmt: skip
-
-
-@FUZZ
-@given(json_texts)
-def test_jsontext_loads_is_json_loads(text: str) -> None:
-    """The lookup path's JSON reader gives json.loads's value or error, duplicates included."""
-    hook = metadata._no_duplicate_keys
-    expected = loads_or_error(lambda t: json.loads(t, object_pairs_hook=hook), text)
-    assert loads_or_error(lambda t: jsontext.loads(t, hook), text) == expected
-
-
-PATTERNS = [v for v in vars(metadata).values() if isinstance(v, metadata.Pattern)]
-pattern_texts = st.text(alphabet="aZ09_.-+:=@/\\\x00\n tcpbirzé", max_size=12) | st.text(max_size=8)
-
-
-@FUZZ
-@given(st.sampled_from(PATTERNS), pattern_texts)
-def test_patterns_match_their_regular_expressions(pattern: metadata.Pattern, text: str) -> None:
-    assert pattern.fullmatch(text) == bool(re.fullmatch(pattern.pattern, text)), pattern.pattern
-
-
-def test_patterns_are_all_checked() -> None:
-    assert len(PATTERNS) == 7
-
-
 def soname_or_refuse(data: bytes) -> None:
     """The shared library check answers a SONAME or NotSharedLibrary, nothing else."""
     with tempfile.NamedTemporaryFile(suffix=".so") as f:
         f.write(data)
         f.flush()
         try:
-            assert isinstance(sharedlib.soname(f.name), str)
-        except sharedlib.NotSharedLibrary:
+            assert isinstance(_binary.linkable_soname(f.name), str)
+        except _binary.NotSharedLibrary:
             pass
 
 

@@ -10,8 +10,9 @@ import shlex
 import subprocess
 from pathlib import Path
 
-import demo  # examples/demo.py, put on sys.path by conftest
 import pytest
+
+from .conftest import demo
 
 
 def sh(python: Path, *args: str) -> str:

@@ -13,13 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import demo  # examples/demo.py, put on sys.path by conftest
 import pytest
 
 from pylinkdep.meson import TESTED, version_problem
 from pylinkdep.meson import main as meson_main
 
-from .conftest import MakeProvider, Wheelhouse, valid_doc
+from .conftest import MakeProvider, Wheelhouse, demo, valid_doc
 
 OLDEST_MESON = "1.2.3"
 DEPTHS = {

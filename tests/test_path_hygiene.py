@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from pylinkdep import elf, files
+from pylinkdep import _binary, _fs
+
+from .conftest import dynamic
 
 EXEMPT = ".path-hygiene-exempt"
 ORIGINS = ("$ORIGIN", "${ORIGIN}")
@@ -29,7 +31,7 @@ ORIGINS = ("$ORIGIN", "${ORIGIN}")
 
 def problems_of(binary: str, site: str) -> list[str]:
     """What is wrong with one ELF file installed in ``site``."""
-    info = elf.read_file(binary)
+    info = dynamic(binary)
     found = [f"NEEDED {n!r} is a path" for n in info.needed if "/" in n]
     for tag, entries in (("RUNPATH", info.runpath), ("RPATH", info.rpath)):
         for entry in entries:
@@ -61,10 +63,10 @@ def scan(root: Path) -> tuple[int, list[str], list[str]]:
                 try:
                     if not stat.S_ISREG(os.lstat(path).st_mode):
                         continue  # symlinks (their targets are checked where they are), FIFOs
-                    if files.read_regular(path, 4) != b"\x7fELF":
+                    if _fs.read_regular(path, 4) != b"\x7fELF":
                         continue
                     found = problems_of(path, directory)
-                except (OSError, elf.NotELF):
+                except (OSError, _binary.NotSharedLibrary):
                     continue  # unreadable, or a fake library no loader would load
                 count += 1
                 problems += [f"{path}: {p}" for p in found]

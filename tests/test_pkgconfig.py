@@ -11,14 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import demo  # examples/demo.py, put on sys.path by conftest
 import pytest
 
 from pylinkdep import cli, find
-from pylinkdep.emit import pkgconfig
 from pylinkdep.errors import PylinkError
+from pylinkdep.outputs import pkgconfig
 
-from .conftest import MakeProvider, valid_doc
+from .conftest import MakeProvider, demo, valid_doc
 
 pytestmark = pytest.mark.skipif(not shutil.which("pkg-config"), reason="needs pkg-config")
 

@@ -14,8 +14,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import demo  # examples/demo.py, put on sys.path by conftest
 import pytest
+
+from .conftest import demo, dynamic, exported
 
 TESTS = Path(__file__).resolve().parent
 
@@ -90,10 +91,7 @@ def run(python: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("example", EXAMPLES, ids=IDS)
 def test_wheel_layout(example: Example, example_wheels: dict[str, Path]) -> None:
     """Library under its SONAME, header and pylink.json in the package, entry point."""
-    import io
     import zipfile
-
-    from pylinkdep import elf
 
     with zipfile.ZipFile(example_wheels[example.project]) as zf:
         names = set(zf.namelist())
@@ -102,7 +100,7 @@ def test_wheel_layout(example: Example, example_wheels: dict[str, Path]) -> None
         assert not any(n.endswith(".so") and "/lib" in n for n in names)  # no dev symlink copy
         entry_points = zf.read(f"{pkg}-{example.version}.dist-info/entry_points.txt").decode()
         assert re.search(rf"^\[pylink\]\n{pkg} = {pkg}$", entry_points, re.MULTILINE)
-        lib = elf.read(io.BytesIO(zf.read(f"{pkg}/{example.library}")))
+        lib = dynamic(zf.read(f"{pkg}/{example.library}"))
         assert lib.soname == example.library
         doc = json.loads(zf.read(f"{pkg}/pylink.json"))
         assert (doc["version"], doc["abi"], doc["cmake"]["package"]) == (
@@ -114,10 +112,12 @@ def test_wheel_layout(example: Example, example_wheels: dict[str, Path]) -> None
             {"path": example.library, "soname": example.library, "kind": example.kind}
         ]
         if example.kind == "extension":
-            assert doc["python_abi"].startswith("cp3") and "PyInit__core" in lib.exported
+            assert doc["python_abi"].startswith("cp3") and "PyInit__core" in exported(
+                zf.read(f"{pkg}/{example.library}")
+            )
         else:
             (module,) = [n for n in names if re.fullmatch(rf"{pkg}/_\w+\.cpython-.*\.so", n)]
-            own = elf.read(io.BytesIO(zf.read(module)))
+            own = dynamic(zf.read(module))
             assert own.needed[0] == example.library and own.runpath == ("$ORIGIN",)
 
 
@@ -183,7 +183,7 @@ def test_consumer_shares_state(example: Example, examples_python: Path) -> None:
 
 def test_meson_snippet_is_what_the_example_uses() -> None:
     """meson/provider.meson, filled in, appears line for line in the meson example."""
-    snippet = (demo.REPO / "meson" / "provider.meson").read_text()
+    snippet = (demo.REPO / "pylinkdep" / "meson_files" / "provider.meson").read_text()
     lines = [line for line in snippet.splitlines() if line and not line.startswith("#")]
     values = {
         "<package>": "exampleprov",
@@ -256,10 +256,8 @@ def test_cmake_module_without_scikit_build_core(examples_python: Path, tmp_path:
     assert doc["libraries"] == [
         {"path": "libplainprov.so.3", "soname": "libplainprov.so.3", "kind": "shared"}
     ]
-    from pylinkdep import elf
-
-    exported = elf.read_file(str(prefix / "plainprov" / "libplainprov.so.3")).exported
-    assert "plainprov_answer" in exported and "helper" not in exported  # hidden by default
+    symbols = exported(prefix / "plainprov" / "libplainprov.so.3")
+    assert "plainprov_answer" in symbols and "helper" not in symbols  # hidden by default
 
 
 def test_cmake_module_rejects_a_module_target(examples_python: Path, tmp_path: Path) -> None:

@@ -11,11 +11,12 @@ import venv
 import zipfile
 from pathlib import Path
 
-import demo  # examples/demo.py, put on sys.path by conftest
 import pytest
 
-from pylinkdep import check, cli
-from tests.conftest import ProviderVariants, Wheelhouse
+from pylinkdep import cli
+from pylinkdep.wheel import check
+
+from .conftest import ProviderVariants, Wheelhouse, demo
 
 BIN = Path(sys.executable).parent
 

@@ -19,10 +19,11 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from pylinkdep import embed, linked, runtime, skbuild
+from pylinkdep import find, runtime, skbuild
 from pylinkdep.errors import PylinkError
-from pylinkdep.resolve import find
+from pylinkdep.outputs import runtime_module
 from pylinkdep.setuptools import Extension, apply_dependencies, drop_absolute_rpaths, resolve
+from pylinkdep.wheel import consumer as wheel_consumer
 
 from .conftest import MakeProvider, valid_doc
 
@@ -227,7 +228,7 @@ def test_generated_module_runs_and_checks(
     make_provider(site, "demo", distribution="demo-dist")
     dep = find("demo", path=[str(site)])
     module = site / "cons" / "_pylink.py"
-    embed.write_module(str(module), "cons-dist", "cons", [dep])
+    runtime_module.write_module(str(module), "cons-dist", "cons", [dep])
     code = "import cons._pylink as m; print(m.PROVIDERS[0]['abi'], m.CONSUMER)"
     run = [sys.executable, "-c", code]
     env = {**os.environ, "PYTHONPATH": str(site)}
@@ -310,7 +311,7 @@ def test_setuptools_bad_entries(
     ],
 )
 def test_covers(abi: str, requirement: str, covered: bool) -> None:
-    assert linked.covers(abi, SpecifierSet(requirement)) is covered
+    assert wheel_consumer.covers(abi, SpecifierSet(requirement)) is covered
 
 
 def test_skbuild_provider(
@@ -319,7 +320,7 @@ def test_skbuild_provider(
     make_provider(tmp_path, "demo", distribution="demo-dist")
     monkeypatch.syspath_prepend(str(tmp_path))
     settings = {"providers": ["demo"]}
-    assert skbuild.Provider.dynamic_metadata(settings, {}) == {
+    assert skbuild.DynamicMetadata.dynamic_metadata(settings, {}) == {
         "dependencies": ["demo-dist>=1.2,<2"]
     }
     with pytest.raises(PylinkError, match="fills 'dependencies', not 'version'"):
@@ -358,13 +359,13 @@ def test_requires_check_without_metadata(tmp_path: Path, make_provider: MakeProv
     site = tmp_path / "site"
     site.mkdir()
     make_provider(site, "demo", distribution="demo-dist")
-    source = embed.module_source("cons", "cons", [find("demo", path=[str(site)])])
+    source = runtime_module.module_source("cons", "cons", [find("demo", path=[str(site)])])
     wheel = tmp_path / "cons-1.0-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as zf:
         zf.writestr("cons/_pylink.py", source)
         zf.writestr("cons-1.0.dist-info/RECORD", "")
     with zipfile.ZipFile(wheel) as zf:
-        assert [p.requirement for p in linked.wheel_providers(zf)] == ["demo-dist>=1.2,<2"]
-        assert linked.requires_problems(zf, "cons-1.0.dist-info") == [
+        assert [p.requirement for p in wheel_consumer.wheel_providers(zf)] == ["demo-dist>=1.2,<2"]
+        assert wheel_consumer.requires_problems(zf, "cons-1.0.dist-info") == [
             "cons-1.0.dist-info/METADATA is missing: cannot check the run requirements"
         ]

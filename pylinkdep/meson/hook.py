@@ -46,10 +46,10 @@ from mesonbuild import coredata, mlog
 from mesonbuild.dependencies import base, detect
 from mesonbuild.interpreter import interpreter, type_checking
 
-from ..emit import flags
+from .. import rpath
+from .._resolve import Dependency, find, providers
 from ..errors import ProviderNotFound, PylinkError
-from ..resolve import Dependency, find, providers
-from ..rpath import relative_rpath
+from ..outputs import flags
 
 METHOD = "pylink"
 _PY_DIRS = ("{py_platlib}", "{py_purelib}")
@@ -269,8 +269,8 @@ def _add_run_path(target: Any) -> None:
                 "its pylink providers was added: set its install_rpath yourself"
             )
             return
-        entries = [relative_rpath(subdir, rel) for rel, _ in libdirs]
-    target.link_args = [*target.link_args, *(f"-Wl,-rpath,{e}" for e in dict.fromkeys(entries))]
+        entries = [rpath.relative_rpath(subdir, rel) for rel, _ in libdirs]
+    target.link_args = [*target.link_args, *rpath.linker_args(dict.fromkeys(entries))]
 
 
 def _site_subdir(target: Any) -> str | None:

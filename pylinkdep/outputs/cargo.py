@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .. import rpath
+from .._resolve import Dependency, Provider, unique
 from ..errors import InvalidMetadata
-from ..resolve import Dependency, Provider
 
 
 def directives(
@@ -22,13 +23,13 @@ def directives(
     providers = list(dict.fromkeys(p for dep in deps for p in dep.link_order))
     for provider in providers:
         _check_one_line(provider)
-    libraries = _unique([lib.path for dep in deps for lib in dep.libraries])
+    libraries = unique(lib.path for dep in deps for lib in dep.libraries)
     link_args = [a for dep in deps for a in dep.link_args]
-    rpaths = _unique([r for dep in deps for r in dep.rpaths(rpath_from, platform)])
-    watched = _unique([p.metadata_file for p in providers] + libraries)
+    rpaths = unique(r for dep in deps for r in dep.rpaths(rpath_from, platform))
+    watched = unique([*(p.metadata_file for p in providers), *libraries])
     return [
-        *(f"cargo:rustc-link-arg={arg}" for arg in libraries + link_args),
-        *(f"cargo:rustc-link-arg=-Wl,-rpath,{entry}" for entry in rpaths),
+        *(f"cargo:rustc-link-arg={arg}" for arg in [*libraries, *link_args]),
+        *(f"cargo:rustc-link-arg={arg}" for arg in rpath.linker_args(rpaths)),
         *(f"cargo:rerun-if-changed={path}" for path in watched),
         "cargo:rerun-if-env-changed=PYLINK_PATH",
     ]
@@ -46,7 +47,3 @@ def _check_one_line(provider: Provider) -> None:
                 file=provider.metadata_file,
                 field=field,
             )
-
-
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))

@@ -10,7 +10,7 @@ every pylink.json in the wheel has its entry point; ``python_abi`` matches the
 wheel's ABI tag. Consumer rules: no installed provider's library is vendored
 (auditwheel copies it as ``libfoo-<hash>.so.1``: a second instance with its own
 state), every run path entry is ``$ORIGIN``-relative, and Requires-Dist covers the ABI
-range of each linked provider (:mod:`pylinkdep.linked`).
+range of each linked provider (:mod:`pylinkdep.wheel.consumer`).
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ import zipfile
 
 from packaging.version import InvalidVersion, Version
 
-from . import discovery, elf
-from .errors import PylinkError
-from .metadata import MAX_BYTES, PACKAGE_PATTERN, Metadata, normalize_name, parse
-from .resolve import providers
+from .. import _binary, _discovery
+from .._fs import inside
+from .._resolve import providers
+from ..errors import PylinkError
+from ..metadata import MAX_BYTES, PATTERNS, Metadata, normalize_name, parse
 
 _HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
 # auditwheel renames a grafted library libfoo.so.1 to libfoo-<8 hex digits>.so.1
@@ -74,11 +75,11 @@ class _Wheel:
         ep_file = f"{self.dist_info}/entry_points.txt"
         try:
             data = self.zf.read(ep_file) if ep_file in self.names else b""
-            entry_points = discovery.parse_entry_points(data, f"{self.path}!{self.dist_info}")
+            entry_points = _discovery.parse_entry_points(data, f"{self.path}!{self.dist_info}")
         except PylinkError as exc:
             return [str(exc)]
         for name, package in entry_points:
-            if not PACKAGE_PATTERN.fullmatch(package):
+            if not PATTERNS["package"].search(package):
                 found.append(
                     f"{ep_file}: entry point pylink.{name} = {package!r} must name a package, "
                     "like 'pkg' or 'pkg.sub'"
@@ -138,7 +139,7 @@ class _Wheel:
             )
         for i, include in enumerate(meta.include_dirs):
             target = posixpath.normpath(posixpath.join(pkg_dir, include))
-            if not _inside(target, pkg_dir):
+            if not inside(target, pkg_dir, "/"):
                 found.append(f"{file}: include_dirs[{i}] {include!r} leaves the package {pkg_dir}/")
             elif not any(n.startswith(target + "/") for n in self.names):
                 found.append(
@@ -154,13 +155,18 @@ class _Wheel:
         """Problems of one library entry, and its exported symbols (None: unreadable)."""
         field = f"{file}: libraries[{i}]"
         target = posixpath.normpath(posixpath.join(pkg_dir, rel))
-        if target.startswith("../") or (not _inside(target, pkg_dir) and target not in self.names):
+        if target.startswith("../") or (
+            not inside(target, pkg_dir, "/") and target not in self.names
+        ):
             return [f"{field} {rel!r} leaves the package {pkg_dir}/"], None
         if target not in self.names:
             return [f"{field} {rel!r}: library missing from the wheel"], None
+        data = io.BytesIO(self.zf.read(target))
         try:
-            info = elf.read(io.BytesIO(self.zf.read(target)))
-        except elf.NotELF:
+            info = _binary.read_dynamic(data)
+            data.seek(0)
+            exported = _binary.exported_symbols(data)
+        except _binary.NotSharedLibrary:
             return [f"{field} {rel!r} is not an ELF shared object"], None
         found = []
         if info.soname != soname:
@@ -172,7 +178,7 @@ class _Wheel:
                 f"{field}: the loader looks for {soname!r} but the wheel ships "
                 f"{posixpath.basename(target)!r}"
             )
-        return found, set(info.exported)
+        return found, set(exported)
 
     def _api(self, file: str, meta: Metadata, pkg_dir: str, exported: set[str]) -> list[str]:
         """Every function the public headers declare must be exported by a library."""
@@ -197,7 +203,7 @@ class _Wheel:
         provider_sonames = {
             lib.soname: p.name for p in providers(errors=errors) for lib in p.libraries
         }
-        from .linked import recorded_sonames, requires_problems  # from the wheel's _pylink.py
+        from .consumer import recorded_sonames, requires_problems
 
         provider_sonames.update(recorded_sonames(self.zf))
         for name in sorted(self.names):
@@ -205,8 +211,8 @@ class _Wheel:
             if ".so" not in base:
                 continue
             try:
-                info = elf.read(io.BytesIO(self.zf.read(name)))
-            except elf.NotELF:
+                info = _binary.read_dynamic(io.BytesIO(self.zf.read(name)))
+            except _binary.NotSharedLibrary:
                 continue
             for entry in info.runpath + info.rpath:
                 if not entry.startswith(("$ORIGIN", "${ORIGIN}")):
@@ -272,7 +278,3 @@ def _mangled(function: str, exported: set[str]) -> bool:
     """A C++ declaration exports a mangled name containing ``<len><name>``."""
     token = f"{len(function)}{function}"
     return any(sym.startswith("_Z") and token in sym for sym in exported)
-
-
-def _inside(path: str, directory: str) -> bool:
-    return path == directory or path.startswith(directory + "/")

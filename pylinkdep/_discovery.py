@@ -1,30 +1,32 @@
-"""Find pylink providers: ``pylink`` entry points and PYLINK_PATH overlays.
+"""Where providers' metadata comes from: ``pylink`` entry points in the dist-info
+directories of the search path, and ``PYLINK_PATH`` overlays.
 
-Reads ``*.dist-info/entry_points.txt`` on the search path directly: no
-``importlib.metadata`` (slow to import, and it scans every distribution), and never
-an import of provider code.
+Reads ``*.dist-info/entry_points.txt`` files directly, each bounded: no
+``importlib.metadata`` (it scans every distribution's metadata), and never an import of
+provider code.
 """
 
 import os
 import sys
 
-from . import files
+from . import _fs
+from ._value import Frozen, frozen
 from .errors import InvalidMetadata
-from .names import normalize_name
-from .records import Record, record
+from .metadata import normalize_name
 
-TYPE_CHECKING = False  # collections.abc would cost more than a cached lookup takes
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
 GROUP = "pylink"
 OVERLAY_SUFFIX = ".pylink.json"
+ENTRY_POINTS_MAX = 1 << 20
+"""The largest entry_points.txt read; a longer one with a ``[pylink]`` section is refused."""
 _SECTION = f"[{GROUP}]".encode()
-_PEEK = 1 << 14  # what a first look at an entry_points.txt reads
 
 
-@record
-class Source(Record):
+@frozen
+class Source(Frozen):
     """Where one provider's metadata comes from, before the metadata is read.
 
     For an entry point, ``value`` is the package named by it and ``origin`` the
@@ -46,12 +48,13 @@ class Source(Record):
 
 def search_path(path: "Sequence[str] | None" = None) -> list[str]:
     """The directories to scan: ``path`` or ``sys.path``, existing directories only."""
-    return [os.path.abspath(p or ".") for p in (sys.path if path is None else path) if _isdir(p)]
+    dirs = sys.path if path is None else path
+    return [os.path.abspath(p or ".") for p in dirs if os.path.isdir(p or ".")]
 
 
 def overlay_dirs() -> list[str]:
-    """The directories listed in PYLINK_PATH, in order."""
-    return [d for d in os.environ.get("PYLINK_PATH", "").split(os.pathsep) if d]
+    """The directories listed in PYLINK_PATH, in order, made absolute."""
+    return [os.path.abspath(d) for d in os.environ.get("PYLINK_PATH", "").split(os.pathsep) if d]
 
 
 def entry_point_sources(dirs: "Sequence[str]") -> "Iterator[Source]":
@@ -66,10 +69,9 @@ def entry_point_sources(dirs: "Sequence[str]") -> "Iterator[Source]":
         except OSError:  # not a readable directory
             continue
         for entry, data in found:
-            dist_info = site_dir + os.sep + entry
+            dist_info = os.path.join(site_dir, entry)
             distribution = _distribution_name(dist_info) or entry.split("-")[0]
-            group = parse_entry_points(data, dist_info, distribution)
-            for name, value in group:
+            for name, value in parse_entry_points(data, dist_info, distribution):
                 yield Source(
                     name=name,
                     value=value,
@@ -84,13 +86,13 @@ def _pylink_sections(site_dir: str, seen: set[str]) -> list[tuple[str, bytes]]:
     """The ``*.dist-info`` entries of ``site_dir`` whose entry_points.txt has a
     ``[pylink]`` section, with its bytes; distributions in ``seen`` (earlier directories)
     are skipped, and this directory's are added to it."""
-    dir_fd = files.open_dir(site_dir)
+    dir_fd = _fs.open_dir(site_dir)
     prefix = "" if dir_fd is not None else site_dir + os.sep
     try:
         listed = os.listdir(site_dir if dir_fd is None else dir_fd)
-        entries = sorted(e for e in listed if e.endswith(".dist-info"))
         found = []
-        for entry, dist_key in zip(entries, _dist_keys(entries), strict=True):
+        for entry in sorted(e for e in listed if e.endswith(".dist-info")):
+            dist_key = normalize_name(entry[: -len(".dist-info")].partition("-")[0])
             if dist_key in seen:
                 continue
             seen.add(dist_key)
@@ -99,11 +101,7 @@ def _pylink_sections(site_dir: str, seen: set[str]) -> list[tuple[str, bytes]]:
             if not os.access(file, os.F_OK, dir_fd=dir_fd):
                 continue
             try:
-                # Most are not providers: a first look, then a provider's file (or a long
-                # one) whole, through read_regular's checks.
-                data = files.peek(file, _PEEK, dir_fd=dir_fd)
-                if _SECTION in data or len(data) == _PEEK:
-                    data = files.read_regular(file, dir_fd=dir_fd)
+                data = _fs.read_regular(file, ENTRY_POINTS_MAX + 1, dir_fd=dir_fd)
             except OSError:
                 continue
             if _SECTION in data:
@@ -114,22 +112,23 @@ def _pylink_sections(site_dir: str, seen: set[str]) -> list[tuple[str, bytes]]:
             os.close(dir_fd)
 
 
-def overlay_sources(dirs: "Sequence[str]", name: str | None = None) -> "Iterator[Source]":
-    """PYLINK_PATH overlays ``<dir>/<name>.pylink.json`` (all of them, or for ``name``)."""
+def overlay_sources(dirs: "Sequence[str]") -> "Iterator[Source]":
+    """The PYLINK_PATH overlays ``<dir>/<name>.pylink.json`` of ``dirs``, in order."""
     for directory in dirs:
-        if name is not None:
-            files = [name + OVERLAY_SUFFIX]
-        else:
-            try:
-                files = sorted(f for f in os.listdir(directory) if f.endswith(OVERLAY_SUFFIX))
-            except OSError:
-                continue
-        for file in files:
-            path = os.path.abspath(os.path.join(directory, file))
+        try:
+            names = sorted(f for f in os.listdir(directory) if f.endswith(OVERLAY_SUFFIX))
+        except OSError:
+            continue
+        for file in names:
+            path = os.path.join(directory, file)
             if os.path.isfile(path):
-                stem = file[: -len(OVERLAY_SUFFIX)]
                 yield Source(
-                    name=stem, value="", distribution="", origin=path, site_dir="", overlay=True
+                    name=file[: -len(OVERLAY_SUFFIX)],
+                    value="",
+                    distribution="",
+                    origin=path,
+                    site_dir="",
+                    overlay=True,
                 )
 
 
@@ -154,6 +153,10 @@ def parse_entry_points(
     if _SECTION not in data:
         return []
     file = os.path.join(dist_info, "entry_points.txt")
+    if len(data) > ENTRY_POINTS_MAX:
+        raise InvalidMetadata(
+            f"file is larger than {ENTRY_POINTS_MAX} bytes", distribution=distribution, file=file
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -176,24 +179,10 @@ def parse_entry_points(
     return pairs
 
 
-def _dist_keys(dist_infos: list[str]) -> list[str]:
-    """The normalized distribution names of ``name-version.dist-info`` entries.
-
-    Lowercased and with ``_`` and ``.`` made ``-`` all at once, joined by ``/`` (which no
-    file name holds): one string operation each for all of them, where a call of
-    ``normalize_name`` per installed distribution cost a third more.
-    """
-    if not dist_infos:
-        return []
-    stems = "/".join(e[: -len(".dist-info")].partition("-")[0] for e in dist_infos)
-    keys = stems.lower().replace("_", "-").replace(".", "-").split("/")
-    return [normalize_name(k) if "--" in k else k for k in keys]
-
-
 def _distribution_name(dist_info: str) -> str | None:
     """The ``Name:`` header of a dist-info's METADATA."""
     try:
-        head = files.read_regular(os.path.join(dist_info, "METADATA"), 1 << 16)
+        head = _fs.read_regular(os.path.join(dist_info, "METADATA"), 1 << 16)
     except OSError:
         return None
     for line in head.decode("utf-8", "replace").splitlines():
@@ -202,7 +191,3 @@ def _distribution_name(dist_info: str) -> str | None:
         if not line.strip():
             break
     return None
-
-
-def _isdir(path: str) -> bool:
-    return os.path.isdir(path or ".")

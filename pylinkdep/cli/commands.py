@@ -1,30 +1,50 @@
-"""The subcommands of ``pylinkdep`` (``list``, ``show``, ``generate``, ``check``, ...):
-``cli.main`` runs them from here, so that a pkg-config style query loads none of them."""
+"""The subcommands of ``pylinkdep`` (``list``, ``show``, ``generate``, ``check``, ...), in
+one registry, :data:`COMMANDS`, that dispatch and ``pylinkdep --help`` both read."""
 
+import argparse
+import json
 import os
 
-from .cli import one_line, parse_requests, report
-from .emit import flags
-from .errors import PylinkError
-from .resolve import Dependency, Provider, find, providers
+from .._resolve import Dependency, Provider, find, providers
+from .._value import Frozen, frozen
+from ..errors import PylinkError
+from ..outputs import flags
+from .messages import one_line, report
+from .query import parse_requests
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any
+    from typing import Any, TypeAlias
+
+    Run: TypeAlias = Callable[[list[str]], int]
 
 
-def run(command: str, argv: list[str]) -> int:
-    """Run the subcommand ``command`` (one of ``cli.SUBCOMMANDS``) with its arguments."""
-    if command in ("auditwheel-args", "delocate-args"):
-        return _repair_args(argv, command)
-    return _COMMANDS[command](argv)
+@frozen
+class Command(Frozen):
+    """A subcommand: how it is called, what it does (for ``--help``) and its function."""
+
+    usage: str
+    summary: str
+    run: "Run"
 
 
+COMMANDS: dict[str, Command] = {}
+"""Every subcommand by name, in the order ``pylinkdep --help`` lists them."""
+
+
+def command(name: str, usage: str, summary: str) -> "Callable[[Run], Run]":
+    """Register the decorated function as subcommand ``name``."""
+
+    def register(function: "Run") -> "Run":
+        COMMANDS[name] = Command(usage=f"{name} {usage}".strip(), summary=summary, run=function)
+        return function
+
+    return register
+
+
+@command("list", "[--json]", "every installed provider")
 def _list(argv: list[str]) -> int:
-    import argparse
-    import json
-
     parser = argparse.ArgumentParser(
         prog="pylinkdep list", description="List installed pylink providers."
     )
@@ -47,10 +67,8 @@ def _list(argv: list[str]) -> int:
     return 1 if errors else 0
 
 
+@command("show", "NAME [--json]", "what NAME resolves to")
 def _show(argv: list[str]) -> int:
-    import argparse
-    import json
-
     parser = argparse.ArgumentParser(
         prog="pylinkdep show", description="Show what a dependency name resolves to."
     )
@@ -79,9 +97,8 @@ def _show(argv: list[str]) -> int:
     return 0
 
 
+@command("generate", "-o pylink.json ...", "write a provider's pylink.json at its build time")
 def _generate(argv: list[str]) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(
         prog="pylinkdep generate",
         description="Write a provider's pylink.json from the libraries just built (run by the "
@@ -138,14 +155,14 @@ def _generate(argv: list[str]) -> int:
     add("--cmake-target", metavar="NS::NAME", help="imported target; default: NAME::NAME")
     add("--description", default="")
     opts = parser.parse_args(argv)  # fmt: skip
-    from . import generate  # reads ELF with pyelftools: not on the query path
+    from ..wheel import generate
 
     python_abi = opts.python_abi
     if python_abi == "auto":
         extensions = [path for path, kind in opts.libraries if kind == "extension"]
         if not extensions:
             parser.error("--python-abi auto needs an --extension")
-        python_abi = python_abi_of(extensions[0])
+        python_abi = generate.python_abi_of(extensions[0])
     doc = generate.document(
         name=opts.name,
         version=opts.version,
@@ -165,9 +182,8 @@ def _generate(argv: list[str]) -> int:
     return 0
 
 
+@command("check", "WHEEL...", "lint provider and consumer wheels")
 def _check(argv: list[str]) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(
         prog="pylinkdep check",
         description="Check wheels. Providers: valid pylink.json, paths inside the package and "
@@ -177,7 +193,7 @@ def _check(argv: list[str]) -> int:
     )
     parser.add_argument("wheels", nargs="+", metavar="WHEEL")
     opts = parser.parse_args(argv)
-    from . import check  # reads ELF with pyelftools: not on the query path
+    from ..wheel import check
 
     failed = False
     for wheel in opts.wheels:
@@ -189,9 +205,8 @@ def _check(argv: list[str]) -> int:
     return 1 if failed else 0
 
 
+@command("cargo", "NAME --rpath-from DIR", "cargo:rustc-link-arg lines for a Rust build.rs")
 def _cargo(argv: list[str]) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(
         prog="pylinkdep cargo",
         description="Print the Cargo build-script directives that link a Rust extension "
@@ -213,10 +228,11 @@ def _cargo(argv: list[str]) -> int:
         "module-name 'pkg._native': pkg; for a top-level module: .)",
     )
     opts = parser.parse_args(argv)
-    from .emit import cargo
+    from ..outputs import cargo
 
     deps = [
-        find(name, ",".join(spec) or None) for name, spec in parse_requests(opts.packages, parser)
+        find(name, ",".join(spec) or None)
+        for name, spec in parse_requests(opts.packages, parser.error)
     ]
     try:
         lines = cargo.directives(deps, opts.rpath_from)
@@ -226,9 +242,8 @@ def _cargo(argv: list[str]) -> int:
     return 0
 
 
+@command("pkgconfig-path", "[-o DIR]", "write .pc files of the providers, print DIR")
 def _pkgconfig_path(argv: list[str]) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(
         prog="pylinkdep pkgconfig-path",
         description="Write a pkg-config .pc file for each installed provider (or the NAMEs "
@@ -249,7 +264,7 @@ def _pkgconfig_path(argv: list[str]) -> int:
         help="paths relative to the .pc file (${pcfiledir}) instead of absolute",
     )
     opts = parser.parse_args(argv)
-    from .emit import pkgconfig
+    from ..outputs import pkgconfig
 
     errors: list[PylinkError] = []
     if opts.names:
@@ -265,9 +280,8 @@ def _pkgconfig_path(argv: list[str]) -> int:
     return 1 if errors else 0
 
 
+@command("requirement", "NAME...", "run requirements a consumer must declare")
 def _requirement(argv: list[str]) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(
         prog="pylinkdep requirement",
         description="Print the run requirement (distribution and ABI range, e.g. "
@@ -276,15 +290,14 @@ def _requirement(argv: list[str]) -> int:
     )
     parser.add_argument("names", nargs="+", metavar="NAME")
     opts = parser.parse_args(argv)
-    from .skbuild import requirements
+    from ..skbuild import requirements
 
     print("\n".join(requirements(opts.names)))
     return 0
 
 
+@command("runtime-module", "-o FILE ...", "a consumer's import-time check and loader")
 def _runtime_module(argv: list[str]) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(
         prog="pylinkdep runtime-module",
         description="Write the module a consumer package imports before its extension: it "
@@ -305,17 +318,27 @@ def _runtime_module(argv: list[str]) -> int:
         "names", nargs="+", metavar="NAME [OP VERSION]", help="the providers the consumer links"
     )
     opts = parser.parse_args(argv)
-    from . import embed
+    from ..outputs import runtime_module
 
-    deps = [find(name, ",".join(spec) or None) for name, spec in parse_requests(opts.names, parser)]
-    embed.write_module(opts.output, opts.consumer, opts.subdir, deps)
+    deps = [
+        find(name, ",".join(spec) or None)
+        for name, spec in parse_requests(opts.names, parser.error)
+    ]
+    runtime_module.write_module(opts.output, opts.consumer, opts.subdir, deps)
     return 0
 
 
-def _repair_args(argv: list[str], command: str) -> int:
-    import argparse
+@command("auditwheel-args", "WHEEL|NAME", "--exclude flags for auditwheel repair")
+def _auditwheel_args(argv: list[str]) -> int:
+    return _repair_args(argv, "auditwheel-args", "auditwheel repair")
 
-    tool = "auditwheel repair" if command == "auditwheel-args" else "delocate-wheel"
+
+@command("delocate-args", "WHEEL|NAME", "--exclude flags for delocate-wheel")
+def _delocate_args(argv: list[str]) -> int:
+    return _repair_args(argv, "delocate-args", "delocate-wheel")
+
+
+def _repair_args(argv: list[str], command: str, tool: str) -> int:
     parser = argparse.ArgumentParser(
         prog=f"pylinkdep {command}",
         description=f"Print the options that keep {tool} from copying pylink providers' "
@@ -324,23 +347,21 @@ def _repair_args(argv: list[str], command: str) -> int:
     )
     parser.add_argument("targets", nargs="+", metavar="WHEEL_OR_NAME")
     opts = parser.parse_args(argv)
-    from . import linked
+    from ..wheel import consumer
 
     print(
-        flags.shell_join(a for s in linked.exclude_sonames(opts.targets) for a in ("--exclude", s))
+        flags.shell_join(
+            a for s in consumer.exclude_sonames(opts.targets) for a in ("--exclude", s)
+        )
     )
     return 0
 
 
-def python_abi_of(extension: str) -> str:
-    """``cp311``, ``cp313t`` or ``abi3`` from an extension module's file name."""
-    import re
-
-    match = re.search(r"\.(?:cpython-(\d)(\d+)(t?)-[^.]*|(abi3))\.(?:so|pyd|dylib)$", extension)
-    if not match:
-        raise PylinkError(f"cannot tell the Python ABI from the file name {extension!r}")
-    major, minor, threaded, abi3 = match.groups()
-    return abi3 or f"cp{major}{minor}{threaded}"
+def _find_requests(tokens: list[str], parser: argparse.ArgumentParser) -> list[Dependency]:
+    """Each ``NAME [OP VERSION]`` request resolved; a malformed one is a usage error."""
+    return [
+        find(name, ",".join(spec) or None) for name, spec in parse_requests(tokens, parser.error)
+    ]
 
 
 def _provider_json(p: Provider) -> "dict[str, Any]":
@@ -379,15 +400,3 @@ def _dependency_json(dep: Dependency, rpath_from: str | None) -> "dict[str, Any]
     if rpath_from is not None:
         data["rpath"] = list(dep.rpaths(rpath_from))
     return data
-
-
-_COMMANDS: "dict[str, Callable[[list[str]], int]]" = {
-    "list": _list,
-    "show": _show,
-    "generate": _generate,
-    "check": _check,
-    "cargo": _cargo,
-    "pkgconfig-path": _pkgconfig_path,
-    "requirement": _requirement,
-    "runtime-module": _runtime_module,
-}

@@ -54,7 +54,7 @@ function(_pylink_generator out_var)
   get_filename_component(site "${_PYLINK_CMAKE_DIR}/../.." ABSOLUTE)
   foreach(command IN ITEMS "${python}" "${CMAKE_COMMAND};-E;env;PYTHONPATH=${site};${python}")
     execute_process(
-      COMMAND ${command} -c "import pylinkdep.generate"
+      COMMAND ${command} -c "import pylinkdep.wheel.generate"
       WORKING_DIRECTORY "${CMAKE_BINARY_DIR}"  # where generate runs: no source-tree import
       RESULT_VARIABLE failed OUTPUT_QUIET ERROR_VARIABLE error
     )

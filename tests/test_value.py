@@ -1,14 +1,14 @@
-"""Record: the value classes of the lookup path (dataclasses is slow to import)."""
+"""Frozen: the value classes of the lookup path (dataclasses is slow to import)."""
 
 from __future__ import annotations
 
 import pytest
 
-from pylinkdep.records import Record, record
+from pylinkdep._value import Frozen, frozen
 
 
-@record
-class Point(Record):
+@frozen
+class Point(Frozen):
     x: int
     y: int
     label: str = "p"
@@ -20,7 +20,6 @@ def test_fields_defaults_equality_hash_repr() -> None:
     assert p == Point(x=1, y=2, label="p") and p != Point(x=1, y=3)
     assert hash(p) == hash(Point(x=1, y=2)) and len({p, Point(x=1, y=2)}) == 1
     assert repr(p) == "Point(x=1, y=2, label='p')"
-    assert Point._from_values(p._values()) == p
 
 
 def test_immutable_and_strict() -> None:
@@ -31,5 +30,3 @@ def test_immutable_and_strict() -> None:
         Point(x=1)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match=r"unknown \['z'\]"):
         Point(x=1, y=2, z=3)  # type: ignore[call-arg]
-    with pytest.raises(ValueError):
-        Point._from_values((1,))

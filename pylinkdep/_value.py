@@ -1,27 +1,26 @@
-"""Immutable value classes, without ``dataclasses``: it costs more to import (it pulls in
-``inspect``) than a cached lookup takes."""
+"""Immutable value classes without ``dataclasses``, which costs a lookup more to import
+(it pulls in ``inspect``) than the rest of pylinkdep's lookup path together."""
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from typing import ClassVar, TypeVar, dataclass_transform
 
-    _R = TypeVar("_R", bound="Record")
+    _F = TypeVar("_F", bound="Frozen")
 
     @dataclass_transform(frozen_default=True, kw_only_default=True)
-    def record(cls: type[_R]) -> type[_R]: ...
+    def frozen(cls: type[_F]) -> type[_F]: ...
 else:
 
-    def record(cls: type) -> type:
-        """Marks a Record subclass (for type checkers, a frozen dataclass)."""
+    def frozen(cls: type) -> type:
+        """Marks a Frozen subclass (for type checkers, a frozen dataclass)."""
         return cls
 
 
-class Record:
+class Frozen:
     """An immutable value: equality, hash and repr from its fields (the annotated names).
 
-    Subclasses are decorated with ``@record`` and list their fields as annotations;
-    for type checkers they are frozen keyword-only dataclasses, and a field with a
+    Subclasses are decorated with ``@frozen`` and list their fields as annotations; for
+    type checkers they are frozen keyword-only dataclasses, and a field with a
     class-level value has that default.
     """
 
@@ -39,11 +38,6 @@ class Record:
         for name in self._fields:
             object.__setattr__(self, name, values[name] if name in values else getattr(cls, name))
 
-    @classmethod
-    def _from_values(cls: "type[_R]", values: "Sequence[object]") -> "_R":
-        """The inverse of ``_values``, for the cache."""
-        return cls(**dict(zip(cls._fields, values, strict=True)))
-
     def _values(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in self._fields)
 
@@ -53,7 +47,7 @@ class Record:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        assert isinstance(other, Record)
+        assert isinstance(other, Frozen)
         return self._values() == other._values()
 
     def __hash__(self) -> int:

@@ -1,4 +1,5 @@
-"""Write a provider's pylink.json at its build time, from the library actually built.
+"""Provider metadata generation: a provider's pylink.json, written at its build time from
+the library actually built.
 
 Run by the provider's build (meson ``custom_target``, CMake ``add_custom_command``)
 through ``pylinkdep generate``: the SONAME comes from the built file, so the metadata
@@ -9,12 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from . import elf, files
-from .errors import InvalidMetadata, PylinkError
-from .metadata import SCHEMA_VERSION, parse
+from .. import _binary, _fs
+from ..errors import InvalidMetadata, PylinkError
+from ..metadata import SCHEMA_VERSION, parse
 
 
 def document(
@@ -63,23 +65,26 @@ def write(doc: dict[str, Any], output: str) -> None:
     parse(data, file=output)
     try:
         os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)  # make doesn't
-        files.write_atomic(output, data)  # 0644: pip installs the file with this mode
+        _fs.write_atomic(output, data)  # 0644: pip installs the file with this mode
     except OSError as exc:
         raise PylinkError(f"cannot write {output}: {exc.strerror}", file=output) from None
 
 
 def _soname(path: str) -> str:
     try:
-        info = elf.read_file(path)
+        with _fs.open_regular(path) as f:
+            info = _binary.read_dynamic(f)
     except OSError as exc:
         raise InvalidMetadata(
             f"cannot read library {path}: {exc.strerror}", field="libraries"
         ) from None
-    except elf.NotELF:
+    except _binary.NotSharedLibrary as exc:
+        raise InvalidMetadata(f"{path} {exc}", field="libraries") from None
+    if info.format != "elf":
         raise InvalidMetadata(
             f"{path} is not an ELF shared object; pylinkdep generate reads SONAMEs from ELF only",
             field="libraries",
-        ) from None
+        )
     if not info.soname:
         raise InvalidMetadata(
             f"{path} has no SONAME: consumers would record its build path; link it with "
@@ -87,3 +92,12 @@ def _soname(path: str) -> str:
             field="libraries",
         )
     return info.soname
+
+
+def python_abi_of(extension: str) -> str:
+    """``cp311``, ``cp313t`` or ``abi3`` from an extension module's file name."""
+    match = re.search(r"\.(?:cpython-(\d)(\d+)(t?)-[^.]*|(abi3))\.(?:so|pyd|dylib)$", extension)
+    if not match:
+        raise PylinkError(f"cannot tell the Python ABI from the file name {extension!r}")
+    major, minor, threaded, abi3 = match.groups()
+    return abi3 or f"cp{major}{minor}{threaded}"

@@ -1,6 +1,6 @@
 """Compiler and linker flags in pkg-config's form (``--cflags``, ``--libs``)."""
 
-from ..resolve import Dependency
+from .._resolve import Dependency, unique
 
 TYPE_CHECKING = False  # no typing import: this module is on the lookup path
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ def cflags(deps: "Iterable[Dependency]") -> list[str]:
     includes = [f"-I{d}" for dep in deps for d in dep.include_dirs]
     defines = [f"-D{d}" for dep in deps for d in dep.defines]
     args = [a for dep in deps for a in dep.compile_args]
-    return _unique(includes + defines) + args
+    return [*unique(includes + defines), *args]
 
 
 def libs(deps: "Iterable[Dependency]") -> list[str]:
@@ -27,13 +27,9 @@ def libs(deps: "Iterable[Dependency]") -> list[str]:
     """
     deps = list(deps)
     paths = [lib.path for dep in deps for lib in dep.libraries]
-    return _unique(paths) + [a for dep in deps for a in dep.link_args]
+    return [*unique(paths), *(a for dep in deps for a in dep.link_args)]
 
 
 def shell_join(args: "Iterable[str]") -> str:
     """Join flags on one line, escaping as pkg-config does."""
     return " ".join("".join(c if c in _PLAIN else "\\" + c for c in a) for a in args)
-
-
-def _unique(args: list[str]) -> list[str]:
-    return list(dict.fromkeys(args))

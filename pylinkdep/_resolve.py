@@ -1,0 +1,512 @@
+"""Resolution: dependency names to installed providers, with every path made absolute and
+checked, versions compared and requires walked in link order.
+
+The resolved model (:class:`Library`, :class:`Provider`, :class:`Dependency`) is what
+every output is generated from; :func:`find` and :func:`providers` are the public entry
+points (re-exported by :mod:`pylinkdep`).
+"""
+
+import os
+import sys
+
+from . import _binary, _discovery, _fs
+from ._value import Frozen, frozen
+from .errors import (
+    DependencyCycle,
+    DuplicateProvider,
+    InvalidMetadata,
+    ProviderNotFound,
+    PylinkError,
+    VersionConflict,
+)
+from .metadata import MAX_BYTES, PATTERNS, Metadata, normalize_name, parse
+from .rpath import relative_rpath
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Hashable, Iterable, Sequence
+    from typing import TypeVar
+
+    from .metadata import LibraryKind
+
+    _T = TypeVar("_T", bound=Hashable)
+
+
+def unique(items: "Iterable[_T]") -> "tuple[_T, ...]":
+    """``items`` in order, each once."""
+    return tuple(dict.fromkeys(items))
+
+
+@frozen
+class Library(Frozen):
+    """A library to link, by absolute path, and the name the loader will look for."""
+
+    path: str
+    soname: str
+    kind: "LibraryKind"
+
+
+@frozen
+class Provider(Frozen):
+    """One installed provider: its pylink.json with every path made absolute and checked."""
+
+    name: str
+    version: str
+    abi: str
+    distribution: str
+    cmake_package: str
+    cmake_target: str
+    include_dirs: tuple[str, ...]
+    libraries: tuple[Library, ...]
+    defines: tuple[str, ...]
+    compile_args: tuple[str, ...]
+    link_args: tuple[str, ...]
+    requires: tuple[str, ...]
+    python_abi: str | None
+    description: str
+    metadata_file: str
+    package_dir: str
+    site_dir: str
+
+    @property
+    def requirement(self) -> str:
+        """What a consumer built against this provider must declare to run: ``prov>=2.0,<3``."""
+        return f"{self.distribution}{self.abi}"
+
+    @property
+    def package_relpath(self) -> str:
+        """The package directory relative to its site-packages root, with ``/``."""
+        return _fs.posix_relpath(self.package_dir, self.site_dir)
+
+    def library_relpaths(self) -> tuple[str, ...]:
+        """Each library's directory relative to the site-packages root, without repeats."""
+        return unique(
+            _fs.posix_relpath(os.path.dirname(lib.path), self.site_dir) for lib in self.libraries
+        )
+
+
+@frozen
+class Dependency(Frozen):
+    """A provider with its transitive requires: everything a consumer build needs."""
+
+    provider: Provider
+    requires: tuple[Provider, ...]
+    """Transitive requires in link order (a provider before what it requires)."""
+
+    @property
+    def name(self) -> str:
+        return self.provider.name
+
+    @property
+    def version(self) -> str:
+        return self.provider.version
+
+    @property
+    def requirement(self) -> str:
+        return self.provider.requirement
+
+    @property
+    def link_order(self) -> tuple[Provider, ...]:
+        return (self.provider, *self.requires)
+
+    @property
+    def include_dirs(self) -> tuple[str, ...]:
+        return unique(d for p in self.link_order for d in p.include_dirs)
+
+    @property
+    def defines(self) -> tuple[str, ...]:
+        return unique(d for p in self.link_order for d in p.defines)
+
+    @property
+    def compile_args(self) -> tuple[str, ...]:
+        return tuple(a for p in self.link_order for a in p.compile_args)
+
+    @property
+    def libraries(self) -> tuple[Library, ...]:
+        return tuple(lib for p in self.link_order for lib in p.libraries)
+
+    @property
+    def link_args(self) -> tuple[str, ...]:
+        return tuple(a for p in self.link_order for a in p.link_args)
+
+    def rpaths(self, consumer_subdir: str, platform: str | None = None) -> tuple[str, ...]:
+        """Relative run path entries from a consumer installed in ``consumer_subdir``
+        (relative to its site-packages root) to every library this dependency links.
+
+        Empty on Windows, which has no run path.
+        """
+        if (platform or sys.platform) == "win32":
+            return ()
+        return unique(
+            relative_rpath(consumer_subdir, libdir, platform)
+            for p in self.link_order
+            for libdir in p.library_relpaths()
+        )
+
+    def __str__(self) -> str:
+        p = self.provider
+        lines = [
+            f"{p.name} {p.version} (distribution {p.distribution})",
+            f"  requirement:  {p.requirement}",
+            f"  metadata:     {p.metadata_file}",
+            f"  package dir:  {p.package_relpath} (in {p.site_dir})",
+            f"  cmake:        find_package({p.cmake_package}) -> {p.cmake_target}",
+            f"  python abi:   {p.python_abi or 'none (no Python C API)'}",
+            *(f"  include dir:  {d}" for d in self.include_dirs),
+            *(f"  define:       {d}" for d in self.defines),
+            *(
+                f"  library:      {lib.path} (soname {lib.soname}, {lib.kind})"
+                for lib in self.libraries
+            ),
+            *(f"  compile arg:  {a}" for a in self.compile_args),
+            *(f"  link arg:     {a}" for a in self.link_args),
+            *(f"  requires:     {r.name} {r.version} ({r.distribution})" for r in self.requires),
+        ]
+        return "\n".join(lines)
+
+
+def find(
+    name: str, version: str | None = None, *, path: "Sequence[str] | None" = None
+) -> Dependency:
+    """Resolve ``name`` (and its requires) to installed providers.
+
+    ``version`` is a PEP 440 specifier set such as ``">=1.2,<2"``; ``path`` replaces
+    ``sys.path`` as the list of directories searched.
+    """
+    index = Index(path)
+    provider = index.get(name, None)
+    if version is not None:
+        check_version(provider, version, requested_by=None)
+    order = link_order(provider, index)
+    return Dependency(provider=order[0], requires=order[1:])
+
+
+def providers(
+    *, path: "Sequence[str] | None" = None, errors: list[PylinkError] | None = None
+) -> list[Provider]:
+    """Every installed provider, sorted by name.
+
+    A broken provider raises its PylinkError, or, when an ``errors`` list is given,
+    is appended to it and left out.
+    """
+    index = Index(path)
+    found: list[Provider] = []
+    for key in sorted(index.keys()):
+        try:
+            found.append(index.get(key, None))
+        except PylinkError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
+    return found
+
+
+class Index:
+    """The sources on one search path, by normalized name; reads each provider once."""
+
+    def __init__(self, path: "Sequence[str] | None") -> None:
+        self.dirs = _discovery.search_path(path)
+        self.overlays: dict[str, _discovery.Source] = {}
+        for overlay in _discovery.overlay_sources(_discovery.overlay_dirs()):
+            self.overlays.setdefault(overlay.key, overlay)  # the first directory wins
+        self.sources: dict[str, list[_discovery.Source]] = {}
+        for source in _discovery.entry_point_sources(self.dirs):
+            self.sources.setdefault(source.key, []).append(source)
+        self.loaded: dict[str, Provider] = {}
+
+    def keys(self) -> set[str]:
+        return set(self.sources) | set(self.overlays)
+
+    def get(self, name: str, requested_by: Provider | None) -> Provider:
+        key = normalize_name(name)
+        if key not in self.loaded:
+            self.loaded[key] = self._load(name, key, requested_by)
+        return self.loaded[key]
+
+    def _load(self, name: str, key: str, requested_by: Provider | None) -> Provider:
+        if key in self.overlays:
+            return _load_overlay(self.overlays[key], self.dirs)
+        sources = self.sources.get(key, [])
+        if not sources:
+            raise not_found(name, requested_by)
+        if len(sources) > 1:
+            listed = "; ".join(f"{s.distribution} ({s.origin})" for s in sources)
+            raise DuplicateProvider(
+                f"{len(sources)} distributions provide {name!r}: {listed}; uninstall all but one",
+                distribution=sources[0].distribution,
+                file=os.path.join(sources[0].origin, "entry_points.txt"),
+                field=f"{_discovery.GROUP}.{sources[0].name}",
+            )
+        return _load_entry_point(sources[0], self.dirs)
+
+
+def _load_entry_point(source: _discovery.Source, dirs: list[str]) -> Provider:
+    ep_file = os.path.join(source.origin, "entry_points.txt")
+    field = f"{_discovery.GROUP}.{source.name}"
+    if not PATTERNS["package"].search(source.value):
+        raise InvalidMetadata(
+            f"entry point value {source.value!r} must name a package, like 'pkg' or 'pkg.sub'",
+            distribution=source.distribution,
+            file=ep_file,
+            field=field,
+        )
+    located = _discovery.find_package_dir(source.value, source.site_dir, dirs)
+    if located is None:
+        raise InvalidMetadata(
+            f"entry point names package {source.value!r}, which is not installed"
+            + _editable_hint(source.origin),
+            distribution=source.distribution,
+            file=ep_file,
+            field=field,
+        )
+    site_dir, package_dir = located
+    file = os.path.join(package_dir, "pylink.json")
+    meta = parse(_read(file, source.distribution), file=file, distribution=source.distribution)
+    if normalize_name(meta.name) != source.key:
+        raise InvalidMetadata(
+            f"name {meta.name!r} differs from the entry point name {source.name!r}",
+            distribution=source.distribution,
+            file=file,
+            field="name",
+        )
+    record = os.path.join(source.origin, "RECORD")
+    return _bind(meta, source.distribution, file, package_dir, site_dir, record)
+
+
+def _load_overlay(source: _discovery.Source, dirs: list[str]) -> Provider:
+    file = source.origin
+    meta = parse(_read(file, None), file=file, overlay=True)
+    assert meta.package is not None  # required in overlays
+    distribution = meta.distribution or meta.package.split(".")[0]
+    if normalize_name(meta.name) != source.key:
+        raise InvalidMetadata(
+            f"name {meta.name!r} differs from the file name {os.path.basename(file)!r}",
+            distribution=distribution,
+            file=file,
+            field="name",
+        )
+    located = _discovery.find_package_dir(meta.package, "", dirs)
+    if located is None:
+        raise InvalidMetadata(
+            f"package {meta.package!r} is not installed on the search path",
+            distribution=distribution,
+            file=file,
+            field="package",
+        )
+    site_dir, package_dir = located
+    return _bind(meta, distribution, file, package_dir, site_dir, None)
+
+
+def _read(file: str, distribution: str | None) -> bytes:
+    try:
+        return _fs.read_regular(file, MAX_BYTES + 1)
+    except OSError as exc:
+        raise InvalidMetadata(
+            f"cannot read pylink.json: {exc.strerror}", distribution=distribution, file=file
+        ) from None
+
+
+def _bind(
+    meta: Metadata,
+    distribution: str,
+    file: str,
+    package_dir: str,
+    site_dir: str,
+    record: str | None,
+) -> Provider:
+    """Make the metadata's paths absolute, checking each stays where it must and exists."""
+    real_package = os.path.realpath(package_dir)
+    real_site = os.path.realpath(site_dir)
+    recorded: set[str] | None = None
+
+    def resolve(rel: str, field: str, want_dir: bool) -> str:
+        nonlocal recorded
+        joined = os.path.normpath(os.path.join(package_dir, rel))
+        real = os.path.realpath(joined)
+        if not _fs.inside(real, real_package):
+            # A library may live beside the package in a directory the same
+            # distribution installed (auditwheel's <dist>.libs): check RECORD.
+            if recorded is None:
+                recorded = _record_files(record, distribution)
+            rel_site = _fs.posix_relpath(real, real_site)
+            if want_dir or not _fs.inside(real, real_site) or rel_site not in recorded:
+                raise InvalidMetadata(
+                    f"{rel!r} resolves to {real}, outside the package directory "
+                    f"{real_package}"
+                    + ("" if want_dir else " and not installed by this distribution"),
+                    distribution=distribution,
+                    file=file,
+                    field=field,
+                )
+        ok = os.path.isdir(real) if want_dir else os.path.isfile(real)
+        if not ok:
+            kind = "directory" if want_dir else "file"
+            raise InvalidMetadata(
+                f"{rel!r}: no such {kind} ({joined})",
+                distribution=distribution,
+                file=file,
+                field=field,
+            )
+        return joined
+
+    libraries = []
+    for i, lib in enumerate(meta.libraries):
+        field = f"libraries[{i}].path"
+        path = resolve(lib.path, field, want_dir=False)
+        try:
+            _binary.linkable_soname(path)
+        except _binary.NotSharedLibrary as exc:
+            raise InvalidMetadata(
+                f"{lib.path!r} {exc}", distribution=distribution, file=file, field=field
+            ) from None
+        except OSError as exc:
+            raise InvalidMetadata(
+                f"{lib.path!r}: cannot read {path}: {exc.strerror}",
+                distribution=distribution,
+                file=file,
+                field=field,
+            ) from None
+        libraries.append(Library(path=path, soname=lib.soname, kind=lib.kind))
+
+    return Provider(
+        name=meta.name,
+        version=meta.version,
+        abi=meta.abi,
+        distribution=distribution,
+        cmake_package=meta.cmake_package,
+        cmake_target=meta.cmake_target,
+        include_dirs=tuple(
+            resolve(d, f"include_dirs[{i}]", want_dir=True) for i, d in enumerate(meta.include_dirs)
+        ),
+        libraries=tuple(libraries),
+        defines=meta.defines,
+        compile_args=meta.compile_args,
+        link_args=meta.link_args,
+        requires=meta.requires,
+        python_abi=meta.python_abi,
+        description=meta.description,
+        metadata_file=file,
+        package_dir=package_dir,
+        site_dir=site_dir,
+    )
+
+
+def link_order(provider: Provider, index: Index) -> tuple[Provider, ...]:
+    """``provider`` and its transitive requires, each before what it requires."""
+    order: list[Provider] = []
+    _visit(provider, index, order, stack=[])
+    return tuple(reversed(order))
+
+
+def _visit(provider: Provider, index: Index, order: list[Provider], stack: list[Provider]) -> None:
+    """Depth-first walk of ``requires``; ``order`` receives providers after their requires."""
+    if provider in order:
+        return
+    if provider in stack:
+        cycle = " -> ".join(p.name for p in [*stack[stack.index(provider) :], provider])
+        raise DependencyCycle(
+            f"requires form a cycle: {cycle}",
+            distribution=stack[-1].distribution,
+            file=stack[-1].metadata_file,
+            field="requires",
+        )
+    stack.append(provider)
+    if provider.requires:
+        from packaging.requirements import Requirement  # slow import: see metadata.py
+    for i, text in enumerate(provider.requires):
+        req = Requirement(text)
+        if req.marker is not None and not req.marker.evaluate():
+            continue
+        required = index.get(req.name, provider)
+        if req.specifier:
+            check_version(required, str(req.specifier), requested_by=(provider, i))
+        _visit(required, index, order, stack)
+    stack.pop()
+    order.append(provider)
+
+
+def not_found(name: str, requested_by: Provider | None) -> ProviderNotFound:
+    hint = " (add the directory holding NAME.pylink.json to PYLINK_PATH, or install it)"
+    where = (
+        {
+            "distribution": requested_by.distribution,
+            "file": requested_by.metadata_file,
+            "field": "requires",
+        }
+        if requested_by
+        else {}
+    )
+    return ProviderNotFound(f"no pylink provider named {name!r} is installed{hint}", **where)
+
+
+def check_version(provider: Provider, spec: str, requested_by: tuple[Provider, int] | None) -> None:
+    """VersionConflict unless ``provider``'s version satisfies ``spec``."""
+    from . import _versions
+
+    try:
+        inside = _versions.contains(spec, provider.version)
+    except _versions.InvalidSpecifier:
+        raise VersionConflict(f"{spec!r} is not a PEP 440 version specifier") from None
+    if inside:
+        return
+    message = f"{provider.name} {provider.version} is installed, but {spec} is required"
+    if requested_by is None:
+        raise VersionConflict(
+            message,
+            distribution=provider.distribution,
+            file=provider.metadata_file,
+            field="version",
+        )
+    owner, i = requested_by
+    raise VersionConflict(
+        f"{message} by {owner.name}",
+        distribution=owner.distribution,
+        file=owner.metadata_file,
+        field=f"requires[{i}]",
+    )
+
+
+def _editable_hint(dist_info: str) -> str:
+    """Why an installed distribution's package may be missing: an editable install."""
+    try:
+        recorded = _record_files(os.path.join(dist_info, "RECORD"))
+    except InvalidMetadata:  # a hint only: the error it is added to says what is wrong
+        return ""
+    marker = next(
+        (
+            f
+            for f in sorted(recorded)
+            if f.endswith((".pth", "_editable_loader.py")) and "editable" in f
+        ),
+        None,
+    )
+    if marker is None:
+        return ""
+    return (
+        f": the distribution is an editable install ({marker}), whose package does not "
+        "exist as a directory with pylink.json in site-packages; reinstall it without -e "
+        "to link against it"
+    )
+
+
+RECORD_MAX = 64 << 20
+"""The largest RECORD read (a distribution of some hundred thousand files)."""
+
+
+def _record_files(record: str | None, distribution: str | None = None) -> set[str]:
+    """Paths (relative to site-packages, ``/``-separated) listed in a RECORD file."""
+    if record is None:
+        return set()
+    try:
+        lines = _fs.read_regular(record, RECORD_MAX).decode("utf-8", "replace").splitlines()
+    except OSError:
+        return set()
+    import csv  # only for a library outside the package directory, or a hint
+
+    # RECORD is CSV; a path holding a comma is quoted. Paths are the first column.
+    try:
+        return {os.path.normpath(row[0]).replace(os.sep, "/") for row in csv.reader(lines) if row}
+    except csv.Error as exc:
+        raise InvalidMetadata(
+            f"RECORD is not valid CSV: {exc}", distribution=distribution, file=record
+        ) from None

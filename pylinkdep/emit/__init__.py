@@ -1,1 +1,0 @@
-"""Output formats generated from resolved dependencies, one module per format."""
