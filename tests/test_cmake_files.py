@@ -18,6 +18,8 @@ from pylinkdep.outputs import cmake as emit_cmake
 
 from .conftest import MakeProvider, valid_doc
 
+pytestmark = pytest.mark.integration
+
 STORED = Path(__file__).parent / "cmake_files"
 
 # name: (version, overrides of the pylink.json): every ABI form the generator bounds,

@@ -12,6 +12,8 @@ import pytest
 
 from .conftest import Wheelhouse, demo
 
+pytestmark = pytest.mark.integration
+
 # Debian's packaged crates (librust-*-dev), for machines that cannot reach crates.io.
 DEBIAN_CRATES = Path("/usr/share/cargo/registry")
 CARGO_CONFIG = f"""\

@@ -5,7 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import demo
+
+pytestmark = pytest.mark.integration
 
 
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ from tests.test_runtime import SHARED, consumer_wheels, import_error, pip, run
 
 from .conftest import demo
 
+pytestmark = pytest.mark.integration
+
 REPO = Path(__file__).resolve().parent.parent
 
 

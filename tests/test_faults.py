@@ -23,6 +23,8 @@ from pylinkdep.metadata import parse
 
 from .conftest import Wheelhouse, demo, dynamic, snapshot
 
+pytestmark = pytest.mark.integration
+
 ENV_NAME = "ünï cödé env"
 PROJECT_NAME = "prøject wïth spaces"
 

@@ -14,6 +14,8 @@ import pytest
 
 from .conftest import demo
 
+pytestmark = pytest.mark.integration
+
 
 def sh(python: Path, *args: str) -> str:
     return demo.sh([str(python.parent / args[0]), *args[1:]])

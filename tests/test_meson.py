@@ -20,6 +20,8 @@ from pylinkdep.meson import main as meson_main
 
 from .conftest import MakeProvider, Wheelhouse, demo, valid_doc
 
+pytestmark = pytest.mark.integration
+
 OLDEST_MESON = "1.2.3"
 DEPTHS = {
     "consumer_meson": "$ORIGIN/../exampleprov",

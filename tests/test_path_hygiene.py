@@ -25,6 +25,8 @@ from pylinkdep import _binary, _fs
 
 from .conftest import dynamic
 
+pytestmark = pytest.mark.integration
+
 EXEMPT = ".path-hygiene-exempt"
 ORIGINS = ("$ORIGIN", "${ORIGIN}")
 

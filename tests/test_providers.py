@@ -18,6 +18,8 @@ import pytest
 
 from .conftest import demo, dynamic, exported
 
+pytestmark = pytest.mark.integration
+
 TESTS = Path(__file__).resolve().parent
 
 

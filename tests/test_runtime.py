@@ -18,6 +18,8 @@ from pylinkdep.wheel import check
 
 from .conftest import ProviderVariants, Wheelhouse, demo
 
+pytestmark = pytest.mark.integration
+
 BIN = Path(sys.executable).parent
 
 # Counter shared by the consumer and the provider's own extension, the library version the
