@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pylinkdep import _discovery, _fs
+from pylinkdep import InvalidMetadata, _discovery, _fs
 from pylinkdep._fs import read_regular
 
 
@@ -71,3 +71,18 @@ def test_shell_join_escapes_as_pkg_config() -> None:
     special = re.compile(r"([^A-Za-z0-9_/.,:=+@%^-])")
     args = ["-I/a b/c", '-DX="1"', "$ORIGIN/../x", "plain-1.2_x/y,z:w=v+u@t%s^r", "é;&|"]
     assert shell_join(args) == " ".join(special.sub(r"\\\1", a) for a in args)
+
+
+def test_entry_points_read_bounded(tmp_path: Path) -> None:
+    """A sparse 1 GiB entry_points.txt of an unrelated distribution is skipped after 1 MiB
+    read; one with a [pylink] section past the limit is refused, naming the file."""
+    site = _site(tmp_path, {"huge-1.0.dist-info": None, "big-1.0.dist-info": None})
+    with open(tmp_path / "huge-1.0.dist-info" / "entry_points.txt", "wb") as f:
+        f.truncate(1 << 30)
+    big = tmp_path / "big-1.0.dist-info" / "entry_points.txt"
+    big.write_bytes(b"[pylink]\nbig = big\n" + b"#" * _discovery.ENTRY_POINTS_MAX)
+    with pytest.raises(InvalidMetadata, match="larger than") as info:
+        list(_discovery.entry_point_sources([site]))
+    assert info.value.file == str(big)
+    big.unlink()
+    assert list(_discovery.entry_point_sources([site])) == []

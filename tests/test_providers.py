@@ -184,7 +184,8 @@ def test_consumer_shares_state(example: Example, examples_python: Path) -> None:
 
 
 def test_meson_snippet_is_what_the_example_uses() -> None:
-    """meson/provider.meson, filled in, appears line for line in the meson example."""
+    """pylinkdep/meson_files/provider.meson, filled in, appears line for line in the meson
+    example."""
     snippet = (demo.REPO / "pylinkdep" / "meson_files" / "provider.meson").read_text()
     lines = [line for line in snippet.splitlines() if line and not line.startswith("#")]
     values = {

@@ -9,7 +9,7 @@ from .._resolve import Dependency, Provider, find, providers
 from .._value import Frozen, frozen
 from ..errors import PylinkError
 from ..outputs import flags
-from .messages import one_line, report
+from .messages import one_line, report, writing
 from .query import parse_requests
 
 TYPE_CHECKING = False
@@ -273,7 +273,8 @@ def _pkgconfig_path(argv: list[str]) -> int:
     else:
         found = providers(errors=errors)
     directory = opts.output or pkgconfig.default_dir()
-    pkgconfig.write_dir(found, directory, relocatable=opts.relocatable)
+    with writing(directory):
+        pkgconfig.write_dir(found, directory, relocatable=opts.relocatable)
     print(os.path.abspath(directory))
     for exc in errors:
         report(exc)
@@ -320,11 +321,9 @@ def _runtime_module(argv: list[str]) -> int:
     opts = parser.parse_args(argv)
     from ..outputs import runtime_module
 
-    deps = [
-        find(name, ",".join(spec) or None)
-        for name, spec in parse_requests(opts.names, parser.error)
-    ]
-    runtime_module.write_module(opts.output, opts.consumer, opts.subdir, deps)
+    deps = _find_requests(opts.names, parser)
+    with writing(opts.output):
+        runtime_module.write_module(opts.output, opts.consumer, opts.subdir, deps)
     return 0
 
 

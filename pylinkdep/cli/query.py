@@ -9,7 +9,7 @@ from .._resolve import find
 from .._value import Frozen, frozen
 from ..errors import PylinkError
 from ..outputs import flags
-from .messages import report, warn
+from .messages import report, warn, writing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -197,12 +197,8 @@ def _cmake_prefix_path(prefix: str) -> int:
     from ..outputs import cmake
 
     directory = os.path.abspath(prefix or cmake.default_prefix())
-    try:
+    with writing(directory):
         generated = cmake.write_prefix(directory)
-    except OSError as exc:
-        raise PylinkError(
-            f"cannot write {exc.filename or directory}: {exc.strerror}", file=directory
-        ) from None
     for problem in generated.errors:
         warn(problem)
     print(generated.prefix)

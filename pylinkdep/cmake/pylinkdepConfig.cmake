@@ -37,10 +37,10 @@ if(NOT pylinkdep_PREFIX)
   set(pylinkdep_PREFIX "${CMAKE_BINARY_DIR}/pylinkdep")
 endif()
 
-# What `python -m pylinkdep` runs, without importing runpy (which costs more than a
-# cached run of pylinkdep takes) and without the directory CMake runs in on sys.path:
-# it is no place to find providers or pylinkdep, and a build directory changes at every
-# configure, which would defeat the lookup cache. Without pylinkdep, one line as -m says.
+# What `python -m pylinkdep` runs, without the directory CMake runs in on sys.path: it is
+# no place to find providers or pylinkdep (a build directory holding a stray pylink.json
+# or a pylinkdep/ folder must not change the answer). Without pylinkdep, one line as -m
+# says.
 set(_pylinkdep_main [[
 import sys
 if sys.path[0] == "":

@@ -70,7 +70,6 @@ def module_source(consumer: str, subdir: str, deps: Sequence[Dependency]) -> str
 
 
 def write_module(path: str, consumer: str, subdir: str, deps: Sequence[Dependency]) -> None:
-    """Write :func:`module_source` to ``path``, creating its directory."""
+    """Write :func:`module_source` to ``path`` atomically, creating its directory."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(module_source(consumer, subdir, deps))
+    _fs.write_atomic(path, module_source(consumer, subdir, deps).encode("utf-8"))

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
 
 from .. import _binary
 from .._resolve import find, providers
 from .._value import Frozen, frozen
 from .._versions import interval
 from ..errors import PylinkError
+from ..metadata import normalize_name
 from ..outputs.runtime_module import MODULE_NAME
 
 if TYPE_CHECKING:
@@ -135,11 +135,11 @@ def requires_problems(zf: zipfile.ZipFile, dist_info: str) -> list[str]:
         except InvalidRequirement:
             continue
         if req.marker is None or req.marker.evaluate({"extra": ""}):
-            declared.setdefault(canonicalize_name(req.name), []).append(req)
-    own = canonicalize_name(dist_info.split("-", 1)[0])
+            declared.setdefault(normalize_name(req.name), []).append(req)
+    own = normalize_name(dist_info.split("-", 1)[0])
     found = []
-    for provider in (p for p in linked if canonicalize_name(p.distribution) != own):
-        reqs = declared.get(canonicalize_name(provider.distribution), [])
+    for provider in (p for p in linked if normalize_name(p.distribution) != own):
+        reqs = declared.get(normalize_name(provider.distribution), [])
         fix = f"declare {provider.requirement!r} in [project] dependencies"
         if not reqs:
             found.append(
