@@ -19,13 +19,13 @@ from .errors import (
     PylinkError,
     VersionConflict,
 )
-from .metadata import MAX_BYTES, PATTERNS, Metadata, normalize_name, parse
+from .metadata import MAX_BYTES, PATTERNS, Declared, Metadata, normalize_name, parse
 from .rpath import relative_rpath
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterable, Sequence
-    from typing import TypeVar
+    from typing import Any, TypeVar
 
     from .metadata import LibraryKind
 
@@ -47,23 +47,12 @@ class Library(Frozen):
 
 
 @frozen
-class Provider(Frozen):
+class Provider(Declared):
     """One installed provider: its pylink.json with every path made absolute and checked."""
 
-    name: str
-    version: str
-    abi: str
     distribution: str
-    cmake_package: str
-    cmake_target: str
     include_dirs: tuple[str, ...]
     libraries: tuple[Library, ...]
-    defines: tuple[str, ...]
-    compile_args: tuple[str, ...]
-    link_args: tuple[str, ...]
-    requires: tuple[str, ...]
-    python_abi: str | None
-    description: str
     metadata_file: str
     package_dir: str
     site_dir: str
@@ -368,23 +357,14 @@ def _bind(
             ) from None
         libraries.append(Library(path=path, soname=lib.soname, kind=lib.kind))
 
+    declared: dict[str, Any] = {name: getattr(meta, name) for name in Declared._fields}
     return Provider(
-        name=meta.name,
-        version=meta.version,
-        abi=meta.abi,
+        **declared,
         distribution=distribution,
-        cmake_package=meta.cmake_package,
-        cmake_target=meta.cmake_target,
         include_dirs=tuple(
             resolve(d, f"include_dirs[{i}]", want_dir=True) for i, d in enumerate(meta.include_dirs)
         ),
         libraries=tuple(libraries),
-        defines=meta.defines,
-        compile_args=meta.compile_args,
-        link_args=meta.link_args,
-        requires=meta.requires,
-        python_abi=meta.python_abi,
-        description=meta.description,
         metadata_file=file,
         package_dir=package_dir,
         site_dir=site_dir,

@@ -19,15 +19,16 @@ else:
 class Frozen:
     """An immutable value: equality, hash and repr from its fields (the annotated names).
 
-    Subclasses are decorated with ``@frozen`` and list their fields as annotations; for
-    type checkers they are frozen keyword-only dataclasses, and a field with a
-    class-level value has that default.
+    Subclasses are decorated with ``@frozen`` and list their fields as annotations (a
+    subclass of a subclass adds its own to its base's); for type checkers they are frozen
+    keyword-only dataclasses, and a field with a class-level value has that default.
     """
 
     _fields: "ClassVar[tuple[str, ...]]" = ()
 
     def __init_subclass__(cls) -> None:
-        cls._fields = tuple(cls.__annotations__)
+        own = cls.__annotations__  # this class's own (Python 3.10+)
+        cls._fields = (*cls._fields, *(name for name in own if name not in cls._fields))
 
     def __init__(self, **values: object) -> None:
         cls = type(self)

@@ -15,7 +15,15 @@ from . import runtime
 from ._value import Frozen, frozen
 from .errors import InvalidMetadata
 
-__all__ = ["MAX_BYTES", "SCHEMA_VERSION", "LibraryEntry", "Metadata", "normalize_name", "parse"]
+__all__ = [
+    "MAX_BYTES",
+    "SCHEMA_VERSION",
+    "Declared",
+    "LibraryEntry",
+    "Metadata",
+    "normalize_name",
+    "parse",
+]
 
 SCHEMA_VERSION = 1
 SCHEMA_FILE = os.path.join(os.path.dirname(__file__), "schema", "pylink-v1.schema.json")
@@ -69,22 +77,29 @@ class LibraryEntry(Frozen):
 
 
 @frozen
-class Metadata(Frozen):
-    """A validated pylink.json; paths are relative to the directory that holds it."""
+class Declared(Frozen):
+    """What pylink.json declares that needs no file to check: a resolved provider keeps
+    these fields as they are."""
 
     name: str
     version: str
     abi: str
     cmake_package: str
     cmake_target: str
-    include_dirs: tuple[str, ...]
-    libraries: tuple[LibraryEntry, ...]
     defines: tuple[str, ...]
     compile_args: tuple[str, ...]
     link_args: tuple[str, ...]
     requires: tuple[str, ...]
     python_abi: str | None
     description: str
+
+
+@frozen
+class Metadata(Declared):
+    """A validated pylink.json; paths are relative to the directory that holds it."""
+
+    include_dirs: tuple[str, ...]
+    libraries: tuple[LibraryEntry, ...]
     package: str | None = None
     distribution: str | None = None
 

@@ -17,37 +17,54 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, TypeAlias
 
-    Run: TypeAlias = Callable[[list[str]], int]
+    Main: TypeAlias = Callable[[argparse.ArgumentParser, list[str]], int]
 
 
 @frozen
 class Command(Frozen):
-    """A subcommand: how it is called, what it does (for ``--help``) and its function."""
+    """A subcommand: how it is called and what it does (for ``pylinkdep --help``), its
+    description (for its own ``--help``) and its function, which adds its arguments to
+    the parser it is given and runs."""
 
+    name: str
     usage: str
     summary: str
-    run: "Run"
+    description: str
+    main: "Main"
+
+    def run(self, argv: list[str]) -> int:
+        parser = argparse.ArgumentParser(
+            prog=f"pylinkdep {self.name}", description=self.description
+        )
+        return self.main(parser, argv)
 
 
 COMMANDS: dict[str, Command] = {}
 """Every subcommand by name, in the order ``pylinkdep --help`` lists them."""
 
 
-def command(name: str, usage: str, summary: str) -> "Callable[[Run], Run]":
-    """Register the decorated function as subcommand ``name``."""
+def command(
+    name: str, usage: str, summary: str, description: str | None = None
+) -> "Callable[[Main], Main]":
+    """Register the decorated function as subcommand ``name``; its description is the
+    function's docstring unless given."""
 
-    def register(function: "Run") -> "Run":
-        COMMANDS[name] = Command(usage=f"{name} {usage}".strip(), summary=summary, run=function)
+    def register(function: "Main") -> "Main":
+        COMMANDS[name] = Command(
+            name=name,
+            usage=f"{name} {usage}".strip(),
+            summary=summary,
+            description=" ".join((description or function.__doc__ or "").split()),
+            main=function,
+        )
         return function
 
     return register
 
 
 @command("list", "[--json]", "every installed provider")
-def _list(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="pylinkdep list", description="List installed pylink providers."
-    )
+def _list(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """List installed pylink providers."""
     parser.add_argument("--json", action="store_true", help="print a JSON array of objects")
     opts = parser.parse_args(argv)
     errors: list[PylinkError] = []
@@ -68,10 +85,8 @@ def _list(argv: list[str]) -> int:
 
 
 @command("show", "NAME [--json]", "what NAME resolves to")
-def _show(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="pylinkdep show", description="Show what a dependency name resolves to."
-    )
+def _show(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Show what a dependency name resolves to."""
     parser.add_argument("name", help="dependency name, as in dependency('NAME')")
     parser.add_argument("--json", action="store_true", help="print a JSON object")
     parser.add_argument(
@@ -98,36 +113,21 @@ def _show(argv: list[str]) -> int:
 
 
 @command("generate", "-o pylink.json ...", "write a provider's pylink.json at its build time")
-def _generate(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="pylinkdep generate",
-        description="Write a provider's pylink.json from the libraries just built (run by the "
-        "provider's build system). Libraries are recorded by file name, installed beside "
-        "pylink.json, with the SONAME read from the file. Give values starting with '-' "
-        "as --compile-arg=-O2.",
-    )
+def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Write a provider's pylink.json from the libraries just built (run by the provider's
+    build system). Libraries are recorded by file name, installed beside pylink.json, with
+    the SONAME read from the file. Give values starting with '-' as --compile-arg=-O2."""
     add = parser.add_argument
     add("-o", "--output", required=True, help="the pylink.json to write")
     add("--name", required=True, help="dependency name, as in dependency('NAME')")
     add("--version", required=True, help="this build's PEP 440 version")
     add("--abi", required=True, help="provider versions consumers built now run with: '>=1.2,<2'")
-    add(
-        "--library",
-        dest="libraries",
-        action="append",
-        default=[],
-        metavar="FILE",
-        type=lambda path: (path, "shared"),
-        help="a built shared library (repeatable, link order)",
-    )
-    add(
-        "--extension",
-        dest="libraries",
-        action="append",
-        metavar="FILE",
-        type=lambda path: (path, "extension"),
-        help="a built extension module that exports the C API",
-    )
+    for flag, kind, what in (
+        ("--library", "shared", "a built shared library (repeatable, link order)"),
+        ("--extension", "extension", "a built extension module that exports the C API"),
+    ):
+        add(flag, dest="libraries", action="append", default=[], metavar="FILE", type=_built(kind),
+            help=what)  # fmt: skip
     add(
         "--include-dir",
         action="append",
@@ -183,14 +183,11 @@ def _generate(argv: list[str]) -> int:
 
 
 @command("check", "WHEEL...", "lint provider and consumer wheels")
-def _check(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="pylinkdep check",
-        description="Check wheels. Providers: valid pylink.json, paths inside the package and "
-        "in the wheel, SONAME as declared, header API exported, entry point present. "
-        "Consumers: no provider library vendored, run paths $ORIGIN-relative, "
-        "Requires-Dist covering each linked provider's ABI range.",
-    )
+def _check(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Check wheels. Providers: valid pylink.json, paths inside the package and in the wheel,
+    SONAME as declared, header API exported, entry point present. Consumers: no provider
+    library vendored, run paths $ORIGIN-relative, Requires-Dist covering each linked
+    provider's ABI range."""
     parser.add_argument("wheels", nargs="+", metavar="WHEEL")
     opts = parser.parse_args(argv)
     from ..wheel import check
@@ -206,14 +203,11 @@ def _check(argv: list[str]) -> int:
 
 
 @command("cargo", "NAME --rpath-from DIR", "cargo:rustc-link-arg lines for a Rust build.rs")
-def _cargo(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="pylinkdep cargo",
-        description="Print the Cargo build-script directives that link a Rust extension "
-        "against providers: each library by full path and the provider's link args "
-        "(cargo:rustc-link-arg), a run path relative to the installed extension, and "
-        "cargo:rerun-if-changed lines. A build.rs prints this output unchanged.",
-    )
+def _cargo(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Print the Cargo build-script directives that link a Rust extension against providers:
+    each library by full path and the provider's link args (cargo:rustc-link-arg), a run
+    path relative to the installed extension, and cargo:rerun-if-changed lines. A
+    build.rs prints this output unchanged."""
     parser.add_argument(
         "packages",
         nargs="+",
@@ -243,13 +237,10 @@ def _cargo(argv: list[str]) -> int:
 
 
 @command("pkgconfig-path", "[-o DIR]", "write .pc files of the providers, print DIR")
-def _pkgconfig_path(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="pylinkdep pkgconfig-path",
-        description="Write a pkg-config .pc file for each installed provider (or the NAMEs "
-        "given and what they require) into a directory of their own, never site-packages, "
-        "and print that directory, for PKG_CONFIG_PATH or meson's -Dpkg_config_path.",
-    )
+def _pkgconfig_path(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Write a pkg-config .pc file for each installed provider (or the NAMEs given and what
+    they require) into a directory of their own, never site-packages, and print that
+    directory, for PKG_CONFIG_PATH or meson's -Dpkg_config_path."""
     parser.add_argument("names", nargs="*", metavar="NAME", help="only these providers")
     parser.add_argument(
         "-o",
@@ -282,13 +273,10 @@ def _pkgconfig_path(argv: list[str]) -> int:
 
 
 @command("requirement", "NAME...", "run requirements a consumer must declare")
-def _requirement(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="pylinkdep requirement",
-        description="Print the run requirement (distribution and ABI range, e.g. "
-        "'exampleprov>=1.2,<2') a consumer built now against each NAME, and against what "
-        "NAME requires, must declare in its dependencies; one per line.",
-    )
+def _requirement(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Print the run requirement (distribution and ABI range, e.g. 'exampleprov>=1.2,<2') a
+    consumer built now against each NAME, and against what NAME requires, must declare
+    in its dependencies; one per line."""
     parser.add_argument("names", nargs="+", metavar="NAME")
     opts = parser.parse_args(argv)
     from ..skbuild import requirements
@@ -298,14 +286,11 @@ def _requirement(argv: list[str]) -> int:
 
 
 @command("runtime-module", "-o FILE ...", "a consumer's import-time check and loader")
-def _runtime_module(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="pylinkdep runtime-module",
-        description="Write the module a consumer package imports before its extension: it "
-        "checks each provider's version against the ABI range resolved now and loads the "
-        "provider's library when the relative run path misses. Needs nothing but the "
-        "standard library at run time.",
-    )
+def _runtime_module(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Write the module a consumer package imports before its extension: it checks each
+    provider's version against the ABI range resolved now and loads the provider's
+    library when the relative run path misses. Needs nothing but the standard library at
+    run time."""
     parser.add_argument("-o", "--output", required=True, help="the .py file to write")
     parser.add_argument(
         "--consumer", required=True, help="the consumer's distribution name (for messages)"
@@ -327,33 +312,39 @@ def _runtime_module(argv: list[str]) -> int:
     return 0
 
 
-@command("auditwheel-args", "WHEEL|NAME", "--exclude flags for auditwheel repair")
-def _auditwheel_args(argv: list[str]) -> int:
-    return _repair_args(argv, "auditwheel-args", "auditwheel repair")
+_REPAIR = (
+    "Print the options that keep {tool} from copying pylink providers' libraries into a "
+    "consumer wheel (a second copy has its own state): one --exclude per library of the "
+    "providers a wheel links, or of the providers named."
+)
 
 
-@command("delocate-args", "WHEEL|NAME", "--exclude flags for delocate-wheel")
-def _delocate_args(argv: list[str]) -> int:
-    return _repair_args(argv, "delocate-args", "delocate-wheel")
-
-
-def _repair_args(argv: list[str], command: str, tool: str) -> int:
-    parser = argparse.ArgumentParser(
-        prog=f"pylinkdep {command}",
-        description=f"Print the options that keep {tool} from copying pylink providers' "
-        "libraries into a consumer wheel (a second copy has its own state): one --exclude per "
-        "library of the providers a wheel links, or of the providers named.",
-    )
+# Registered from the inside out: auditwheel-args first.
+@command(
+    "delocate-args",
+    "WHEEL|NAME",
+    "--exclude flags for delocate-wheel",
+    _REPAIR.format(tool="delocate-wheel"),
+)
+@command(
+    "auditwheel-args",
+    "WHEEL|NAME",
+    "--exclude flags for auditwheel repair",
+    _REPAIR.format(tool="auditwheel repair"),
+)
+def _repair_args(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     parser.add_argument("targets", nargs="+", metavar="WHEEL_OR_NAME")
     opts = parser.parse_args(argv)
     from ..wheel import consumer
 
-    print(
-        flags.shell_join(
-            a for s in consumer.exclude_sonames(opts.targets) for a in ("--exclude", s)
-        )
-    )
+    sonames = consumer.exclude_sonames(opts.targets)
+    print(flags.shell_join(arg for soname in sonames for arg in ("--exclude", soname)))
     return 0
+
+
+def _built(kind: str) -> "Callable[[str], tuple[str, str]]":
+    """The argument type of ``--library`` and ``--extension``: ``(file, kind)``."""
+    return lambda path: (path, kind)
 
 
 def _find_requests(tokens: list[str], parser: argparse.ArgumentParser) -> list[Dependency]:
