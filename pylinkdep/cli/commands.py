@@ -10,7 +10,7 @@ from .._value import Frozen, frozen
 from ..errors import PylinkError
 from ..outputs import flags
 from .messages import one_line, report, writing
-from .query import parse_requests
+from .requests import parse_requests
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -10,14 +10,11 @@ from .._value import Frozen, frozen
 from ..errors import PylinkError
 from ..outputs import flags
 from .messages import report, warn, writing
+from .requests import OPERATORS, parse_requests
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-    from typing import NoReturn
-
-OPERATORS = ("<=", ">=", "!=", "==", "<", ">", "=")
-"""Version operators of a request, longest first; pkg-config's ``=`` is PEP 440's ``==``."""
+    pass
 
 
 @frozen
@@ -161,36 +158,6 @@ def _parse_options(argv: list[str]) -> SimpleNamespace:
             parser.error("no package name given")
         opts.requests = parse_requests(opts.packages, parser.error)
     return opts
-
-
-def parse_requests(
-    tokens: "Sequence[str]", error: "Callable[[str], NoReturn]"
-) -> list[tuple[str, list[str]]]:
-    """``['foo', '>=', '1.2', 'bar>=2']`` -> ``[('foo', ['>=1.2']), ('bar', ['>=2'])]``."""
-    requests: list[tuple[str, list[str]]] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i].strip()
-        # 'foo >= 1.2' in one argument, or 'foo>=1.2'
-        for op in OPERATORS:
-            name, sep, version = token.partition(op)
-            if sep and name.strip():
-                requests.append((name.strip(), [_specifier(op, version.strip())]))
-                break
-        else:
-            if i + 2 < len(tokens) and tokens[i + 1] in OPERATORS:
-                requests.append((token, [_specifier(tokens[i + 1], tokens[i + 2])]))
-                i += 2
-            elif token in OPERATORS:
-                error(f"{token!r} needs a package name before it and a version after it")
-            else:
-                requests.append((token, []))
-        i += 1
-    return requests
-
-
-def _specifier(op: str, version: str) -> str:
-    return f"{'==' if op == '=' else op}{version}"
 
 
 def _cmake_prefix_path(prefix: str) -> int:
