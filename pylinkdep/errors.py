@@ -1,5 +1,14 @@
 """Exceptions raised by pylinkdep; all derive from PylinkError."""
 
+__all__ = [
+    "DependencyCycle",
+    "DuplicateProvider",
+    "InvalidMetadata",
+    "ProviderNotFound",
+    "PylinkError",
+    "VersionConflict",
+]
+
 
 class PylinkError(Exception):
     """Base class: a problem with a provider, its metadata or a request for it.

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 ORIGIN = {"linux": "$ORIGIN", "darwin": "@loader_path"}
 
 
+__all__ = ["linker_args", "origin_token", "relative_rpath"]
+
+
 def origin_token(platform: str | None = None) -> str:
     """``$ORIGIN`` on ELF platforms, ``@loader_path`` on macOS.
 

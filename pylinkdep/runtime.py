@@ -46,6 +46,9 @@ _INF = float("inf")
 _dll_directories: list[Any] = []
 
 
+__all__ = ["Version", "apply", "load", "plan", "version_in"]
+
+
 class Version:
     """A PEP 440 version, comparable; enough of ``packaging.version`` for ABI ranges.
     ValueError for text that is not one."""

@@ -33,6 +33,16 @@ from ._resolve import Dependency, find
 from .errors import PylinkError
 from .outputs import runtime_module
 
+__all__ = [
+    "BuildExtMixin",
+    "Extension",
+    "apply_dependencies",
+    "build_ext",
+    "drop_absolute_rpaths",
+    "finalize_distribution_options",
+    "resolve",
+]
+
 
 class Extension(setuptools.Extension):
     """A setuptools Extension that links pylink providers.

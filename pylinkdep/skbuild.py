@@ -26,6 +26,8 @@ from typing import Any
 
 from .errors import PylinkError
 
+__all__ = ["DynamicMetadata", "dynamic_metadata", "requirements"]
+
 
 def requirements(names: object) -> list[str]:
     """The run requirement of each provider named, with its transitive requires."""

@@ -23,6 +23,9 @@ UNTESTED_ENV = "PYLINKDEP_MESON_UNTESTED"
 _NO_CONFIGURE = {"--version", "-v", "compile", "install", "introspect", "test"}
 
 
+__all__ = ["main", "version_problem"]
+
+
 def version_problem(version: str) -> str | None:
     """Why ``version`` of meson is refused, or None when it is in the tested range."""
     parts = tuple(int(p) if p.isdigit() else -1 for p in version.split(".")[:3])
