@@ -193,7 +193,7 @@ class _Reader:
             runtime.Version(version)
         except ValueError:
             raise self.fail("version", f"{version!r} is not a PEP 440 version") from None
-        if not abi.strip():
+        if not any(clause.strip() for clause in abi.split(",")):
             raise self.fail("abi", f"{abi!r}: the ABI range needs at least one specifier")
         try:
             inside = runtime.version_in(version, abi)

@@ -56,7 +56,7 @@ class Version:
     def __init__(self, text: str) -> None:
         import re
 
-        match = re.fullmatch(_VERSION, text.strip(), re.IGNORECASE)
+        match = re.fullmatch(_VERSION, text.strip(), re.IGNORECASE | re.ASCII)
         if match is None:
             raise ValueError(f"invalid version {text!r}")
         self.text = text
@@ -94,6 +94,10 @@ def _clause_matches(op: str, spec: str, version: Version) -> bool:
     if op == "===":
         return version.text.strip().lower() == spec.lower()
     if op in ("==", "!=") and spec.endswith(".*"):
+        import re
+
+        if not re.fullmatch(r"v?(?:\d+!)?\d+(?:\.\d+)*", spec[:-2], re.IGNORECASE | re.ASCII):
+            raise ValueError(f"'{op}{spec}': a prefix is a release number only")
         prefix = Version(spec[:-2])
         size = len(prefix.release)
         same = version.epoch == prefix.epoch and (
@@ -101,6 +105,8 @@ def _clause_matches(op: str, spec: str, version: Version) -> bool:
         )
         return same if op == "==" else not same
     want = Version(spec)
+    if want.local and op not in ("==", "!="):
+        raise ValueError(f"'{op}{spec}': a local version goes with == and != only")
     key = version.key if want.local else Version(version.text.split("+")[0]).key
     if op == "==":
         return key == want.key
@@ -133,7 +139,7 @@ def version_in(version: str, specifiers: str) -> bool:
 
     parsed = Version(version)
     result = True
-    for clause in specifiers.split(","):
+    for clause in (c for c in specifiers.split(",") if c.strip()):
         match = re.fullmatch(_CLAUSE, clause)
         if match is None:
             raise ValueError(f"invalid version specifier {clause.strip()!r}")

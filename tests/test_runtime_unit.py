@@ -12,12 +12,13 @@ import subprocess
 import sys
 import types
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from packaging.specifiers import SpecifierSet
-from packaging.version import Version
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
 
 from pylinkdep import find, runtime, skbuild
 from pylinkdep.errors import PylinkError
@@ -47,6 +48,34 @@ def test_version_in_agrees_with_packaging(version: str, spec: str) -> None:
 def test_version_in_rejects_what_it_cannot_read(version: str, spec: str) -> None:
     with pytest.raises(ValueError):
         runtime.version_in(version, spec)
+
+
+CLAUSE_VERSIONS = [
+    "1", "1.2", "1.2.0", "1.2.*", "1.*", "1.2rc1", "1.2rc1.*", "1.2+local", "1.2+local.*",
+    "1!1.2", "1!1.*", "v1.2", "1.2.post1", "1.2.dev0", "1.2.post1.*", "foo", "1.2-1", " 1.2",
+    "1.2.*.*", "01.2", "1.2a", "1.0.0-rc.1", "", "1.2 ", "1..2", "\u0661",
+]  # fmt: skip
+OPS = ["==", "!=", "<=", ">=", "<", ">", "~=", "===", "=", "=>", ""]
+
+
+def readable(check: Callable[[str], object], text: str) -> bool:
+    try:
+        check(text)
+    except (ValueError, InvalidSpecifier, InvalidVersion):
+        return False
+    return True
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_version_in_reads_what_packaging_reads(op: str) -> None:
+    """The run-time evaluator (which also validates every pylink.json's ``abi``) refuses
+    exactly the specifiers and versions packaging refuses."""
+    for text in CLAUSE_VERSIONS:
+        for spec in (f"{op}{text}", f">=1, {op}{text}", f"{op}{text},,<3"):
+            expected = readable(SpecifierSet, spec)
+            assert readable(lambda s: runtime.version_in("1.2.0", s), spec) is expected, spec
+        expected = readable(Version, text)
+        assert readable(lambda v: runtime.version_in(v, ">=0"), text) is expected, text
 
 
 def lib(name: str, soname: str | None = None, path: str | None = None) -> dict[str, str]:

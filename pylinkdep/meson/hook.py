@@ -47,7 +47,7 @@ from mesonbuild.dependencies import base, detect
 from mesonbuild.interpreter import interpreter, type_checking
 
 from .. import rpath
-from .._resolve import Dependency, find, providers
+from .._resolve import Dependency, find, providers, unique
 from ..errors import ProviderNotFound, PylinkError
 from ..outputs import flags
 
@@ -270,7 +270,7 @@ def _add_run_path(target: Any) -> None:
             )
             return
         entries = [rpath.relative_rpath(subdir, rel) for rel, _ in libdirs]
-    target.link_args = [*target.link_args, *rpath.linker_args(dict.fromkeys(entries))]
+    target.link_args = [*target.link_args, *rpath.linker_args(unique(entries))]
 
 
 def _site_subdir(target: Any) -> str | None:

@@ -20,7 +20,7 @@ def directives(
     provider is reinstalled or ``PYLINK_PATH`` changes.
     """
     deps = list(deps)
-    providers = list(dict.fromkeys(p for dep in deps for p in dep.link_order))
+    providers = unique(p for dep in deps for p in dep.link_order)
     for provider in providers:
         _check_one_line(provider)
     libraries = unique(lib.path for dep in deps for lib in dep.libraries)
