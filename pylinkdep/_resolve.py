@@ -160,14 +160,10 @@ def find(
     """Resolve ``name`` (and its requires) to installed providers.
 
     ``version`` is a PEP 440 specifier set such as ``">=1.2,<2"``; ``path`` replaces
-    ``sys.path`` as the list of directories searched.
+    ``sys.path`` as the list of directories searched. Each call reads the search path
+    afresh; to resolve several names at once, use one :class:`Index`.
     """
-    index = Index(path)
-    provider = index.get(name, None)
-    if version is not None:
-        check_version(provider, version, requested_by=None)
-    order = link_order(provider, index)
-    return Dependency(provider=order[0], requires=order[1:])
+    return Index(path).find(name, version)
 
 
 def providers(
@@ -178,20 +174,12 @@ def providers(
     A broken provider raises its PylinkError, or, when an ``errors`` list is given,
     is appended to it and left out.
     """
-    index = Index(path)
-    found: list[Provider] = []
-    for key in sorted(index.keys()):
-        try:
-            found.append(index.get(key, None))
-        except PylinkError as exc:
-            if errors is None:
-                raise
-            errors.append(exc)
-    return found
+    return Index(path).providers(errors)
 
 
 class Index:
-    """The sources on one search path, by normalized name; reads each provider once."""
+    """The providers of one search path (``sys.path`` when None) as it is when the index
+    is made: one scan, and each provider read once, however many names are resolved."""
 
     def __init__(self, path: "Sequence[str] | None") -> None:
         self.dirs = _discovery.search_path(path)
@@ -205,6 +193,26 @@ class Index:
 
     def keys(self) -> set[str]:
         return set(self.sources) | set(self.overlays)
+
+    def find(self, name: str, version: str | None = None) -> Dependency:
+        """:func:`find` on this index."""
+        provider = self.get(name, None)
+        if version is not None:
+            check_version(provider, version, requested_by=None)
+        order = link_order(provider, self)
+        return Dependency(provider=order[0], requires=order[1:])
+
+    def providers(self, errors: list[PylinkError] | None = None) -> list[Provider]:
+        """:func:`providers` on this index."""
+        found: list[Provider] = []
+        for key in sorted(self.keys()):
+            try:
+                found.append(self.get(key, None))
+            except PylinkError as exc:
+                if errors is None:
+                    raise
+                errors.append(exc)
+        return found
 
     def get(self, name: str, requested_by: Provider | None) -> Provider:
         key = normalize_name(name)

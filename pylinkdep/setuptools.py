@@ -29,7 +29,7 @@ import setuptools
 from setuptools.command.build_ext import build_ext as _setuptools_build_ext
 
 from . import rpath
-from ._resolve import Dependency, find
+from ._resolve import Dependency, Index
 from .errors import PylinkError
 from .outputs import runtime_module
 
@@ -132,6 +132,7 @@ def resolve(requirements: list[str], extension: str) -> list[Dependency]:
     """Resolve ``py_libraries`` entries; errors name the extension and the entry."""
     from packaging.requirements import InvalidRequirement, Requirement
 
+    index = Index(None)
     deps = []
     for i, text in enumerate(requirements):
         try:
@@ -148,7 +149,7 @@ def resolve(requirements: list[str], extension: str) -> list[Dependency]:
                 f"version specifier are allowed",
                 field=f"py_libraries[{i}]",
             )
-        deps.append(find(req.name, str(req.specifier) or None))
+        deps.append(index.find(req.name, str(req.specifier) or None))
     return deps
 
 

@@ -31,7 +31,7 @@ __all__ = ["DynamicMetadata", "dynamic_metadata", "requirements"]
 
 def requirements(names: object) -> list[str]:
     """The run requirement of each provider named, with its transitive requires."""
-    from ._resolve import find
+    from ._resolve import Index
 
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or not names:
         raise PylinkError(
@@ -39,9 +39,10 @@ def requirements(names: object) -> list[str]:
             f"dependency names, such as ['exampleprov'], not {names!r}",
             field="providers",
         )
+    index = Index(None)
     found: list[str] = []
     for name in names:
-        dep = find(name)
+        dep = index.find(name)
         found += [p.requirement for p in dep.link_order if p.requirement not in found]
     return found
 

@@ -5,7 +5,7 @@ import argparse
 import json
 import os
 
-from .._resolve import Dependency, Provider, find, providers
+from .._resolve import Dependency, Index, Provider, find, providers
 from .._value import Frozen, frozen
 from ..errors import PylinkError
 from ..outputs import flags
@@ -259,7 +259,8 @@ def _pkgconfig_path(parser: argparse.ArgumentParser, argv: list[str]) -> int:
 
     errors: list[PylinkError] = []
     if opts.names:
-        chosen = {p.name: p for name in opts.names for p in find(name).link_order}
+        index = Index(None)
+        chosen = {p.name: p for name in opts.names for p in index.find(name).link_order}
         found = list(chosen.values())
     else:
         found = providers(errors=errors)
@@ -349,9 +350,9 @@ def _built(kind: str) -> "Callable[[str], tuple[str, str]]":
 
 def _find_requests(tokens: list[str], parser: argparse.ArgumentParser) -> list[Dependency]:
     """Each ``NAME [OP VERSION]`` request resolved; a malformed one is a usage error."""
-    return [
-        find(name, ",".join(spec) or None) for name, spec in parse_requests(tokens, parser.error)
-    ]
+    index = Index(None)
+    requests = parse_requests(tokens, parser.error)
+    return [index.find(name, ",".join(spec) or None) for name, spec in requests]
 
 
 def _provider_json(p: Provider) -> "dict[str, Any]":

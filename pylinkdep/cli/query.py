@@ -5,7 +5,7 @@ import os
 from types import SimpleNamespace
 
 from .. import __version__
-from .._resolve import find
+from .._resolve import Index
 from .._value import Frozen, frozen
 from ..errors import PylinkError
 from ..outputs import flags
@@ -76,7 +76,8 @@ def run(argv: list[str]) -> int:
     # As in pkg-config, --exists and the version tests answer with the exit status only.
     quiet = opts.silence_errors or (bool(opts.exists or extra) and not opts.print_errors)
     try:
-        deps = [find(name, ",".join(spec + extra) or None) for name, spec in opts.requests]
+        index = Index(None)
+        deps = [index.find(name, ",".join(spec + extra) or None) for name, spec in opts.requests]
     except PylinkError as exc:
         if not quiet:
             report(exc)

@@ -39,7 +39,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from mesonbuild import coredata, mlog
@@ -47,7 +47,7 @@ from mesonbuild.dependencies import base, detect
 from mesonbuild.interpreter import interpreter, type_checking
 
 from .. import rpath
-from .._resolve import Dependency, find, providers, unique
+from .._resolve import Dependency, Index, unique
 from ..errors import ProviderNotFound, PylinkError
 from ..outputs import flags
 
@@ -75,7 +75,7 @@ class PylinkDependency(_ExternalDependency):
         self.variables: dict[str, str] = {}
         python = _target_python(env, self.for_machine)
         try:
-            dep = find(name, path=_search_path(python))
+            dep = _index(_search_path(python)).find(name)
         except PylinkError as exc:
             reason = _reason(name, python, exc)
             if self.required:
@@ -190,9 +190,15 @@ def _search_path(python: str) -> tuple[str, ...] | None:
 
 
 @functools.cache
-def _installed_names(path: Sequence[str] | None) -> frozenset[str]:
+def _index(path: tuple[str, ...] | None) -> Index:
+    """The providers installed for the target, read once per meson run (a configure)."""
+    return Index(path)
+
+
+@functools.cache
+def _installed_names(path: tuple[str, ...] | None) -> frozenset[str]:
     """Providers installed for the target; decides whether 'auto' tries pylink first."""
-    return frozenset(p.name.lower() for p in providers(path=path, errors=[]))
+    return frozenset(p.name.lower() for p in _index(path).providers(errors=[]))
 
 
 def _candidate(name: str, env: Any, kwargs: dict[str, Any]) -> Callable[[], Any]:

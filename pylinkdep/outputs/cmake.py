@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from packaging.requirements import Requirement
 
 from .. import __version__, _fs, _shipped, _versions
-from .._resolve import Dependency, Provider, find, providers
+from .._resolve import Dependency, Index, Provider
 from .._value import Frozen, frozen
 from ..errors import PylinkError
 from ..metadata import normalize_name
@@ -60,7 +60,8 @@ def write_prefix(prefix: str, *, path: Sequence[str] | None = None) -> Generated
     ``errors``. Packages generated earlier for providers now gone are removed.
     """
     errors: list[PylinkError] = []
-    found = providers(path=path, errors=errors)
+    index = Index(path)
+    found = index.providers(errors)
     files: dict[str, dict[str, str]] = {}
     owners: dict[str, Provider] = {}
     for provider in found:
@@ -83,7 +84,7 @@ def write_prefix(prefix: str, *, path: Sequence[str] | None = None) -> Generated
             )
             continue
         try:
-            dep = find(provider.name, path=path)
+            dep = index.find(provider.name)
         except PylinkError as exc:
             errors.append(exc)
             files[provider.cmake_package] = failing_config(provider, str(exc))
