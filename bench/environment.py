@@ -9,7 +9,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +29,6 @@ class Env:
     work: Path
     python: Path
     site: Path
-    cache: Path
     pc_dir: Path
     anchors: dict[str, bool] = field(default_factory=dict)
     pip_version: str = ""
@@ -38,16 +36,9 @@ class Env:
     """The venv's own pip, when its console-script wrapper imports ``re`` (pip < 25.2)."""
     uv_python: Path | None = None
     sites: dict[int, Path] = field(default_factory=dict)
-    ready_at: float = 0.0
 
     def bin(self, name: str) -> Path:
         return self.python.parent / name
-
-    def settle(self) -> None:
-        """Wait until every file made here is older than pylinkdep's racy-cache window (2 s),
-        so that the cache may store lookups, as it would in any environment not just
-        modified."""
-        time.sleep(max(0.0, self.ready_at + 2.2 - time.time()))
 
 
 def prepare(work: Path, sizes: list[int]) -> Env:
@@ -59,7 +50,6 @@ def prepare(work: Path, sizes: list[int]) -> Env:
         work=work,
         python=python,
         site=demo.site_packages(python),
-        cache=work / "cache",
         pc_dir=work / "pkgconfig",
     )
     use_current_pip(env, wheels[0])
@@ -75,7 +65,6 @@ def prepare(work: Path, sizes: list[int]) -> Env:
     for n in sizes:
         env.sites[n] = synthetic_site(work / "sites" / str(n), n)
     subprocess.run([str(python), "-m", "compileall", "-q", str(env.site)], capture_output=True)
-    env.ready_at = time.time()
     return env
 
 

@@ -14,47 +14,39 @@ from timing import Command, check, clean_env, instructions, interleaved, median,
 QUERY = ["--cflags", "--libs", "exampleprov"]
 BASELINE = "python -c pass"
 UV_BASELINE = "python -c pass (venv made by uv)"
-# The rows that the goals are read from (bench/report.py).
-CLI_WARM = "pylinkdep --cflags --libs (cache warm)"
-CLI_COLD = "pylinkdep --cflags --libs (no cache)"
-RAW_WARM = "pylinkdep without a console-script wrapper (cache warm)"
-RAW_COLD = "pylinkdep without a console-script wrapper (no cache)"
-OLD_PIP_WARM = "pylinkdep installed by pip < 25.2 (cache warm)"
-OLD_PIP_COLD = "pylinkdep installed by pip < 25.2 (no cache)"
-UV_WARM = "pylinkdep installed by uv (cache warm)"
-UV_COLD = "pylinkdep installed by uv (no cache)"
+# The row the lookup goal is read from (bench/report.py); the others are for comparison.
+CLI = "pylinkdep --cflags --libs"
+RAW = "pylinkdep without a console-script wrapper"
+OLD_PIP = "pylinkdep installed by pip < 25.2"
+UV = "pylinkdep installed by uv"
+PKG_CONFIG = "pkg-config --cflags --libs (static .pc)"
+PYBIND11 = "pybind11-config --includes"  # the lookup's budget is its figure
 NO_WRAPPER = "import sys; from pylinkdep.cli import main; sys.exit(main())"
 
 
 def cli(env: Env, n: int, rounds: int) -> dict[str, Any]:
-    """Interleaved whole-process runs with ``n`` extra distributions on the path."""
+    """Interleaved whole-process runs with ``n`` extra distributions on the path. Every
+    lookup scans them all: pylinkdep keeps no cache between processes."""
     py = str(env.python)
-    base = clean_env(PYTHONPATH=str(env.sites[n]), PYLINKDEP_CACHE_DIR=str(env.cache))
-    no_cache = {**base, "PYLINKDEP_NO_CACHE": "1"}
+    base = clean_env(PYTHONPATH=str(env.sites[n]))
     commands = [
         Command(BASELINE, [py, "-c", "pass"], base),
         Command("python -c 'import re' (what pip < 25.2's console-script wrapper imports)",
                 [py, "-c", "import re"], base),
-        Command("python -c 'import json' (what pylinkdep's lookup does not import)",
+        Command("python -c 'import json' (what pylinkdep's lookup imports, re with it)",
                 [py, "-c", "import json"], base),
-        Command(CLI_WARM, [str(env.bin("pylinkdep")), *QUERY], base),
-        Command(CLI_COLD, [str(env.bin("pylinkdep")), *QUERY], no_cache),
-        Command(RAW_WARM, [py, "-c", NO_WRAPPER, *QUERY], base),
-        Command(RAW_COLD, [py, "-c", NO_WRAPPER, *QUERY], no_cache),
+        Command(CLI, [str(env.bin("pylinkdep")), *QUERY], base),
+        Command(RAW, [py, "-c", NO_WRAPPER, *QUERY], base),
     ]  # fmt: skip
     if env.old_pip_version:
-        old_pip = str(env.bin("pylinkdep-old-pip"))
-        commands += [Command(OLD_PIP_WARM, [old_pip, *QUERY], base),
-                     Command(OLD_PIP_COLD, [old_pip, *QUERY], no_cache)]  # fmt: skip
-    commands.append(Command("pkg-config --cflags --libs (static .pc)", ["pkg-config", *QUERY],
+        commands.append(Command(OLD_PIP, [str(env.bin("pylinkdep-old-pip")), *QUERY], base))
+    commands.append(Command(PKG_CONFIG, ["pkg-config", *QUERY],
                             {**base, "PKG_CONFIG_PATH": str(env.pc_dir)}))  # fmt: skip
     against = {}
     if env.uv_python:
-        uv_bin = str(env.uv_python.parent / "pylinkdep")
         uv_rows = [
             Command(UV_BASELINE, [str(env.uv_python), "-c", "pass"], base),
-            Command(UV_WARM, [uv_bin, *QUERY], base),
-            Command(UV_COLD, [uv_bin, *QUERY], no_cache),
+            Command(UV, [str(env.uv_python.parent / "pylinkdep"), *QUERY], base),
         ]
         commands += uv_rows
         against = {c.label: UV_BASELINE for c in uv_rows}
@@ -63,25 +55,23 @@ def cli(env: Env, n: int, rounds: int) -> dict[str, Any]:
             Command("numpy-config --cflags", [str(env.bin("numpy-config")), "--cflags"], base)
         )
     if env.anchors.get("pybind11"):
-        commands.append(Command("pybind11-config --includes",
-                                [str(env.bin("pybind11-config")), "--includes"], base))  # fmt: skip
+        commands.append(Command(PYBIND11, [str(env.bin("pybind11-config")), "--includes"], base))
     if env.anchors.get("pkgconf"):
         commands.append(Command("python -m pkgconf --cflags --libs (pkg_config entry points)",
                                 [py, "-m", "pkgconf", *QUERY], base))  # fmt: skip
     outputs = {c.label: check(c) for c in commands}
-    flags = outputs[CLI_WARM].split()
-    assert flags == outputs["pkg-config --cflags --libs (static .pc)"].split(), outputs
+    flags = outputs[CLI].split()
+    assert flags == outputs[PKG_CONFIG].split(), outputs
     assert any(f.endswith("libexampleprov.so.1") for f in flags), flags
-    for label in (RAW_WARM, OLD_PIP_WARM):
-        assert outputs.get(label, outputs[CLI_WARM]) == outputs[CLI_WARM], outputs
+    for label in (RAW, OLD_PIP):
+        assert outputs.get(label, outputs[CLI]) == outputs[CLI], outputs
     if env.uv_python:
-        uv_flags = outputs[UV_WARM].split()
+        uv_flags = outputs[UV].split()
         assert uv_flags[-1].endswith("libexampleprov.so.1"), uv_flags
         assert "import re" not in (env.uv_python.parent / "pylinkdep").read_text()
     times = interleaved(commands, rounds)
     # Instructions too, for pylinkdep and its baselines (one fixed hash seed for all).
-    counted = {BASELINE, UV_BASELINE, CLI_WARM, CLI_COLD, RAW_WARM, RAW_COLD, UV_WARM, UV_COLD,
-               OLD_PIP_WARM, OLD_PIP_COLD}  # fmt: skip
+    counted = {BASELINE, UV_BASELINE, CLI, RAW, UV, OLD_PIP}
     counts = {
         c.label: instructions(c.argv, {**c.env, "PYTHONHASHSEED": "0"})
         for c in commands
@@ -92,7 +82,8 @@ def cli(env: Env, n: int, rounds: int) -> dict[str, Any]:
     return summary | versions | {"distributions": n, "rounds": rounds}
 
 
-# Imports nothing before the clock starts (json would bring re), prints a Python literal.
+# Imports nothing before the clock starts (json, which the lookup imports, would be paid
+# for before it), prints a Python literal.
 PROBE = r"""
 import sys, time
 t0 = time.perf_counter()
@@ -100,38 +91,33 @@ if sys.argv[1] == "find":
     import pylinkdep
     t1 = time.perf_counter()
     found = pylinkdep.find("exampleprov").name
-    t2 = time.perf_counter()
-    pylinkdep.find("exampleprov")
 else:
     import importlib.metadata as md
     t1 = time.perf_counter()
     found = [ep.name for ep in md.entry_points(group="pylink")]
-    t2 = time.perf_counter()
-    md.entry_points(group="pylink")
-t3 = time.perf_counter()
-print(repr({"import": t1 - t0, "first": t2 - t1, "again": t3 - t2, "found": found}))
+t2 = time.perf_counter()
+print(repr({"import": t1 - t0, "call": t2 - t1, "found": found}))
 """
+FIND = "find()"
+EP = "entry_points(group='pylink')"
+PARTS = ("import", "call")
 
 
 def in_process(env: Env, sizes: list[int], rounds: int) -> dict[str, Any]:
-    """Fresh processes, interleaved: import time, first call and second call of each API."""
+    """Fresh processes, interleaved: the import and the first call of each API. (A second
+    call in the same process scans again: pylinkdep keeps no cache.)"""
     results: dict[str, Any] = {}
     for n in sizes:
-        base = clean_env(PYTHONPATH=str(env.sites[n]), PYLINKDEP_CACHE_DIR=str(env.cache))
-        variants = {
-            "find (no cache)": (["find"], {**base, "PYLINKDEP_NO_CACHE": "1"}),
-            "find (cache warm)": (["find"], base),
-            "entry_points(group='pylink')": (["entry_points"], base),
-        }
-        _probe(env, *variants["find (cache warm)"])  # fills the cache
+        penv = clean_env(PYTHONPATH=str(env.sites[n]))
+        variants = {FIND: ["find"], EP: ["entry_points"]}
         samples: dict[str, list[dict[str, Any]]] = {k: [] for k in variants}
         for _ in range(rounds):
-            for label, (args, penv) in variants.items():
+            for label, args in variants.items():
                 samples[label].append(_probe(env, args, penv))
         for runs in samples.values():
             assert runs[0]["found"] in ("exampleprov", ["exampleprov"]), runs[0]
         results[str(n)] = {
-            label: {part: median([r[part] for r in runs]) for part in ("import", "first", "again")}
+            label: {part: median([r[part] for r in runs]) for part in PARTS}
             for label, runs in samples.items()
         }
     return {"rounds": rounds, "by_distributions": results}
