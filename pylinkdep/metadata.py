@@ -41,8 +41,12 @@ else:
 
 
 def normalize_name(name: str) -> str:
-    """The form names are compared in: lowercase, runs of ``-_.`` as one ``-``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    """The form names are compared in: lowercase, runs of ``-_.`` as one ``-`` (the
+    scan of installed distributions calls this for each one: string methods only)."""
+    key = name.lower().replace("_", "-").replace(".", "-")
+    while "--" in key:
+        key = key.replace("--", "-")
+    return key
 
 
 def _schema_patterns() -> "dict[str, re.Pattern[str]]":

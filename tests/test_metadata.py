@@ -8,6 +8,9 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from packaging.utils import canonicalize_name
 
 from pylinkdep import InvalidMetadata
 from pylinkdep.metadata import MAX_BYTES, Metadata, normalize_name, parse
@@ -66,6 +69,11 @@ def test_optional_fields() -> None:
 def test_names_compare_normalized() -> None:
     assert normalize_name("PyAwaitable") == normalize_name("pyawaitable")
     assert normalize_name("a_b.c--d") == "a-b-c-d"
+
+
+@given(st.text(alphabet="aB9-_.\u0130 ", max_size=12))
+def test_normalize_name_is_pep_503(name: str) -> None:
+    assert normalize_name(name) == canonicalize_name(name)
 
 
 # (change to the valid document, field named in the error, fragment of the message)
