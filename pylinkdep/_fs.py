@@ -34,16 +34,18 @@ def read_regular(path: str, limit: int, *, dir_fd: int | None = None) -> bytes:
     """
     fd = os.open(path, _FLAGS, dir_fd=dir_fd)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", path)
-        chunks = []
-        left = limit
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
+        # A byte more than the file holds: a short read is its end, in one read as a rule.
+        chunks = [os.read(fd, min(limit, st.st_size + 1))]
+        size = len(chunks[0])
+        while size < limit and size > st.st_size:  # the file grew since fstat
+            chunk = os.read(fd, min(limit - size, 1 << 20))
             if not chunk:
                 break
             chunks.append(chunk)
-            left -= len(chunk)
+            size += len(chunk)
         return b"".join(chunks)
     finally:
         os.close(fd)

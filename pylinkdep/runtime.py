@@ -22,8 +22,6 @@ at build time (what the consumer's relative run path points at), its path relati
 the provider's package directory, and its SONAME (install name, DLL name).
 """
 
-from __future__ import annotations
-
 import os
 import sys
 
@@ -43,7 +41,7 @@ _CLAUSE = r"\s*(===|==|!=|~=|<=|>=|<|>)\s*(\S+?)\s*"
 _INF = float("inf")
 
 # Handles of directories added with os.add_dll_directory: they stay added while referenced.
-_dll_directories: list[Any] = []
+_dll_directories: "list[Any]" = []
 
 
 __all__ = ["Version", "apply", "load", "plan", "version_in"]
@@ -187,7 +185,7 @@ def _dist_infos(distribution: str, directory: str) -> list[str]:
     return versions
 
 
-def _installed_version(provider: dict[str, Any], package_dir: str, consumer: str) -> str:
+def _installed_version(provider: "dict[str, Any]", package_dir: str, consumer: str) -> str:
     """The provider's installed version: from its dist-info beside the package (what pip
     installed, and what the run requirement constrains), else from its pylink.json."""
     site = package_dir
@@ -216,14 +214,14 @@ def _installed_version(provider: dict[str, Any], package_dir: str, consumer: str
     return version
 
 
-def _install_hint(provider: dict[str, Any]) -> str:
+def _install_hint(provider: "dict[str, Any]") -> str:
     return f"pip install '{provider['distribution']}{provider['abi']}'"
 
 
 def plan(
     consumer: str,
     consumer_root: str,
-    providers: list[dict[str, Any]],
+    providers: "list[dict[str, Any]]",
     platform: str | None = None,
     path: list[str] | None = None,
 ) -> list[tuple[str, str]]:
@@ -295,7 +293,7 @@ def apply(actions: list[tuple[str, str]]) -> None:
             ctypes.CDLL(target)
 
 
-def load(consumer: str, subdir: str, providers: list[dict[str, Any]], file: str) -> None:
+def load(consumer: str, subdir: str, providers: "list[dict[str, Any]]", file: str) -> None:
     """Check and load ``providers`` for ``consumer``, whose module ``file`` is installed in
     ``subdir`` (relative to site-packages)."""
     root = os.path.dirname(os.path.abspath(file))

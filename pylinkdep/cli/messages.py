@@ -1,13 +1,12 @@
 """How the command line reports problems: one line on stderr each."""
 
-import contextlib
 import sys
 
 from ..errors import PylinkError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from types import TracebackType
 
 
 def one_line(text: str) -> str:
@@ -25,11 +24,22 @@ def warn(problem: PylinkError) -> None:
     print(f"pylinkdep: warning: {one_line(str(problem))}", file=sys.stderr)
 
 
-@contextlib.contextmanager
-def writing(target: str) -> "Iterator[None]":
-    """Turn an OSError while writing ``target`` into one PylinkError line."""
-    try:
-        yield
-    except OSError as exc:
-        message = f"cannot write {exc.filename or target}: {exc.strerror}"
-        raise PylinkError(message, file=target) from None
+class writing:
+    """Turn an OSError while writing ``target`` into one PylinkError line (a class, not
+    ``contextlib.contextmanager``, whose import the query would pay)."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        kind: "type[BaseException] | None",
+        exc: BaseException | None,
+        tb: "TracebackType | None",
+    ) -> None:
+        if isinstance(exc, OSError):
+            message = f"cannot write {exc.filename or self.target}: {exc.strerror}"
+            raise PylinkError(message, file=self.target) from None

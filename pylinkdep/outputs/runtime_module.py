@@ -64,7 +64,7 @@ def module_source(consumer: str, subdir: str, deps: Sequence[Dependency]) -> str
         f"{code}\n\n"
         f"CONSUMER = {consumer!r}\n"
         f"SUBDIR = {subdir!r}\n"
-        f"PROVIDERS: list[dict[str, Any]] = {data}\n"
+        f'PROVIDERS: "list[dict[str, Any]]" = {data}\n'
         "load(CONSUMER, SUBDIR, PROVIDERS, __file__)\n"
     )
 
