@@ -12,10 +12,6 @@ from ..outputs import flags
 from .messages import report, warn, writing
 from .requests import OPERATORS, parse_requests
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    pass
-
 
 @frozen
 class Option(Frozen):

@@ -9,13 +9,9 @@ never installed.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 import sys
 from collections.abc import Iterable, Sequence
-
-from packaging.requirements import Requirement
 
 from .. import __version__, _fs, _shipped, _versions
 from .._resolve import Dependency, Index, Provider
@@ -48,6 +44,8 @@ def helpers_file() -> str:
 
 def default_prefix() -> str:
     """A per-interpreter cache directory: ``<pylinkdep's cache>/cmake/<hash>``."""
+    import hashlib  # find_package(pylinkdep) names its own directory: only for the CLI default
+
     key = "\0".join([sys.executable, *sys.path]).encode()
     return _fs.cache_dir("cmake", hashlib.sha256(key).hexdigest()[:16])
 
@@ -175,6 +173,9 @@ def cmake_version(version: str) -> str:
 
 def _config(p: Provider, requires: Iterable[Provider]) -> str:
     pkg, target = p.cmake_package, p.cmake_target
+    if p.requires:  # packaging.requirements costs a configure more than the rest of this
+        from packaging.requirements import Requirement
+
     direct = {normalize_name(Requirement(r).name) for r in p.requires}
     deps = [r for r in requires if normalize_name(r.name) in direct]
     libs = list(p.libraries)
@@ -279,6 +280,8 @@ def _remove_stale(prefix: str, keep: set[str]) -> None:
         except OSError:
             continue
         if ours:
+            import shutil  # only to remove a package: not on every configure
+
             # Renamed first, so concurrent pylinkdeps never remove the same tree: one
             # wins the rename, the others find nothing to do.
             doomed = os.path.join(prefix, f".removing-{os.getpid()}-{entry.name}")
