@@ -1,5 +1,5 @@
-"""Immutable value classes without ``dataclasses``, which costs a lookup more to import
-(it pulls in ``inspect``) than the rest of pylinkdep's lookup path together."""
+"""Immutable value classes without ``dataclasses``, whose import (it pulls in ``inspect``)
+costs a lookup about as much as Python's own start-up."""
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

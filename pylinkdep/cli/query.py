@@ -91,7 +91,7 @@ def run(argv: list[str]) -> int:
 
 def _plain_options(argv: list[str]) -> SimpleNamespace | None:
     """The options of the usual command lines, read from :data:`OPTIONS` without argparse
-    (which costs a query a third of Python's start-up): flags, options with their value
+    (whose import costs a query half of Python's start-up): flags, options with their value
     in the next argument, and names without a version. None for anything else (then
     argparse parses the same table, and reports what is wrong)."""
     values: dict[str, object] = {o.dest: None if o.metavar else False for o in OPTIONS}
