@@ -433,7 +433,7 @@ def check_version(provider: Provider, spec: str, requested_by: tuple[Provider, i
 
     try:
         inside = _versions.contains(spec, provider.version)
-    except _versions.InvalidSpecifier:
+    except ValueError:
         raise VersionConflict(f"{spec!r} is not a PEP 440 version specifier") from None
     if inside:
         return

@@ -1,23 +1,21 @@
-"""Version questions inside pylinkdep (PEP 440), all answered by ``packaging``.
+"""Version questions inside pylinkdep (PEP 440), all answered by one evaluator: the one in
+:mod:`pylinkdep.runtime`, which consumers carry at run time and which is tested against
+``packaging``. ``packaging`` itself parses PEP 508 requirements only: importing its
+specifiers would cost a lookup, and every CMake configure, more than Python's start-up
+(docs/benchmarks.md)."""
 
-Imported only where a version question is asked: ``packaging`` costs a lookup more to
-import than the rest of its work. (Whether ``version`` lies inside ``abi``, asked of every
-pylink.json, is answered by :func:`pylinkdep.runtime.version_in`, the evaluator consumers
-carry at run time.)"""
-
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from .runtime import Version, clauses, version_in
 
 Bound = tuple[Version, bool] | None
 """A bound of an interval: (version, inclusive); None when unbounded."""
 
-__all__ = ["Bound", "InvalidSpecifier", "InvalidVersion", "SpecifierSet", "Version"]
+__all__ = ["Bound", "Version", "contains", "interval", "release", "upper_bound"]
 
 
 def contains(spec: str, version: str) -> bool:
     """Whether the specifier set ``spec`` allows ``version`` (pre-releases included).
-    InvalidSpecifier or InvalidVersion for text that is not PEP 440."""
-    return SpecifierSet(spec).contains(Version(version), prereleases=True)
+    ValueError for text that is not PEP 440."""
+    return version_in(version, spec)
 
 
 def release(version: str) -> tuple[int, ...]:
@@ -36,14 +34,15 @@ def dotted(numbers: tuple[int, ...]) -> str:
     return ".".join(map(str, numbers))
 
 
-def interval(spec: SpecifierSet) -> tuple[Bound, Bound]:
-    """The lowest and highest versions ``spec`` allows (``!=`` clauses ignored), by
-    ``packaging``'s rules for ``~=`` and ``==X.*``. On a tie between equal versions the
-    exclusive bound wins; between two inclusive (or two exclusive) ones, the first."""
+def interval(spec: str) -> tuple[Bound, Bound]:
+    """The lowest and highest versions ``spec`` allows (``!=`` clauses ignored), by PEP
+    440's rules for ``~=`` and ``==X.*``. On a tie between equal versions the exclusive
+    bound wins; between two inclusive (or two exclusive) ones, the first. ValueError for
+    text that is not PEP 440."""
+    version_in("0", spec)  # refuses what PEP 440 does not allow
     lo: Bound = None
     hi: Bound = None
-    for clause in spec:
-        op, text = clause.operator, clause.version
+    for op, text in clauses(spec):
         bounds: list[tuple[str, Version, bool]] = []
         if op == "!=":
             continue
@@ -62,18 +61,24 @@ def interval(spec: SpecifierSet) -> tuple[Bound, Bound]:
             bounds += [("lo", version, True)]
             bounds += [("hi", Version(dotted(past_prefix(version.release[:-1]))), False)]
         for side, version, inclusive in bounds:
-            if side == "lo" and (lo is None or (version, not inclusive) > (lo[0], not lo[1])):
+            if side == "lo" and (lo is None or (version.key, not inclusive) > _rank(lo, True)):
                 lo = version, inclusive
-            if side == "hi" and (hi is None or (version, inclusive) < hi):
+            if side == "hi" and (hi is None or (version.key, inclusive) < _rank(hi, False)):
                 hi = version, inclusive
     return lo, hi
+
+
+def _rank(bound: tuple[Version, bool], lower: bool) -> tuple[object, bool]:
+    """How bounds of one side compare: by version, then the exclusive one as the tighter."""
+    version, inclusive = bound
+    return version.key, (not inclusive) if lower else inclusive
 
 
 def upper_bound(abi: str) -> tuple[str | None, bool]:
     """The lowest upper bound of an ABI range, as release numbers, and whether it is
     inclusive: ``<2`` -> ``("2", False)``; ``<=1.9`` -> ``("1.9", True)``; ``~=1.2`` and
     ``==1.*`` -> ``("2", False)``; ``==1.2.0`` -> ``("1.2.0", True)``."""
-    _, highest = interval(SpecifierSet(abi))
+    _, highest = interval(abi)
     if highest is None:
         return None, False
     return dotted(highest[0].release), highest[1]

@@ -3,7 +3,8 @@
 The schema is shipped as ``pylinkdep/schema/pylink-v1.schema.json`` and documented in
 docs/pylink-json.md; the patterns of its string fields are read from that file, so each
 rule has one form. This module adds what JSON Schema cannot say: UTF-8, size, duplicate
-keys, PEP 440 ``version`` inside the ``abi`` range, PEP 508 ``requires``. Nothing here
+keys, PEP 440 ``version`` inside the ``abi`` range (:mod:`pylinkdep._versions`), PEP 508
+``requires`` (``packaging``). Nothing here
 looks at a file the document names: that is :mod:`pylinkdep._resolve`'s binding.
 """
 
@@ -11,7 +12,7 @@ import json
 import os
 import re
 
-from . import runtime
+from . import _versions
 from ._value import Frozen, frozen
 from .errors import InvalidMetadata
 
@@ -191,16 +192,15 @@ class _Reader:
         return text
 
     def versions(self, version: str, abi: str) -> None:
-        """``version`` is PEP 440 and lies inside the ABI range ``abi``, by the evaluator
-        consumers run at import (:func:`pylinkdep.runtime.version_in`)."""
+        """``version`` is PEP 440 and lies inside the ABI range ``abi``."""
         try:
-            runtime.Version(version)
+            _versions.Version(version)
         except ValueError:
             raise self.fail("version", f"{version!r} is not a PEP 440 version") from None
         if not any(clause.strip() for clause in abi.split(",")):
             raise self.fail("abi", f"{abi!r}: the ABI range needs at least one specifier")
         try:
-            inside = runtime.version_in(version, abi)
+            inside = _versions.contains(abi, version)
         except ValueError:
             raise self.fail("abi", f"{abi!r} is not a PEP 440 specifier set") from None
         if not inside:

@@ -44,7 +44,7 @@ _INF = float("inf")
 _dll_directories: "list[Any]" = []
 
 
-__all__ = ["Version", "apply", "load", "plan", "version_in"]
+__all__ = ["Version", "apply", "clauses", "load", "plan", "version_in"]
 
 
 class Version:
@@ -82,6 +82,18 @@ class Version:
         )
         self.epoch = self.key[0]
         self.local = match["local"]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Version) and self.key == other.key
+
+    def __lt__(self, other: "Version") -> bool:
+        return self.key < other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"Version({self.text!r})"
 
 
 def _padded(release: tuple[int, ...], length: int) -> tuple[int, ...]:
@@ -130,18 +142,27 @@ def _clause_matches(op: str, spec: str, version: Version) -> bool:
     return key >= want.key and _clause_matches("==", f"{want.epoch}!{head}.*", version)
 
 
-def version_in(version: str, specifiers: str) -> bool:
-    """Whether ``version`` satisfies the PEP 440 specifier set ``specifiers`` (pre-releases
-    included). ValueError for a version or specifier this module cannot read."""
+def clauses(specifiers: str) -> "list[tuple[str, str]]":
+    """The ``(operator, version)`` clauses of a PEP 440 specifier set, empty ones left out
+    (``">=1.2, <2"`` -> ``[(">=", "1.2"), ("<", "2")]``). ValueError for one that is not."""
     import re
 
-    parsed = Version(version)
-    result = True
+    found = []
     for clause in (c for c in specifiers.split(",") if c.strip()):
         match = re.fullmatch(_CLAUSE, clause)
         if match is None:
             raise ValueError(f"invalid version specifier {clause.strip()!r}")
-        result = _clause_matches(match[1], match[2], parsed) and result
+        found.append((match[1], match[2]))
+    return found
+
+
+def version_in(version: str, specifiers: str) -> bool:
+    """Whether ``version`` satisfies the PEP 440 specifier set ``specifiers`` (pre-releases
+    included). ValueError for a version or specifier this module cannot read."""
+    parsed = Version(version)
+    result = True
+    for op, spec in clauses(specifiers):
+        result = _clause_matches(op, spec, parsed) and result
     return result
 
 

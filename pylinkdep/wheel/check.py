@@ -20,11 +20,10 @@ import posixpath
 import re
 import zipfile
 
-from packaging.version import InvalidVersion, Version
-
 from .. import _binary, _discovery
 from .._fs import inside
 from .._resolve import providers
+from .._versions import Version
 from ..errors import PylinkError
 from ..metadata import MAX_BYTES, PATTERNS, Metadata, normalize_name, parse
 
@@ -249,7 +248,7 @@ def _extension(field: str, rel: str, exported: set[str], meta: Metadata) -> list
 def _version(text: str) -> Version | str:
     try:
         return Version(text)
-    except InvalidVersion:
+    except ValueError:
         return text
 
 

@@ -148,7 +148,7 @@ def requires_problems(zf: zipfile.ZipFile, dist_info: str) -> list[str]:
             )
             continue
         spec = SpecifierSet(",".join(str(r.specifier) for r in reqs if r.specifier))
-        if not covers(provider.abi, spec):
+        if not covers(provider.abi, str(spec)):
             found.append(
                 f"Requires-Dist {provider.distribution}{spec} allows versions outside the ABI "
                 f"range {provider.abi} the wheel was built for ({provider.source}): {fix}"
@@ -156,9 +156,10 @@ def requires_problems(zf: zipfile.ZipFile, dist_info: str) -> list[str]:
     return found
 
 
-def covers(abi: str, requirement: SpecifierSet) -> bool:
-    """Whether every version ``requirement`` allows lies in ``abi`` (by interval bounds)."""
-    want_lo, want_hi = interval(SpecifierSet(abi))
+def covers(abi: str, requirement: str) -> bool:
+    """Whether every version the specifier set ``requirement`` allows lies in ``abi`` (by
+    interval bounds)."""
+    want_lo, want_hi = interval(abi)
     have_lo, have_hi = interval(requirement)
     return _bound_within(have_lo, want_lo, lower=True) and _bound_within(
         have_hi, want_hi, lower=False
