@@ -20,7 +20,7 @@ DENIED = {
     "elftools",  # three times Python's start-up: the lookup reads library headers itself
     "importlib.metadata",  # scans every distribution: discovery reads entry_points.txt
     "inspect",
-    "packaging",  # version questions only where one is asked (pylinkdep._versions)
+    "packaging",  # PEP 508 only, for providers with requires; versions: pylinkdep._versions
     "typing",
 }
 QUERY_IMPORTS = """\
