@@ -9,7 +9,7 @@ points (re-exported by :mod:`pylinkdep`).
 import os
 import sys
 
-from . import _binary, _discovery, _fs
+from . import _binary, _discovery, _fs, rpath
 from ._value import Frozen, frozen
 from .errors import (
     DependencyCycle,
@@ -20,7 +20,6 @@ from .errors import (
     VersionConflict,
 )
 from .metadata import MAX_BYTES, PATTERNS, Declared, Metadata, normalize_name, parse
-from .rpath import relative_rpath
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -127,7 +126,7 @@ class Dependency(Frozen):
         if (platform or sys.platform) == "win32":
             return ()
         return unique(
-            relative_rpath(consumer_subdir, libdir, platform)
+            rpath.relative_rpath(consumer_subdir, libdir, platform)
             for p in self.link_order
             for libdir in p.library_relpaths()
         )
@@ -363,6 +362,15 @@ def _bind(
                 file=file,
                 field=field,
             ) from None
+        if not rpath.carried(_fs.posix_relpath(os.path.dirname(path), site_dir)):
+            raise InvalidMetadata(
+                f"{lib.path!r}: its directory cannot be written in a run path (a ',', ':', "
+                "'$', a line break or a NUL in a directory name would change what the "
+                "linker or the loader reads)",
+                distribution=distribution,
+                file=file,
+                field=field,
+            )
         libraries.append(Library(path=path, soname=lib.soname, kind=lib.kind))
 
     declared: dict[str, Any] = {name: getattr(meta, name) for name in Declared._fields}

@@ -191,6 +191,16 @@ class _Reader:
             raise self.fail(field, f"{text!r}: extras and URLs are not allowed")
         return text
 
+    def line(self, value: object, field: str) -> str:
+        """A single-line string, taken as it is: no line break, no whitespace at either
+        end (an output that writes it on one line would read back something else)."""
+        text = self.string(value, field)
+        if any(c in text for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+            raise self.fail(field, f"{text!r}: a line break in a single-line field")
+        if text != text.strip():
+            raise self.fail(field, f"{text!r}: whitespace at the start or end")
+        return text
+
     def versions(self, version: str, abi: str) -> None:
         """``version`` is PEP 440 and lies inside the ABI range ``abi``."""
         try:
@@ -255,8 +265,8 @@ def parse(
         )
 
     name = r.string(doc["name"], "name", "name")
-    version = r.string(doc["version"], "version")
-    abi = r.string(doc["abi"], "abi")
+    version = r.line(doc["version"], "version")
+    abi = r.line(doc["abi"], "abi")
     r.versions(version, abi)
 
     cmake = r.closed(doc.get("cmake", {"package": name}), "cmake", {"package", "target"})
@@ -291,7 +301,7 @@ def parse(
         link_args=r.strings(doc, "link_args"),
         requires=r.strings(doc, "requires", r.requirement),
         python_abi=python_abi,
-        description=r.string(doc.get("description", ""), "description"),
+        description=r.line(doc.get("description", ""), "description"),
         package=r.string(doc["package"], "package", "package") if overlay else None,
         distribution=(
             r.string(doc["distribution"], "distribution", "name") if "distribution" in doc else None

@@ -15,9 +15,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 ORIGIN = {"linux": "$ORIGIN", "darwin": "@loader_path"}
+# ',' ends a -Wl, argument, ':' separates run path entries, '$' starts a loader token
+# ($ORIGIN, $LIB); a line break or NUL ends the value in the files that carry it.
+_UNSAFE = ",:$\n\r\x00"
+_UNSAFE_NAMES = "',', ':', '$', a line break or NUL"
 
 
-__all__ = ["linker_args", "origin_token", "relative_rpath"]
+__all__ = ["carried", "linker_args", "origin_token", "relative_rpath"]
 
 
 def origin_token(platform: str | None = None) -> str:
@@ -49,13 +53,18 @@ def _site_relative(path: str, what: str) -> str:
     """Normalize a path relative to site-packages; refuse one that leaves it."""
     if "\\" in path or path.startswith("/") or (len(path) > 1 and path[1] == ":"):
         raise ValueError(f"{what} {path!r} must be relative to site-packages, with '/'")
-    # ':' separates run path entries, '$' starts a loader token ($ORIGIN, $LIB).
-    if any(c in path for c in ":$\x00"):
-        raise ValueError(f"{what} {path!r}: a run path cannot hold ':', '$' or NUL")
+    if not carried(path):
+        raise ValueError(f"{what} {path!r}: a run path cannot hold {_UNSAFE_NAMES}")
     norm = posixpath.normpath(path or ".")
     if norm == ".." or norm.startswith("../"):
         raise ValueError(f"{what} {path!r} leaves site-packages")
     return norm
+
+
+def carried(path: str) -> bool:
+    """Whether a directory relative to site-packages can be written in a run path and in
+    the ``-Wl,-rpath,`` argument that carries it, and read back as the same directory."""
+    return not any(c in path for c in _UNSAFE)
 
 
 def linker_args(entries: "Iterable[str]") -> list[str]:

@@ -86,3 +86,17 @@ def test_entry_points_read_bounded(tmp_path: Path) -> None:
     assert info.value.file == str(big)
     big.unlink()
     assert list(_discovery.entry_point_sources([site])) == []
+
+
+def test_cache_dir_follows_the_xdg_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """PYLINKDEP_CACHE_DIR, else $XDG_CACHE_HOME/pylinkdep, else ~/.cache/pylinkdep; a
+    relative value of either is ignored (it would write under the working directory)."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PYLINKDEP_CACHE_DIR", str(tmp_path / "own"))
+    assert _fs.cache_dir("cmake", "k") == str(tmp_path / "own" / "cmake" / "k")
+    monkeypatch.setenv("PYLINKDEP_CACHE_DIR", "relative/own")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert _fs.cache_dir("pkgconfig") == str(tmp_path / "xdg" / "pylinkdep" / "pkgconfig")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/xdg")
+    assert _fs.cache_dir() == str(home / ".cache" / "pylinkdep")
