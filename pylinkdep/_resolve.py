@@ -499,9 +499,15 @@ def _record_files(record: str | None, distribution: str | None = None) -> set[st
         return set()
     import csv  # only for a library outside the package directory, or a hint
 
-    # RECORD is CSV; a path holding a comma is quoted. Paths are the first column.
+    # RECORD is CSV; a path holding a comma is quoted. Paths are the first column. An entry
+    # that is not already normal ("demo/../other/lib.so") names a file of another place,
+    # perhaps another distribution's: it does not count.
     try:
-        return {os.path.normpath(row[0]).replace(os.sep, "/") for row in csv.reader(lines) if row}
+        return {
+            row[0]
+            for row in csv.reader(lines)
+            if row and os.path.normpath(row[0]).replace(os.sep, "/") == row[0]
+        }
     except csv.Error as exc:
         raise InvalidMetadata(
             f"RECORD is not valid CSV: {exc}", distribution=distribution, file=record

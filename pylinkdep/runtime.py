@@ -220,8 +220,8 @@ def _installed_version(provider: "dict[str, Any]", package_dir: str, consumer: s
     metadata_file = os.path.join(package_dir, "pylink.json")
     try:
         with open(metadata_file, encoding="utf-8") as f:
-            version = json.load(f)["version"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+            version = json.loads(f.read(1 << 20))["version"]  # pylink.json's size limit
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise ImportError(
             f"{consumer} cannot read {metadata_file} of the pylink provider "
             f"{provider['name']!r}: {exc!r}; reinstall it: {_install_hint(provider)}",
@@ -233,6 +233,19 @@ def _installed_version(provider: "dict[str, Any]", package_dir: str, consumer: s
             name=consumer,
         )
     return version
+
+
+def _inside(version: str, provider: "dict[str, Any]", consumer: str) -> bool:
+    """Whether the installed ``version`` lies in the provider's ABI range; ImportError,
+    like every problem found at import, when it is not a version at all."""
+    try:
+        return version_in(version, provider["abi"])
+    except ValueError:
+        raise ImportError(
+            f"{consumer} cannot read the installed version {version!r} of "
+            f"{provider['distribution']}: reinstall it: {_install_hint(provider)}",
+            name=consumer,
+        ) from None
 
 
 def _install_hint(provider: "dict[str, Any]") -> str:
@@ -275,7 +288,7 @@ def plan(
             )
         version = _installed_version(provider, package_dir, consumer)
         # The version built against lies in the range: no need to parse it.
-        if version != provider["version"] and not version_in(version, provider["abi"]):
+        if version != provider["version"] and not _inside(version, provider, consumer):
             raise ImportError(
                 f"{consumer} was built against {dist} {provider['version']} and runs with "
                 f"{dist}{provider['abi']}, but {dist} {version} is installed "

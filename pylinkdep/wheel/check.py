@@ -94,7 +94,10 @@ class _Wheel:
                     f"[project.entry-points.pylink] NAME = "
                     f'"{posixpath.dirname(orphan).replace("/", ".")}" to pyproject.toml'
                 )
-        found += self._consumer()
+        try:
+            found += self._consumer()
+        except PylinkError as exc:  # a malformed run-time module: a finding, not a crash
+            found.append(str(exc))
         return found
 
     def _provider(self, name: str, pkg_dir: str) -> list[str]:
