@@ -39,7 +39,6 @@ class Source(Frozen):
     distribution: str
     origin: str
     site_dir: str
-    overlay: bool
 
     @property
     def key(self) -> str:
@@ -78,7 +77,6 @@ def entry_point_sources(dirs: "Sequence[str]") -> "Iterator[Source]":
                     distribution=distribution,
                     origin=dist_info,
                     site_dir=site_dir,
-                    overlay=False,
                 )
 
 
@@ -128,7 +126,6 @@ def overlay_sources(dirs: "Sequence[str]") -> "Iterator[Source]":
                     distribution="",
                     origin=path,
                     site_dir="",
-                    overlay=True,
                 )
 
 
