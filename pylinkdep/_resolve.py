@@ -19,7 +19,7 @@ from .errors import (
     PylinkError,
     VersionConflict,
 )
-from .metadata import MAX_BYTES, PATTERNS, Declared, Metadata, normalize_name, parse
+from .metadata import CONTROL, MAX_BYTES, PATTERNS, Declared, Metadata, normalize_name, parse
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -315,9 +315,25 @@ def _bind(
     real_site = os.path.realpath(site_dir)
     recorded: set[str] | None = None
 
+    def writable(path: str, rel: str, field: str | None) -> None:
+        # pylink.json's own strings are checked when it is read; this is for the
+        # directory the package is installed in.
+        bad = [c for c in path if c == ";" or CONTROL.match(c)]
+        if bad:
+            raise InvalidMetadata(
+                f"{rel!r}: the path {path!r} holds {bad[0]!r}, which the files pylinkdep "
+                "writes cannot carry (';' separates CMake list items)",
+                distribution=distribution,
+                file=file,
+                field=field,
+            )
+
+    writable(package_dir, ".", None)
+
     def resolve(rel: str, field: str, want_dir: bool) -> str:
         nonlocal recorded
         joined = os.path.normpath(os.path.join(package_dir, rel))
+        writable(joined, rel, field)
         real = os.path.realpath(joined)
         if not _fs.inside(real, real_package):
             # A library may live beside the package in a directory the same
@@ -364,9 +380,9 @@ def _bind(
             ) from None
         if not rpath.carried(_fs.posix_relpath(os.path.dirname(path), site_dir)):
             raise InvalidMetadata(
-                f"{lib.path!r}: its directory cannot be written in a run path (a ',', ':', "
-                "'$', a line break or a NUL in a directory name would change what the "
-                "linker or the loader reads)",
+                f"{lib.path!r}: its directory cannot be written in a run path (a ',', ':' "
+                "or '$' in a directory name would change what the linker or the loader "
+                "reads)",
                 distribution=distribution,
                 file=file,
                 field=field,

@@ -62,6 +62,8 @@ def _schema_patterns() -> "dict[str, re.Pattern[str]]":
         "cmake.target": cmake["target"]["pattern"],
         "soname": defs["library"]["properties"]["soname"]["pattern"],
         "define": props["defines"]["items"]["pattern"],
+        "arg": defs["arg"]["pattern"],
+        "description": props["description"]["pattern"],
         "python_abi": props["python_abi"]["pattern"],
         "package": props["package"]["pattern"],
     }
@@ -70,6 +72,19 @@ def _schema_patterns() -> "dict[str, re.Pattern[str]]":
 
 PATTERNS = _schema_patterns()
 """Compiled schema patterns by rule: ``PATTERNS["name"].search(value)``."""
+
+
+CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+"""Control characters and line breaks, refused in every string: no format pylinkdep
+writes (a line of a .pc file, a CMake argument, a ``cargo:`` line, a run path) carries
+them as they are."""
+
+
+def _control_name(char: str) -> str:
+    if char == "\x00":
+        return "NUL character"
+    breaks = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines() splits at
+    return f"{'line break' if char in breaks else 'control character'} U+{ord(char):04X}"
 
 
 @frozen
@@ -124,8 +139,9 @@ class _Reader:
     def string(self, value: object, field: str, rule: str | None = None) -> str:
         if not isinstance(value, str):
             raise self.fail(field, f"expected a string, got {_json_type(value)}")
-        if "\x00" in value:
-            raise self.fail(field, "NUL character in string")
+        control = CONTROL.search(value)
+        if control:
+            raise self.fail(field, f"{value!r}: {_control_name(control.group())} in a string")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:  # from a "\ud800" escape: no file name or output can hold it
@@ -191,12 +207,10 @@ class _Reader:
             raise self.fail(field, f"{text!r}: extras and URLs are not allowed")
         return text
 
-    def line(self, value: object, field: str) -> str:
-        """A single-line string, taken as it is: no line break, no whitespace at either
-        end (an output that writes it on one line would read back something else)."""
-        text = self.string(value, field)
-        if any(c in text for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
-            raise self.fail(field, f"{text!r}: a line break in a single-line field")
+    def line(self, value: object, field: str, rule: str | None = None) -> str:
+        """A single-line string, taken as it is: no whitespace at either end (an output
+        that writes it on one line would read back something else)."""
+        text = self.string(value, field, rule)
         if text != text.strip():
             raise self.fail(field, f"{text!r}: whitespace at the start or end")
         return text
@@ -297,11 +311,11 @@ def parse(
         include_dirs=r.strings(doc, "include_dirs", r.relpath),
         libraries=tuple(r.library(v, f"libraries[{i}]") for i, v in enumerate(libraries)),
         defines=r.strings(doc, "defines", lambda v, f: r.string(v, f, "define")),
-        compile_args=r.strings(doc, "compile_args"),
-        link_args=r.strings(doc, "link_args"),
+        compile_args=r.strings(doc, "compile_args", lambda v, f: r.string(v, f, "arg")),
+        link_args=r.strings(doc, "link_args", lambda v, f: r.string(v, f, "arg")),
         requires=r.strings(doc, "requires", r.requirement),
         python_abi=python_abi,
-        description=r.line(doc.get("description", ""), "description"),
+        description=r.line(doc.get("description", ""), "description", "description"),
         package=r.string(doc["package"], "package", "package") if overlay else None,
         distribution=(
             r.string(doc["distribution"], "distribution", "name") if "distribution" in doc else None

@@ -10,15 +10,18 @@ The result assumes both are installed under the same root, as pip does.
 import posixpath
 import sys
 
+from .metadata import CONTROL
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 ORIGIN = {"linux": "$ORIGIN", "darwin": "@loader_path"}
-# ',' ends a -Wl, argument, ':' separates run path entries, '$' starts a loader token
-# ($ORIGIN, $LIB); a line break or NUL ends the value in the files that carry it.
-_UNSAFE = ",:$\n\r\x00"
-_UNSAFE_NAMES = "',', ':', '$', a line break or NUL"
+# ',' ends a -Wl, argument, ':' separates run path entries, ';' CMake's INSTALL_RPATH
+# items, '$' starts a loader token ($ORIGIN, $LIB); a control character (a line break,
+# NUL) ends the value in the files that carry it.
+_UNSAFE = ",:;$"
+_UNSAFE_NAMES = "',', ':', ';', '$' or a control character"
 
 
 __all__ = ["carried", "linker_args", "origin_token", "relative_rpath"]
@@ -64,7 +67,7 @@ def _site_relative(path: str, what: str) -> str:
 def carried(path: str) -> bool:
     """Whether a directory relative to site-packages can be written in a run path and in
     the ``-Wl,-rpath,`` argument that carries it, and read back as the same directory."""
-    return not any(c in path for c in _UNSAFE)
+    return not any(c in path for c in _UNSAFE) and not CONTROL.search(path)
 
 
 def linker_args(entries: "Iterable[str]") -> list[str]:

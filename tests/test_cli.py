@@ -218,7 +218,7 @@ def test_cargo_errors(
     make_provider(site, "sneaky", doc=valid_doc("sneaky", link_args=["-lm\ncargo:rustc-env=X=1"]))
     code, out, err = cli(capsys, "cargo", "sneaky", "--rpath-from", "x")
     assert (code, out) == (1, "")
-    assert "holds a line break" in err
+    assert "line break U+000A in a string" in err
     assert "distribution 'sneaky'" in err and "field 'link_args[0]'" in err
 
 

@@ -388,7 +388,8 @@ def test_cmake_version() -> None:
 
 def test_quote() -> None:
     assert emit_cmake.quote('a "b" $c \\d') == '"a \\"b\\" \\$c \\\\d"'
-    assert emit_cmake.quote_list(["X=1;2", "Y"]) == '"X=1\\;2;Y"'
+    assert emit_cmake.quote_list(["X=1", "Y"]) == '"X=1;Y"'
+    assert emit_cmake.genex_literal("$<1:a>$x") == "$<1:$><1:a>$<1:$>x"
 
 
 def test_write_prefix_is_idempotent_and_drops_stale(

@@ -23,14 +23,14 @@ pytestmark = pytest.mark.integration
 STORED = Path(__file__).parent / "cmake_files"
 
 # name: (version, overrides of the pylink.json): every ABI form the generator bounds,
-# pre/post releases (left to packaging), a failing require, lists with ';'.
+# pre/post releases (left to packaging), a failing require, a generator expression.
 PROVIDERS: dict[str, tuple[str, dict[str, object]]] = {
     "alpha": (
         "1.2.0",
         {
             "abi": "~=1.2",
             "requires": ["beta>=1.0"],
-            "defines": ["A=1;2", "B"],
+            "defines": ["A=$<1:x>", "B"],
             "compile_args": ["-O2"],
             "link_args": ["-Wl,--as-needed"],
         },

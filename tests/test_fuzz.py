@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pylinkdep import InvalidMetadata, _binary
-from pylinkdep.metadata import Metadata, parse
+from pylinkdep.metadata import CONTROL, Metadata, parse
 from pylinkdep.rpath import relative_rpath
 
 from .conftest import valid_doc
@@ -179,7 +179,7 @@ def test_shared_library_check_raw(data: bytes) -> None:
 
 def plainly_valid(path: str) -> bool:
     """Relative to site-packages with '/', never above it, no character a run path cannot hold."""
-    if path.startswith("/") or any(c in path for c in "\\:$\x00"):
+    if path.startswith("/") or any(c in path for c in "\\,:;$") or CONTROL.search(path):
         return False
     depth = 0
     for part in path.split("/"):

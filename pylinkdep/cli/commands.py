@@ -4,6 +4,7 @@ one registry, :data:`COMMANDS`, that dispatch and ``pylinkdep --help`` both read
 import argparse
 import json
 import os
+import sys
 
 from .._resolve import Dependency, Index, Provider, find, providers
 from .._value import Frozen, frozen
@@ -233,6 +234,39 @@ def _cargo(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     print("\n".join(lines))
+    return 0
+
+
+@command("rpath", "--from SUBDIR LIBDIR...", "run path entries from a consumer to libraries")
+def _rpath(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Print, one per line, the run path entry ($ORIGIN-relative; @loader_path on macOS)
+    that reaches each library directory from an extension installed in SUBDIR, both
+    relative to site-packages, refusing a directory the linker or the loader would read
+    otherwise. pylink_target_rpath() in CMake asks this; the other integrations build
+    the same entries in process."""
+    parser.add_argument(
+        "--from",
+        dest="subdir",
+        metavar="SUBDIR",
+        required=True,
+        help="where the extension is installed, relative to site-packages (e.g. consumer/sub)",
+    )
+    parser.add_argument(
+        "dirs",
+        nargs="+",
+        metavar="LIBDIR",
+        help="a provider's library directory, relative to site-packages (e.g. prov)",
+    )
+    opts = parser.parse_args(argv)
+    from .. import rpath
+    from .._resolve import unique
+
+    try:
+        entries = unique(rpath.relative_rpath(opts.subdir, d) for d in opts.dirs)
+    except ValueError as exc:
+        print(f"pylinkdep rpath: {exc}", file=sys.stderr)  # one line: CMake shows it
+        return 2
+    print("\n".join(entries))
     return 0
 
 

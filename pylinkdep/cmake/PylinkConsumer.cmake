@@ -33,22 +33,12 @@ function(pylink_target_rpath target)
   endif()
 
   set(dest "${_pylink_DESTINATION}")
-  if(IS_ABSOLUTE "${dest}")
-    message(FATAL_ERROR "pylink_target_rpath(${target}): DESTINATION '${dest}' must be "
-      "relative to site-packages")
-  endif()
   # scikit-build-core installs into <wheel>/platlib[/<wheel.install-dir>].
   if(DEFINED SKBUILD_PLATLIB_DIR AND DEFINED CMAKE_INSTALL_PREFIX)
     file(RELATIVE_PATH install_dir "${SKBUILD_PLATLIB_DIR}" "${CMAKE_INSTALL_PREFIX}")
     if(install_dir AND NOT install_dir MATCHES "^\\.\\.(/|$)")
       set(dest "${install_dir}/${dest}")
     endif()
-  endif()
-  set(site "/pylink-site-packages")
-  get_filename_component(dest_abs "${site}/${dest}" ABSOLUTE)
-  if(NOT dest_abs STREQUAL site AND NOT dest_abs MATCHES "^${site}/")
-    message(FATAL_ERROR "pylink_target_rpath(${target}): DESTINATION '${dest}' leaves "
-      "site-packages")
   endif()
 
   # Every target reachable through link libraries; providers carry their library
@@ -96,22 +86,69 @@ function(pylink_target_rpath target)
   endif()
   list(REMOVE_DUPLICATES dirs)
 
-  if(APPLE)
-    set(origin "@loader_path")
-  else()
-    set(origin "$ORIGIN")
+  # The run path is pylinkdep's to build (the one builder every integration uses, which
+  # refuses what the linker or the loader would read otherwise).
+  _pylinkdep_python(python)
+  if(NOT python)
+    message(FATAL_ERROR "pylink_target_rpath(${target}): no Python interpreter to ask "
+      "pylinkdep for the run path: set PYLINKDEP_PYTHON or Python_EXECUTABLE")
   endif()
-  set(entries "")
-  foreach(dir IN LISTS dirs)
-    file(RELATIVE_PATH rel "${dest_abs}" "${site}/${dir}")
-    if(rel STREQUAL "" OR rel STREQUAL ".")
-      list(APPEND entries "${origin}")
-    else()
-      list(APPEND entries "${origin}/${rel}")
-    endif()
-  endforeach()
+  _pylinkdep_run("${python}" _pylink rpath --from "${dest}" -- ${dirs})
+  if(NOT _pylink_STATUS EQUAL 0)
+    message(FATAL_ERROR "pylink_target_rpath(${target}): ${_pylink_ERR}")
+  endif()
+  string(REPLACE "\n" ";" entries "${_pylink_OUT}")
   set_property(TARGET "${target}" APPEND PROPERTY INSTALL_RPATH ${entries})
   set_target_properties("${target}" PROPERTIES
     BUILD_WITH_INSTALL_RPATH TRUE
     INSTALL_RPATH_USE_LINK_PATH FALSE)
+endfunction()
+
+# _pylinkdep_python(<var>): the Python whose pylinkdep to run: PYLINKDEP_PYTHON, else the
+# one the config packages found were generated for, else Python_EXECUTABLE or
+# Python3_EXECUTABLE (scikit-build-core sets both), else the Python3 interpreter CMake
+# finds; empty if none.
+function(_pylinkdep_python var)
+  get_property(generated GLOBAL PROPERTY PYLINKDEP_PYTHON)
+  foreach(python IN ITEMS "${PYLINKDEP_PYTHON}" "${generated}" "${Python_EXECUTABLE}"
+                          "${Python3_EXECUTABLE}")
+    if(python)
+      set(${var} "${python}" PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
+  find_package(Python3 COMPONENTS Interpreter QUIET)
+  if(Python3_Interpreter_FOUND)
+    set(${var} "${Python3_EXECUTABLE}" PARENT_SCOPE)
+  else()
+    set(${var} "" PARENT_SCOPE)
+  endif()
+endfunction()
+
+# _pylinkdep_run(<python> <prefix> <arg>...): runs `<python> -m pylinkdep <arg>...` and sets
+# <prefix>_STATUS, <prefix>_OUT and <prefix>_ERR (both stripped of trailing white space).
+# The directory CMake runs in is left off sys.path: it is no place to find providers or
+# pylinkdep (a build directory holding a stray pylink.json or a pylinkdep/ folder must not
+# change the answer). Without pylinkdep, one line as -m says.
+function(_pylinkdep_run python prefix)
+  set(main [[
+import sys
+if sys.path[0] == "":
+    del sys.path[0]
+try:
+    from pylinkdep.cli import main
+except ImportError as exc:
+    sys.exit(f"{sys.executable}: {exc}")
+sys.exit(main())
+]])
+  execute_process(
+    COMMAND "${python}" -c "${main}" ${ARGN}
+    RESULT_VARIABLE status
+    OUTPUT_VARIABLE out
+    ERROR_VARIABLE err
+    OUTPUT_STRIP_TRAILING_WHITESPACE
+    ERROR_STRIP_TRAILING_WHITESPACE)
+  set(${prefix}_STATUS "${status}" PARENT_SCOPE)
+  set(${prefix}_OUT "${out}" PARENT_SCOPE)
+  set(${prefix}_ERR "${err}" PARENT_SCOPE)
 endfunction()

@@ -6,7 +6,9 @@
 # DESTINATION is the package directory relative to the wheel root (site-packages), as in
 # install(... DESTINATION <dir>); CONSUMER (default: the scikit-build-core project name,
 # else PROJECT_NAME) names the consumer in error messages. Runs pylinkdep at configure
-# time with Python_EXECUTABLE (set by scikit-build-core) or the Python3 interpreter found.
+# time with the Python _pylinkdep_python() chooses (scikit-build-core's, in a wheel build).
+include("${CMAKE_CURRENT_LIST_DIR}/PylinkConsumer.cmake")
+
 function(pylinkdep_runtime_module)
   cmake_parse_arguments(PARSE_ARGV 0 ARG "" "DESTINATION;CONSUMER" "PROVIDERS")
   if(NOT ARG_DESTINATION OR NOT ARG_PROVIDERS)
@@ -19,20 +21,16 @@ function(pylinkdep_runtime_module)
       set(ARG_CONSUMER "${PROJECT_NAME}")
     endif()
   endif()
-  if(DEFINED Python_EXECUTABLE)
-    set(python "${Python_EXECUTABLE}")
-  else()
-    find_package(Python3 REQUIRED COMPONENTS Interpreter)
-    set(python "${Python3_EXECUTABLE}")
+  _pylinkdep_python(python)
+  if(NOT python)
+    message(FATAL_ERROR "pylinkdep_runtime_module: no Python interpreter found: set "
+      "Python_EXECUTABLE (or PYLINKDEP_PYTHON)")
   endif()
   set(out "${CMAKE_CURRENT_BINARY_DIR}/pylinkdep-runtime/${ARG_DESTINATION}/_pylink.py")
-  execute_process(
-    COMMAND "${python}" -m pylinkdep runtime-module -o "${out}" --consumer "${ARG_CONSUMER}"
-            --subdir "${ARG_DESTINATION}" ${ARG_PROVIDERS}
-    RESULT_VARIABLE status
-    ERROR_VARIABLE error)
-  if(NOT status EQUAL 0)
-    message(FATAL_ERROR "pylinkdep_runtime_module: ${error}")
+  _pylinkdep_run("${python}" _pylinkdep runtime-module -o "${out}" --consumer "${ARG_CONSUMER}"
+                 --subdir "${ARG_DESTINATION}" ${ARG_PROVIDERS})
+  if(NOT _pylinkdep_STATUS EQUAL 0)
+    message(FATAL_ERROR "pylinkdep_runtime_module: ${_pylinkdep_ERR}")
   endif()
   install(FILES "${out}" DESTINATION "${ARG_DESTINATION}")
 endfunction()

@@ -2,8 +2,9 @@
 # with find_package(<Package>) and defines pylink_target_rpath() (CMake 3.15+).
 #
 # Runs `<python> -m pylinkdep --cmake-prefix-path <build>/pylinkdep` at configure time,
-# which writes a config package per installed provider there, and puts that directory
-# first on CMAKE_PREFIX_PATH. <python> is PYLINKDEP_PYTHON, else Python_EXECUTABLE or
+# which writes a config package per installed provider there, and appends that directory
+# to CMAKE_PREFIX_PATH (a package found through an earlier entry wins over a provider
+# that takes its name). <python> is PYLINKDEP_PYTHON, else Python_EXECUTABLE or
 # Python3_EXECUTABLE (scikit-build-core sets both to the build's Python; so does
 # find_package(Python)), else the Python3 interpreter CMake finds.
 #
@@ -17,66 +18,40 @@ if(CMAKE_VERSION VERSION_LESS 3.15)
   message(FATAL_ERROR "pylinkdep needs CMake 3.15 or newer, not ${CMAKE_VERSION}")
 endif()
 
-if(PYLINKDEP_PYTHON)
-  set(pylinkdep_PYTHON "${PYLINKDEP_PYTHON}")
-elseif(Python_EXECUTABLE)
-  set(pylinkdep_PYTHON "${Python_EXECUTABLE}")
-elseif(Python3_EXECUTABLE)
-  set(pylinkdep_PYTHON "${Python3_EXECUTABLE}")
-else()
-  find_package(Python3 COMPONENTS Interpreter QUIET)
-  if(NOT Python3_Interpreter_FOUND)
-    set(pylinkdep_FOUND FALSE)
-    string(CONCAT pylinkdep_NOT_FOUND_MESSAGE "no Python interpreter found: set Python_EXECUTABLE "
-      "(or PYLINKDEP_PYTHON) to the Python whose providers to use")
-    return()
-  endif()
-  set(pylinkdep_PYTHON "${Python3_EXECUTABLE}")
+include("${CMAKE_CURRENT_LIST_DIR}/PylinkConsumer.cmake")
+_pylinkdep_python(pylinkdep_PYTHON)
+if(NOT pylinkdep_PYTHON)
+  set(pylinkdep_FOUND FALSE)
+  string(CONCAT pylinkdep_NOT_FOUND_MESSAGE "no Python interpreter found: set Python_EXECUTABLE "
+    "(or PYLINKDEP_PYTHON) to the Python whose providers to use")
+  return()
 endif()
 if(NOT pylinkdep_PREFIX)
   set(pylinkdep_PREFIX "${CMAKE_BINARY_DIR}/pylinkdep")
 endif()
 
-# What `python -m pylinkdep` runs, without the directory CMake runs in on sys.path: it is
-# no place to find providers or pylinkdep (a build directory holding a stray pylink.json
-# or a pylinkdep/ folder must not change the answer). Without pylinkdep, one line as -m
-# says.
-set(_pylinkdep_main [[
-import sys
-if sys.path[0] == "":
-    del sys.path[0]
-try:
-    from pylinkdep.cli import main
-except ImportError as exc:
-    sys.exit(f"{sys.executable}: {exc}")
-sys.exit(main())
-]])
-execute_process(
-  COMMAND "${pylinkdep_PYTHON}" -c "${_pylinkdep_main}" --cmake-prefix-path "${pylinkdep_PREFIX}"
-  RESULT_VARIABLE _pylinkdep_status
-  OUTPUT_VARIABLE _pylinkdep_out
-  ERROR_VARIABLE _pylinkdep_err
-  ERROR_STRIP_TRAILING_WHITESPACE)
-if(NOT _pylinkdep_status EQUAL 0)
+_pylinkdep_run("${pylinkdep_PYTHON}" _pylinkdep --cmake-prefix-path "${pylinkdep_PREFIX}")
+if(NOT _pylinkdep_STATUS EQUAL 0)
   set(pylinkdep_FOUND FALSE)
   string(CONCAT pylinkdep_NOT_FOUND_MESSAGE "`${pylinkdep_PYTHON} -m pylinkdep --cmake-prefix-path` "
-    "failed (${_pylinkdep_status}); is pylinkdep installed for that Python? (set "
-    "Python_EXECUTABLE or PYLINKDEP_PYTHON to choose another one)\n${_pylinkdep_err}")
+    "failed (${_pylinkdep_STATUS}); is pylinkdep installed for that Python? (set "
+    "Python_EXECUTABLE or PYLINKDEP_PYTHON to choose another one)\n${_pylinkdep_ERR}")
   return()
 endif()
-if(_pylinkdep_err)
-  message(WARNING "${_pylinkdep_err}")
+if(_pylinkdep_ERR)
+  message(WARNING "${_pylinkdep_ERR}")
 endif()
 
+# Last, so that a config package found on CMAKE_PREFIX_PATH before is not shadowed by a
+# provider that declares the same CMake package name.
 list(REMOVE_ITEM CMAKE_PREFIX_PATH "${pylinkdep_PREFIX}")
-list(INSERT CMAKE_PREFIX_PATH 0 "${pylinkdep_PREFIX}")
+list(APPEND CMAKE_PREFIX_PATH "${pylinkdep_PREFIX}")
 file(GLOB pylinkdep_PROVIDERS LIST_DIRECTORIES true RELATIVE "${pylinkdep_PREFIX}"
   "${pylinkdep_PREFIX}/*")
 list(REMOVE_ITEM pylinkdep_PROVIDERS pylinkdep)
 if(NOT pylinkdep_FIND_QUIETLY)
   message(STATUS "pylinkdep: providers of ${pylinkdep_PYTHON}: ${pylinkdep_PROVIDERS}")
 endif()
-include("${CMAKE_CURRENT_LIST_DIR}/PylinkConsumer.cmake")
 set(pylinkdep_FOUND TRUE)
 
 set(_pylinkdep_missing "")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .. import rpath
-from .._resolve import Dependency, Provider, unique
-from ..errors import InvalidMetadata
+from .._resolve import Dependency, unique
 
 
 def directives(
@@ -17,12 +16,11 @@ def directives(
     Each library by its full path, then the link args (``rustc-link-arg``: Cargo gives
     them to the linker of cdylibs, binaries and tests), the ``$ORIGIN``-relative run
     path (none on Windows), and ``rerun-if`` lines so Cargo reruns the script when a
-    provider is reinstalled or ``PYLINK_PATH`` changes.
+    provider is reinstalled or ``PYLINK_PATH`` changes. Each value runs to the end of
+    its line, as Cargo reads it: resolution refuses line breaks in them.
     """
     deps = list(deps)
     providers = unique(p for dep in deps for p in dep.link_order)
-    for provider in providers:
-        _check_one_line(provider)
     libraries = unique(lib.path for dep in deps for lib in dep.libraries)
     link_args = [a for dep in deps for a in dep.link_args]
     rpaths = unique(r for dep in deps for r in dep.rpaths(rpath_from, platform))
@@ -33,17 +31,3 @@ def directives(
         *(f"cargo:rerun-if-changed={path}" for path in watched),
         "cargo:rerun-if-env-changed=PYLINK_PATH",
     ]
-
-
-def _check_one_line(provider: Provider) -> None:
-    """A line break would end the directive and start another one of the provider's choosing."""
-    fields = [(f"link_args[{i}]", a) for i, a in enumerate(provider.link_args)]
-    fields += [(f"libraries[{i}].path", lib.path) for i, lib in enumerate(provider.libraries)]
-    for field, value in fields:
-        if "\n" in value or "\r" in value:
-            raise InvalidMetadata(
-                f"{value!r} holds a line break, which a Cargo directive cannot carry",
-                distribution=provider.distribution,
-                file=provider.metadata_file,
-                field=field,
-            )

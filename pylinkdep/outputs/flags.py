@@ -30,6 +30,13 @@ def libs(deps: "Iterable[Dependency]") -> list[str]:
     return [*unique(paths), *(a for dep in deps for a in dep.link_args)]
 
 
+def escape(arg: str) -> str:
+    """``arg`` with a backslash before each character that is not plain: a POSIX shell
+    (``eval``, make's recipes), ``shlex.split`` (meson) and pkg-config's own parser of
+    ``.pc`` values read it back as ``arg``."""
+    return "".join(c if c in _PLAIN else "\\" + c for c in arg)
+
+
 def shell_join(args: "Iterable[str]") -> str:
     """Join flags on one line, escaping as pkg-config does."""
-    return " ".join("".join(c if c in _PLAIN else "\\" + c for c in a) for a in args)
+    return " ".join(escape(a) for a in args)

@@ -17,7 +17,7 @@ if(NOT TARGET Alpha::alpha)
     IMPORTED_LOCATION "@TMP@/site/alpha/libalpha.so.1"
     IMPORTED_SONAME "libalpha.so.1"
     INTERFACE_INCLUDE_DIRECTORIES "@TMP@/site/alpha/include"
-    INTERFACE_COMPILE_DEFINITIONS "A=1\;2;B"
+    INTERFACE_COMPILE_DEFINITIONS "A=\$<1:\$><1:x>;B"
     INTERFACE_COMPILE_OPTIONS "-O2"
     INTERFACE_LINK_OPTIONS "-Wl,--as-needed"
     INTERFACE_LINK_LIBRARIES "Beta::beta"
@@ -26,5 +26,6 @@ if(NOT TARGET Alpha::alpha)
   )
 endif()
 set(Alpha_LIBRARIES Alpha::alpha)
+set_property(GLOBAL PROPERTY PYLINKDEP_PYTHON "@PYTHON@")
 include("@HELPERS@")
 set(Alpha_FOUND TRUE)

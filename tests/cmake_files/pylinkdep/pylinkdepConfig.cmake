@@ -4,5 +4,6 @@
 set(pylinkdep_VERSION "@VERSION@")
 set(pylinkdep_PYTHON "@PYTHON@")
 set(pylinkdep_PREFIX "@TMP@/prefix")
+set_property(GLOBAL PROPERTY PYLINKDEP_PYTHON "@PYTHON@")
 include("@HELPERS@")
 set(pylinkdep_FOUND TRUE)
