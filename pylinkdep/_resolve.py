@@ -318,11 +318,11 @@ def _bind(
     def writable(path: str, rel: str, field: str | None) -> None:
         # pylink.json's own strings are checked when it is read; this is for the
         # directory the package is installed in.
-        bad = [c for c in path if c == ";" or CONTROL.match(c)]
+        bad = [c for c in path if c in ";[]" or CONTROL.match(c)]
         if bad:
             raise InvalidMetadata(
                 f"{rel!r}: the path {path!r} holds {bad[0]!r}, which the files pylinkdep "
-                "writes cannot carry (';' separates CMake list items)",
+                "writes cannot carry (CMake lists split at ';' and not inside '[ ]')",
                 distribution=distribution,
                 file=file,
                 field=field,
@@ -378,6 +378,14 @@ def _bind(
                 file=file,
                 field=field,
             ) from None
+        if "|" in path:
+            raise InvalidMetadata(
+                f"{lib.path!r}: its path {path!r} holds '|', which ninja (meson, CMake's "
+                "Ninja generator) cannot write in the dependencies of a link",
+                distribution=distribution,
+                file=file,
+                field=field,
+            )
         if not rpath.carried(_fs.posix_relpath(os.path.dirname(path), site_dir)):
             raise InvalidMetadata(
                 f"{lib.path!r}: its directory cannot be written in a run path (a ',', ':' "

@@ -18,10 +18,10 @@ if TYPE_CHECKING:
 
 ORIGIN = {"linux": "$ORIGIN", "darwin": "@loader_path"}
 # ',' ends a -Wl, argument, ':' separates run path entries, ';' CMake's INSTALL_RPATH
-# items, '$' starts a loader token ($ORIGIN, $LIB); a control character (a line break,
-# NUL) ends the value in the files that carry it.
-_UNSAFE = ",:;$"
-_UNSAFE_NAMES = "',', ':', ';', '$' or a control character"
+# items (which do not split inside '[ ]'), '$' starts a loader token ($ORIGIN, $LIB); a
+# control character (a line break, NUL) ends the value in the files that carry it.
+_UNSAFE = ",:;[]$"
+_UNSAFE_NAMES = "',', ':', ';', '[', ']', '$' or a control character"
 
 
 __all__ = ["carried", "linker_args", "origin_token", "relative_rpath"]

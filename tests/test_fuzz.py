@@ -179,7 +179,7 @@ def test_shared_library_check_raw(data: bytes) -> None:
 
 def plainly_valid(path: str) -> bool:
     """Relative to site-packages with '/', never above it, no character a run path cannot hold."""
-    if path.startswith("/") or any(c in path for c in "\\,:;$") or CONTROL.search(path):
+    if path.startswith("/") or any(c in path for c in "\\,:;[]$") or CONTROL.search(path):
         return False
     depth = 0
     for part in path.split("/"):

@@ -300,7 +300,7 @@ def _pkgconfig_path(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         found = providers(errors=errors)
     directory = opts.output or pkgconfig.default_dir()
     with writing(directory):
-        pkgconfig.write_dir(found, directory, relocatable=opts.relocatable)
+        pkgconfig.write_dir(found, directory, relocatable=opts.relocatable, errors=errors)
     print(os.path.abspath(directory))
     for exc in errors:
         report(exc)

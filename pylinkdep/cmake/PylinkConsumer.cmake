@@ -93,7 +93,7 @@ function(pylink_target_rpath target)
     message(FATAL_ERROR "pylink_target_rpath(${target}): no Python interpreter to ask "
       "pylinkdep for the run path: set PYLINKDEP_PYTHON or Python_EXECUTABLE")
   endif()
-  _pylinkdep_run("${python}" _pylink rpath --from "${dest}" -- ${dirs})
+  _pylinkdep_run("${python}" _pylink rpath "--from=${dest}" -- ${dirs})
   if(NOT _pylink_STATUS EQUAL 0)
     message(FATAL_ERROR "pylink_target_rpath(${target}): ${_pylink_ERR}")
   endif()
