@@ -56,8 +56,11 @@ def overlay_dirs() -> list[str]:
     return [os.path.abspath(d) for d in os.environ.get("PYLINK_PATH", "").split(os.pathsep) if d]
 
 
-def entry_point_sources(dirs: "Sequence[str]") -> "Iterator[Source]":
-    """Every ``pylink`` entry point, in search-path order.
+def entry_point_sources(
+    dirs: "Sequence[str]", errors: "list[InvalidMetadata]"
+) -> "Iterator[Source]":
+    """Every ``pylink`` entry point, in search-path order; an entry_points.txt that
+    cannot be read goes to ``errors``, and the scan goes on.
 
     A distribution found again in a later directory is shadowed, as for imports.
     """
@@ -70,7 +73,12 @@ def entry_point_sources(dirs: "Sequence[str]") -> "Iterator[Source]":
         for entry, data in found:
             dist_info = os.path.join(site_dir, entry)
             distribution = _distribution_name(dist_info) or entry.split("-")[0]
-            for name, value in parse_entry_points(data, dist_info, distribution):
+            try:
+                pairs = parse_entry_points(data, dist_info, distribution)
+            except InvalidMetadata as exc:
+                errors.append(exc)
+                continue
+            for name, value in pairs:
                 yield Source(
                     name=name,
                     value=value,

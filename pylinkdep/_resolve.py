@@ -186,7 +186,8 @@ class Index:
         for overlay in _discovery.overlay_sources(_discovery.overlay_dirs()):
             self.overlays.setdefault(overlay.key, overlay)  # the first directory wins
         self.sources: dict[str, list[_discovery.Source]] = {}
-        for source in _discovery.entry_point_sources(self.dirs):
+        self.unreadable: list[InvalidMetadata] = []  # entry_points.txt files: no name known
+        for source in _discovery.entry_point_sources(self.dirs, self.unreadable):
             self.sources.setdefault(source.key, []).append(source)
         self.loaded: dict[str, Provider] = {}
 
@@ -203,6 +204,10 @@ class Index:
 
     def providers(self, errors: list[PylinkError] | None = None) -> list[Provider]:
         """:func:`providers` on this index."""
+        if self.unreadable and errors is None:
+            raise self.unreadable[0]
+        if errors is not None:
+            errors.extend(self.unreadable)
         found: list[Provider] = []
         for key in sorted(self.keys()):
             try:
@@ -224,7 +229,10 @@ class Index:
             return _load_overlay(self.overlays[key], self.dirs)
         sources = self.sources.get(key, [])
         if not sources:
-            raise not_found(name, requested_by)
+            for exc in self.unreadable:  # the name's own distribution, most likely
+                if exc.distribution and normalize_name(exc.distribution) == key:
+                    raise exc
+            raise not_found(name, requested_by, self.unreadable)
         if len(sources) > 1:
             listed = "; ".join(f"{s.distribution} ({s.origin})" for s in sources)
             raise DuplicateProvider(
@@ -445,8 +453,12 @@ def _visit(provider: Provider, index: Index, order: list[Provider], stack: list[
     order.append(provider)
 
 
-def not_found(name: str, requested_by: Provider | None) -> ProviderNotFound:
+def not_found(
+    name: str, requested_by: Provider | None, unreadable: "Sequence[PylinkError]" = ()
+) -> ProviderNotFound:
     hint = " (add the directory holding NAME.pylink.json to PYLINK_PATH, or install it)"
+    if unreadable:  # one of them may declare it
+        hint += f"; {len(unreadable)} entry_points.txt could not be read: {unreadable[0]}"
     where = (
         {
             "distribution": requested_by.distribution,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from pylinkdep import _versions
+from pylinkdep import _shipped, _versions
 from pylinkdep.outputs import cmake as emit_cmake
 
 from .conftest import MakeProvider, Wheelhouse, demo, valid_doc
@@ -454,3 +454,58 @@ def test_clashing_cmake_names_are_reported(make_provider: MakeProvider, tmp_path
     (error,) = generated.errors
     assert "CMake package name 'BETA' is taken by beta" in str(error)
     assert error.distribution == "other" and error.field == "cmake.package"
+
+
+def test_generator_expressions_in_values_stay_literal(
+    make_provider: MakeProvider, tmp_path: Path
+) -> None:
+    """Issue 14, finding 5: an in-package directory named '$<1:.>$<1:.>' (CMake would
+    evaluate it to '..'), and defines and args holding '$<...>', read back as written."""
+    site = tmp_path / "site"
+    doc = valid_doc("demo", include_dirs=["$<1:.>$<1:.>"])
+    doc.update(defines=["D=$<1:evil>"], compile_args=["-x$<1:y>"], link_args=["$<0:-lm>"])
+    pkg = make_provider(site, "demo", doc=doc)
+    (pkg / "$<1:.>$<1:.>").mkdir()
+    prefix = tmp_path / "prefix"
+    assert not emit_cmake.write_prefix(str(prefix), path=[str(site)]).errors
+    props = [
+        "INTERFACE_INCLUDE_DIRECTORIES",
+        "INTERFACE_COMPILE_DEFINITIONS",
+        "INTERFACE_COMPILE_OPTIONS",
+        "INTERFACE_LINK_OPTIONS",
+    ]
+    body = "find_package(Demo CONFIG REQUIRED)\n" + "".join(
+        f'file(GENERATE OUTPUT "${{CMAKE_BINARY_DIR}}/{p}" '
+        f'CONTENT "$<TARGET_PROPERTY:Demo::demo,{p}>")\n'
+        for p in props
+    )
+    project = find_project(tmp_path / "src", body)
+    configure(CMAKES[0], project, tmp_path / "b", f"-DCMAKE_PREFIX_PATH={prefix}")
+    read = [(tmp_path / "b" / p).read_text() for p in props]
+    assert read == [f"{pkg}/$<1:.>$<1:.>", "D=$<1:evil>", "-x$<1:y>", "$<0:-lm>"]
+
+
+def test_a_package_found_earlier_wins_over_a_provider_taking_its_name(
+    make_provider: MakeProvider, tmp_path: Path
+) -> None:
+    """A provider declaring cmake.package "Shadowed" does not shadow the real Shadowed
+    package on CMAKE_PREFIX_PATH: find_package(pylinkdep) appends its prefix."""
+    real = tmp_path / "real" / "lib" / "cmake" / "Shadowed"
+    real.mkdir(parents=True)
+    (real / "ShadowedConfig.cmake").write_text('set(Shadowed_FROM "real")\n')
+    site = tmp_path / "site"
+    make_provider(site, "shadowed", doc=valid_doc("shadowed", cmake={"package": "Shadowed"}))
+    body = (
+        "find_package(pylinkdep REQUIRED)\n"
+        "find_package(Shadowed CONFIG REQUIRED)\n"
+        'file(WRITE "${CMAKE_BINARY_DIR}/from.txt" "${Shadowed_FROM}|${Shadowed_DISTRIBUTION}")\n'
+    )
+    project = find_project(tmp_path / "src", body)
+    env_path = f"-DCMAKE_PREFIX_PATH={tmp_path / 'real'};{_shipped.CMAKE_DIR}/.."
+    proc = subprocess.run(
+        [CMAKES[0], "-S", str(project), "-B", str(tmp_path / "b"), env_path,
+         f"-DPYLINKDEP_PYTHON={sys.executable}"],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(site)},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "b" / "from.txt").read_text() == "real|"

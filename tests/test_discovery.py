@@ -58,8 +58,10 @@ def test_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relative: bool) -
     os.mkfifo(tmp_path / "second" / "piped-1.0.dist-info" / "entry_points.txt")
     if Path("/dev/zero").exists():
         os.symlink("/dev/zero", tmp_path / "second" / "zero-1.0.dist-info" / "entry_points.txt")
-    sources = _discovery.entry_point_sources([first, str(tmp_path / "missing"), second])
+    errors: list[InvalidMetadata] = []
+    sources = _discovery.entry_point_sources([first, str(tmp_path / "missing"), second], errors)
     found = [(s.name, s.value, s.site_dir) for s in sources]
+    assert errors == []
     assert found == [("zeta", "zeta_pkg", first), ("beta", "beta_pkg", second), ("l", "l", second)]
 
 
@@ -81,11 +83,12 @@ def test_entry_points_read_bounded(tmp_path: Path) -> None:
         f.truncate(1 << 30)
     big = tmp_path / "big-1.0.dist-info" / "entry_points.txt"
     big.write_bytes(b"[pylink]\nbig = big\n" + b"#" * _discovery.ENTRY_POINTS_MAX)
-    with pytest.raises(InvalidMetadata, match="larger than") as info:
-        list(_discovery.entry_point_sources([site]))
-    assert info.value.file == str(big)
+    errors: list[InvalidMetadata] = []
+    assert list(_discovery.entry_point_sources([site], errors)) == []
+    assert len(errors) == 1 and "larger than" in str(errors[0])
+    assert errors[0].file == str(big)
     big.unlink()
-    assert list(_discovery.entry_point_sources([site])) == []
+    assert list(_discovery.entry_point_sources([site], errors)) == [] and len(errors) == 1
 
 
 def test_cache_dir_follows_the_xdg_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""Property-based fuzzing of the pylink.json parser, the shared library check and the run
-path math.
+"""Property-based fuzzing of the pylink.json parser, the shared library check, the run
+path math, and installed documents through find(), providers() and every output.
 
 Each property runs ``PYLINK_FUZZ_EXAMPLES`` examples (default 300, derandomized so CI
 is repeatable); set it for a long random run, e.g. ``PYLINK_FUZZ_EXAMPLES=10000``.
@@ -10,17 +10,21 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import shutil
 import tempfile
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import jsonschema
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+import pylinkdep
 from pylinkdep import InvalidMetadata, _binary
 from pylinkdep.metadata import CONTROL, Metadata, parse
+from pylinkdep.outputs import cargo, flags, pkgconfig, runtime_module
+from pylinkdep.outputs import cmake as emit_cmake
 from pylinkdep.rpath import relative_rpath
 
 from .conftest import valid_doc
@@ -206,3 +210,70 @@ def test_relative_rpath_reaches_the_library(consumer: str, library: str, platfor
     site = "/site-packages"
     reached = posixpath.join(site, consumer, entry[len(token) :].lstrip("/"))
     assert posixpath.normpath(reached) == posixpath.normpath(posixpath.join(site, library))
+
+
+ENTRY_POINT_LINES = [
+    "[pylink]", "[console_scripts]", "[pylink ]", "[pylink", "demo = demo", "demo=demo",
+    "demo = demo:attr", "demo = demo.sub", "demo =", "= demo", "demo = ../x", "x = y:z",
+    "demo = demo [extra]", "other = demo", "DEMO = demo", "demo = /abs", "\x00", "# c",
+]  # fmt: skip
+entry_points_texts = st.lists(
+    st.sampled_from(ENTRY_POINT_LINES) | st.text(max_size=12), max_size=6
+).map("\n".join) | st.just("[pylink]\ndemo = demo\n")
+documents = (
+    near_valid().map(lambda case: json.dumps(case[0]).encode())
+    | st.binary(max_size=64)
+    | st.just(json.dumps(valid_doc("demo")).encode())
+)
+
+
+def every_output(deps: list[pylinkdep.Dependency]) -> None:
+    """Emit every format pylinkdep writes for ``deps``: a refusal is a PylinkError."""
+    for dep in deps:
+        flags.shell_join([*flags.cflags([dep]), *flags.libs([dep])])
+        emit_cmake.config_files(dep)
+        emit_cmake.failing_config(dep.provider, "message")
+        cargo.directives([dep], "consumer/sub", "linux")
+        runtime_module.module_source("consumer", "consumer", [dep])
+        for platform in ("linux", "darwin"):
+            dep.rpaths("consumer/sub", platform)
+        try:
+            pkgconfig.pc_text(dep.provider)
+        except InvalidMetadata as exc:
+            assert exc.field and "a .pc file cannot carry it" in str(exc)
+
+
+@FUZZ
+@given(documents, entry_points_texts)
+def test_installed_documents_through_every_output(
+    real_library: Path, document: bytes, entry_points: str
+) -> None:
+    """A distribution with this pylink.json and entry_points.txt, read by find() and
+    providers() and written in every format: nothing but PylinkError escapes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        pkg = site / "demo"
+        (pkg / "include").mkdir(parents=True)
+        (pkg / "pylink.json").write_bytes(document)
+        shutil.copy(real_library, pkg / "libdemo.so.1")
+        info = site / "demo-1.2.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text("Metadata-Version: 2.1\nName: demo\nVersion: 1.2.0\n")
+        (info / "entry_points.txt").write_text(entry_points, errors="surrogateescape")
+        (info / "RECORD").write_text("demo/pylink.json,,\ndemo/libdemo.so.1,,\n")
+        errors: list[pylinkdep.PylinkError] = []
+        found = pylinkdep.providers(errors=errors, path=[str(site)])
+        deps = []
+        for provider in found:
+            try:
+                deps.append(pylinkdep.find(provider.name, path=[str(site)]))
+            except pylinkdep.PylinkError:
+                pass
+        try:
+            deps.append(pylinkdep.find("demo", path=[str(site)]))
+        except pylinkdep.PylinkError:
+            pass
+        event(f"providers listed: {len(found)}, resolved: {len(deps)}")
+        every_output(deps)
+        emit_cmake.write_prefix(str(Path(tmp) / "cmake"), path=[str(site)])
+        pkgconfig.write_dir(found, str(Path(tmp) / "pc"), errors=errors)

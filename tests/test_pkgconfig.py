@@ -140,3 +140,41 @@ def test_stock_meson_through_pkg_config(provider_python: Path, tmp_path: Path) -
     assert runpath("plain") == [str(site / "exampleprov")]  # the leak, measured
     assert runpath("viacmake") == [str(site / "exampleprov")]  # the same leak through CMake
     assert runpath("fixed") == ["$ORIGIN/../exampleprov"]
+
+
+def test_pc_values_read_back_as_written(tmp_path: Path, make_provider: MakeProvider) -> None:
+    """Issue 14, finding 3: '#' starts a comment, '${...}' is a variable, a backslash
+    escapes, a space splits; each is written so that pkg-config reads back what was declared."""
+    site = tmp_path / "site"
+    doc = valid_doc("demo", include_dirs=["c#ol", "${prefix}", "a b"])
+    doc["defines"] = ["COLOR=#fff", "HOME=${HOME}", "Q='x y'"]
+    pkg = make_provider(site, "demo", doc=doc)
+    for d in doc["include_dirs"]:
+        (pkg / d).mkdir(exist_ok=True)
+    dep = find("demo", path=[str(site)])
+    out = tmp_path / "pc"
+    pkgconfig.write_dir([dep.provider], str(out))
+    cflags = pkg_config(out, "--cflags", "demo")
+    assert cflags == [
+        *(f"-I{pkg / d}" for d in doc["include_dirs"]),
+        "-DCOLOR=#fff",
+        "-DHOME=${HOME}",
+        "-DQ='x y'",
+    ]
+
+
+def test_pc_refuses_what_pkgconf_prints_unescaped(
+    tmp_path: Path, make_provider: MakeProvider
+) -> None:
+    """A flag pkgconf would print without its escapes: no .pc file, an error naming the
+    field, and the other providers written."""
+    site = tmp_path / "site"
+    make_provider(site, "ok")
+    make_provider(site, "spaced", doc=valid_doc("spaced", link_args=["-Wl,a b", "-Wl,--as-needed"]))
+    providers = [find(n, path=[str(site)]).provider for n in ("ok", "spaced")]
+    errors: list[PylinkError] = []
+    written = pkgconfig.write_dir(providers, str(tmp_path / "pc"), errors=errors)
+    assert [Path(w).name for w in written] == ["ok.pc"]
+    (exc,) = errors
+    assert (exc.distribution, exc.field) == ("spaced", "link_args[0]")
+    assert "a .pc file cannot carry it" in str(exc)

@@ -126,7 +126,8 @@ function(_pylinkdep_python var)
 endfunction()
 
 # _pylinkdep_run(<python> <prefix> <arg>...): runs `<python> -m pylinkdep <arg>...` and sets
-# <prefix>_STATUS, <prefix>_OUT and <prefix>_ERR (both stripped of trailing white space).
+# <prefix>_STATUS, <prefix>_OUT (without its last newline) and <prefix>_ERR (without
+# trailing white space).
 # The directory CMake runs in is left off sys.path: it is no place to find providers or
 # pylinkdep (a build directory holding a stray pylink.json or a pylinkdep/ folder must not
 # change the answer). Without pylinkdep, one line as -m says.
@@ -146,8 +147,8 @@ sys.exit(main())
     RESULT_VARIABLE status
     OUTPUT_VARIABLE out
     ERROR_VARIABLE err
-    OUTPUT_STRIP_TRAILING_WHITESPACE
     ERROR_STRIP_TRAILING_WHITESPACE)
+  string(REGEX REPLACE "\n$" "" out "${out}")  # only the newline: a value may end in a space
   set(${prefix}_STATUS "${status}" PARENT_SCOPE)
   set(${prefix}_OUT "${out}" PARENT_SCOPE)
   set(${prefix}_ERR "${err}" PARENT_SCOPE)
