@@ -7,6 +7,7 @@ points (re-exported by :mod:`pylinkdep`).
 """
 
 import os
+import re
 import sys
 
 from . import _binary, _discovery, _fs, rpath
@@ -20,6 +21,9 @@ from .errors import (
     VersionConflict,
 )
 from .metadata import CONTROL, MAX_BYTES, PATTERNS, Declared, Metadata, normalize_name, parse
+
+# CMake lists split at ';' and not inside '[ ]': an install path may not hold them.
+_CMAKE_LIST = re.compile(r"[;\[\]]")
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -326,10 +330,10 @@ def _bind(
     def writable(path: str, rel: str, field: str | None) -> None:
         # pylink.json's own strings are checked when it is read; this is for the
         # directory the package is installed in.
-        bad = [c for c in path if c in ";[]" or CONTROL.match(c)]
+        bad = CONTROL.search(path) or _CMAKE_LIST.search(path)
         if bad:
             raise InvalidMetadata(
-                f"{rel!r}: the path {path!r} holds {bad[0]!r}, which the files pylinkdep "
+                f"{rel!r}: the path {path!r} holds {bad.group()!r}, which the files pylinkdep "
                 "writes cannot carry (CMake lists split at ';' and not inside '[ ]')",
                 distribution=distribution,
                 file=file,

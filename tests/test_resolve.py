@@ -264,3 +264,18 @@ def test_discovery_never_imports_provider(
     pylinkdep.providers(path=[str(site)])
     assert dep.provider.package_relpath == "trap/inner"
     assert not marker.exists()
+
+
+def test_an_in_place_edit_is_seen(make_provider: MakeProvider, tmp_path: Path) -> None:
+    """Issue 14, finding 11: an edit that keeps pylink.json's size and restores its
+    modification time is seen by the next lookup (no lookup cache to miss it)."""
+    site = tmp_path / "site"
+    pkg = make_provider(site, "demo", doc=valid_doc("demo", defines=["MODE_A"]))
+    assert pylinkdep.find("demo", path=[str(site)]).defines == ("MODE_A",)
+    metadata = pkg / "pylink.json"
+    before = metadata.stat()
+    text = metadata.read_text()
+    metadata.write_text(text.replace("MODE_A", "MODE_B"))
+    os.utime(metadata, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert metadata.stat().st_size == before.st_size
+    assert pylinkdep.find("demo", path=[str(site)]).defines == ("MODE_B",)
