@@ -217,13 +217,32 @@ ENTRY_POINT_LINES = [
     "demo = demo:attr", "demo = demo.sub", "demo =", "= demo", "demo = ../x", "x = y:z",
     "demo = demo [extra]", "other = demo", "DEMO = demo", "demo = /abs", "\x00", "# c",
 ]  # fmt: skip
-entry_points_texts = st.lists(
-    st.sampled_from(ENTRY_POINT_LINES) | st.text(max_size=12), max_size=6
-).map("\n".join) | st.just("[pylink]\ndemo = demo\n")
-documents = (
-    near_valid().map(lambda case: json.dumps(case[0]).encode())
-    | st.binary(max_size=64)
-    | st.just(json.dumps(valid_doc("demo")).encode())
+drawn_lines = st.lists(st.sampled_from(ENTRY_POINT_LINES) | st.text(max_size=12), max_size=6)
+VALID_ENTRY_POINTS = ["[pylink]\ndemo = demo\n", "[console_scripts]\nx = y:z\n[pylink]\ndemo=demo"]
+entry_points_texts = st.sampled_from(["valid", "valid", "drawn"]).flatmap(
+    lambda kind: (
+        st.sampled_from(VALID_ENTRY_POINTS) if kind == "valid" else drawn_lines.map("\n".join)
+    )
+)
+# Free-form values: printable text (any character but control ones and surrogates),
+# which pylink.json mostly accepts, or any text.
+free_text = st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=12)
+free_text |= st.text(max_size=12)
+free_values = st.fixed_dictionaries(
+    {
+        "defines": st.lists(free_text.map(lambda v: f"D={v}"), max_size=3),
+        "compile_args": st.lists(free_text, max_size=3),
+        "link_args": st.lists(free_text, max_size=3),
+        "description": free_text,
+    }
+).map(lambda values: json.dumps(valid_doc("demo", **values)).encode())
+# Half valid documents with drawn values, half near-valid or raw bytes.
+documents = st.sampled_from(["free", "free", "near", "bytes"]).flatmap(
+    lambda kind: {
+        "free": free_values,
+        "near": near_valid().map(lambda case: json.dumps(case[0]).encode()),
+        "bytes": st.binary(max_size=64),
+    }[kind]
 )
 
 
