@@ -137,6 +137,19 @@ def overlay_sources(dirs: "Sequence[str]") -> "Iterator[Source]":
                 )
 
 
+def find_dist_info(site_dir: str, distribution: str) -> str | None:
+    """The ``*.dist-info`` directory of ``distribution`` in ``site_dir``, if one is there."""
+    key = normalize_name(distribution)
+    try:
+        entries = sorted(os.listdir(site_dir))
+    except OSError:
+        return None
+    for entry in entries:
+        if entry.endswith(".dist-info") and normalize_name(entry.partition("-")[0]) == key:
+            return os.path.join(site_dir, entry)
+    return None
+
+
 def find_package_dir(package: str, first: str, dirs: "Sequence[str]") -> tuple[str, str] | None:
     """Locate the directory of an importable package without importing it.
 

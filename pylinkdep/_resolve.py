@@ -10,7 +10,7 @@ import os
 import re
 import sys
 
-from . import _binary, _discovery, _fs, rpath
+from . import _binary, _discovery, _fs, _versions, rpath
 from ._value import Frozen, frozen
 from .errors import (
     DependencyCycle,
@@ -302,7 +302,28 @@ def _load_overlay(source: _discovery.Source, dirs: list[str]) -> Provider:
             field="package",
         )
     site_dir, package_dir = located
-    return _bind(meta, distribution, file, package_dir, site_dir, None)
+    # A file outside the package directory needs the named distribution's RECORD.
+    if meta.distribution is None:
+        unrecorded = "an overlay without 'distribution' is confined to its package"
+        return _bind(meta, distribution, file, package_dir, site_dir, None, unrecorded)
+    dist_info = _discovery.find_dist_info(site_dir, meta.distribution)
+    if dist_info is None:
+        unrecorded = f"no dist-info of {distribution!r} in {site_dir} lists it"
+        return _bind(meta, distribution, file, package_dir, site_dir, None, unrecorded)
+    installed = os.path.basename(dist_info)[: -len(".dist-info")].partition("-")[2]
+    try:
+        same = _versions.contains(f"=={installed}", meta.version)
+    except ValueError:  # a dist-info name pip would not write
+        same = False
+    if not same:
+        raise InvalidMetadata(
+            f"the overlay says version {meta.version}, but {distribution} {installed} is "
+            f"installed ({dist_info}): update the overlay",
+            distribution=distribution,
+            file=file,
+            field="version",
+        )
+    return _bind(meta, distribution, file, package_dir, site_dir, os.path.join(dist_info, "RECORD"))
 
 
 def _read(file: str, distribution: str | None) -> bytes:
@@ -321,8 +342,11 @@ def _bind(
     package_dir: str,
     site_dir: str,
     record: str | None,
+    unrecorded: str = "not installed by this distribution",
 ) -> Provider:
-    """Make the metadata's paths absolute, checking each stays where it must and exists."""
+    """Make the metadata's paths absolute, checking each stays where it must and exists.
+    A library outside the package directory must be listed in ``record`` (a RECORD
+    file); ``unrecorded`` says why one is refused."""
     real_package = os.path.realpath(package_dir)
     real_site = os.path.realpath(site_dir)
     recorded: set[str] | None = None
@@ -356,8 +380,7 @@ def _bind(
             if want_dir or not _fs.inside(real, real_site) or rel_site not in recorded:
                 raise InvalidMetadata(
                     f"{rel!r} resolves to {real}, outside the package directory "
-                    f"{real_package}"
-                    + ("" if want_dir else " and not installed by this distribution"),
+                    f"{real_package}" + ("" if want_dir else f", and {unrecorded}"),
                     distribution=distribution,
                     file=file,
                     field=field,
@@ -477,8 +500,6 @@ def not_found(
 
 def check_version(provider: Provider, spec: str, requested_by: tuple[Provider, int] | None) -> None:
     """VersionConflict unless ``provider``'s version satisfies ``spec``."""
-    from . import _versions
-
     try:
         inside = _versions.contains(spec, provider.version)
     except ValueError:

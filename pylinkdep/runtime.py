@@ -13,13 +13,16 @@ version question of every lookup (is ``version`` inside ``abi``?) without ``pack
 Each provider is described by a dict recorded at build time::
 
     {"name": "exampleprov", "distribution": "exampleprov", "package": "exampleprov",
-     "version": "1.2.0", "abi": ">=1.2,<2",
+     "marker": "pylink.json", "version": "1.2.0", "abi": ">=1.2,<2",
      "libraries": [{"dir": "exampleprov", "path": "libexampleprov.so.1",
                     "soname": "libexampleprov.so.1"}]}
 
-``libraries`` lists, in link order, each library's directory relative to site-packages
-at build time (what the consumer's relative run path points at), its path relative to
-the provider's package directory, and its SONAME (install name, DLL name).
+``marker`` is the file, relative to the package directory, that shows a directory is
+the provider's: ``pylink.json``, or for a provider described by a PYLINK_PATH overlay,
+its first library. ``libraries`` lists, in link order, each library's directory relative
+to site-packages at build time (what the consumer's relative run path points at), its
+path relative to the provider's package directory, and its SONAME (install name, DLL
+name).
 """
 
 import os
@@ -166,21 +169,28 @@ def version_in(version: str, specifiers: str) -> bool:
     return result
 
 
-def _find_package(package: str, path: list[str]) -> str | None:
-    """The directory of the importable package ``package`` (dotted) holding pylink.json:
-    the one already imported, else the first on ``path``, as the import system would."""
+def _find_package(package: str, marker: str, path: list[str]) -> str | None:
+    """The directory of the importable package ``package`` (dotted) that holds the file
+    ``marker`` (relative to it; "" for none): the one already imported, else the first
+    on ``path``, as the import system would."""
     module = sys.modules.get(package)
     file = getattr(module, "__file__", None)
     if isinstance(file, str) and hasattr(module, "__path__"):
         imported = os.path.dirname(os.path.abspath(file))
-        if os.path.isfile(os.path.join(imported, "pylink.json")):
+        if _holds(imported, marker):
             return imported
     parts = package.split(".")
     for entry in path:
         candidate = os.path.join(os.path.abspath(entry or os.curdir), *parts)
-        if os.path.isfile(os.path.join(candidate, "pylink.json")):
+        if _holds(candidate, marker):
             return candidate
     return None
+
+
+def _holds(directory: str, marker: str) -> bool:
+    if not marker:
+        return os.path.isdir(directory)
+    return os.path.isfile(os.path.join(directory, *marker.split("/")))
 
 
 def _normalized(distribution: str) -> str:
@@ -215,6 +225,12 @@ def _installed_version(provider: "dict[str, Any]", package_dir: str, consumer: s
     versions = _dist_infos(provider["distribution"], site)
     if len(versions) == 1:
         return versions[0]
+    if provider.get("marker", "pylink.json") != "pylink.json":  # described by an overlay
+        raise ImportError(
+            f"{consumer} cannot tell which version of {provider['distribution']} is installed: "
+            f"{len(versions)} dist-info directories of it in {site}: {_install_hint(provider)}",
+            name=consumer,
+        )
     import json
 
     metadata_file = os.path.join(package_dir, "pylink.json")
@@ -273,13 +289,20 @@ def plan(
     # Link order puts a provider before what it requires: load in reverse.
     for provider in reversed(providers):
         name, dist = provider["name"], provider["distribution"]
-        package_dir = _find_package(provider["package"], path)
+        # What shows the package directory is the provider's: its pylink.json, or for a
+        # provider described by an overlay, its first library (tables written before
+        # this key: pylink.json).
+        marker = provider.get("marker", "pylink.json")
+        package_dir = _find_package(provider["package"], marker, path)
         if package_dir is None:
             state = f"which is not installed: {_install_hint(provider)}"
             if any(_dist_infos(dist, entry) for entry in path):
                 state = (
                     "installed without its package directory and pylink.json on sys.path "
                     "(an editable install?): reinstall it without -e"
+                    if marker == "pylink.json"
+                    else f"installed, but {provider['package']}/{marker} is not on sys.path: "
+                    f"reinstall it: {_install_hint(provider)}"
                 )
             raise ImportError(
                 f"{consumer} needs the pylink provider {name!r} (distribution {dist!r}, "

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -279,3 +281,140 @@ def test_an_in_place_edit_is_seen(make_provider: MakeProvider, tmp_path: Path) -
     os.utime(metadata, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert metadata.stat().st_size == before.st_size
     assert pylinkdep.find("demo", path=[str(site)]).defines == ("MODE_B",)
+
+
+def _repaired_wheel(site: Path, library: Path) -> Path:
+    """An auditwheel-repaired wheel as installed: a package without pylink metadata, its
+    library under a hashed name in zlibby.libs/, listed in the distribution's RECORD."""
+    (site / "zlibby").mkdir(parents=True)
+    (site / "zlibby" / "__init__.py").write_text("")
+    (site / "zlibby.libs").mkdir()
+    lib = site / "zlibby.libs" / "libdemo-1a2b3c4d.so.1"
+    shutil.copy(library, lib)
+    info = site / "zlibby-1.3.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: zlibby\nVersion: 1.3.0\n")
+    (info / "RECORD").write_text(
+        "zlibby/__init__.py,,\nzlibby.libs/libdemo-1a2b3c4d.so.1,,\nzlibby-1.3.0.dist-info/RECORD,,\n"
+    )
+    return lib
+
+
+def _zlibby_overlay(directory: Path, **overrides: Any) -> Path:
+    doc = valid_doc(
+        "z",
+        package="zlibby",
+        distribution="zlibby",
+        version="1.3.0",
+        abi=">=1.3,<2",
+        include_dirs=[],
+        libraries=[{"path": "../zlibby.libs/libdemo-1a2b3c4d.so.1", "soname": "libdemo.so.1"}],
+    )
+    doc.update(overrides)
+    doc = {k: v for k, v in doc.items() if v is not None}
+    file = directory / "z.pylink.json"
+    file.write_text(json.dumps(doc))
+    return file
+
+
+@pytest.fixture
+def repaired(
+    tmp_path: Path, real_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Path, Path]:
+    """A repaired wheel installed in a site directory, and an overlay directory on
+    PYLINK_PATH: (site, library, overlays)."""
+    site, overlays = tmp_path / "site", tmp_path / "overlays"
+    overlays.mkdir()
+    monkeypatch.setenv("PYLINK_PATH", str(overlays))
+    return site, _repaired_wheel(site, real_library), overlays
+
+
+def test_overlay_reaches_a_library_its_distribution_recorded(
+    repaired: tuple[Path, Path, Path],
+) -> None:
+    """Issue 16: an overlay that names its distribution may point beside the package at
+    a file that distribution's RECORD lists (auditwheel's <dist>.libs)."""
+    site, lib, overlays = repaired
+    _zlibby_overlay(overlays)
+    dep = pylinkdep.find("z", path=[str(site)])
+    assert [x.path for x in dep.libraries] == [str(lib)]
+    assert dep.requirement == "zlibby>=1.3,<2"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"distribution": None}, "libraries[0].path",
+         "an overlay without 'distribution' is confined to its package"),
+        ({"distribution": "ghost"}, "libraries[0].path", "no dist-info of 'ghost'"),
+        ({"version": "1.3.1"}, "version", "says version 1.3.1, but zlibby 1.3.0 is installed"),
+        ({"libraries": [{"path": "../other.libs/libdemo.so.1", "soname": "libdemo.so.1"}]},
+         "libraries[0].path", "not installed by this distribution"),
+    ],
+)  # fmt: skip
+def test_overlay_confinement_states_the_reason(
+    repaired: tuple[Path, Path, Path],
+    real_library: Path,
+    overrides: dict[str, Any],
+    field: str,
+    message: str,
+) -> None:
+    """Refused: no distribution named, one with no dist-info there, a version other than
+    the installed one, a file another distribution recorded."""
+    site, _, overlays = repaired
+    (site / "other.libs").mkdir()
+    shutil.copy(real_library, site / "other.libs" / "libdemo.so.1")
+    (site / "other-1.0.dist-info").mkdir()
+    (site / "other-1.0.dist-info" / "RECORD").write_text("other.libs/libdemo.so.1,,\n")
+    _zlibby_overlay(overlays, **overrides)
+    with pytest.raises(InvalidMetadata) as info:
+        pylinkdep.find("z", path=[str(site)])
+    assert info.value.field == field and message in str(info.value)
+
+
+def test_run_time_module_finds_an_overlay_provider(repaired: tuple[Path, Path, Path]) -> None:
+    """Issue 16: the run-time module of a consumer built against an overlay provider finds
+    its package by its library (there is no pylink.json), checks the version, loads it."""
+    from pylinkdep import runtime
+    from pylinkdep.outputs import runtime_module
+
+    site, lib, overlays = repaired
+    _zlibby_overlay(overlays)
+    table = runtime_module.provider_table([pylinkdep.find("z", path=[str(site)])])
+    assert table[0]["marker"] == "../zlibby.libs/libdemo-1a2b3c4d.so.1"
+    assert runtime.plan("consumer", str(site), table, path=[str(site)]) == [("load", str(lib))]
+    lib.unlink()
+    with pytest.raises(ImportError, match=r"installed, but zlibby/\.\./zlibby\.libs/"):
+        runtime.plan("consumer", str(site), table, path=[str(site)])
+
+
+def test_consumer_of_an_overlay_provider_imports(repaired: tuple[Path, Path, Path]) -> None:
+    """The generated run-time module of a consumer of the overlay provider, imported in a
+    fresh interpreter with no PYLINK_PATH and no pylinkdep: it loads the repaired wheel's
+    one library (mapped once) and raises ImportError once the wheel is upgraded past the
+    ABI range."""
+    import subprocess
+    import sys
+
+    from pylinkdep.outputs import runtime_module
+
+    site, lib, overlays = repaired
+    _zlibby_overlay(overlays)
+    dep = pylinkdep.find("z", path=[str(site)])
+    (site / "zcons").mkdir()
+    (site / "zcons" / "__init__.py").write_text("from . import _pylink\n")
+    runtime_module.write_module(str(site / "zcons" / "_pylink.py"), "zcons", "zcons", [dep])
+    code = (
+        "import zcons\n"
+        "maps = open('/proc/self/maps').read()\n"
+        f"print(maps.count({str(lib)!r} + '\\n') > 0)\n"
+    )
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(site)}
+    run = [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r}); {code}"]
+    proc = subprocess.run(run, env=env, capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout.strip()) == (0, "True"), proc.stderr
+    info = site / "zlibby-1.3.0.dist-info"
+    info.rename(site / "zlibby-2.0.0.dist-info")
+    proc = subprocess.run(run, env=env, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "zcons was built against zlibby 1.3.0 and runs with zlibby>=1.3,<2" in proc.stderr
