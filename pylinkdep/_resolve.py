@@ -375,7 +375,7 @@ def _bind(
             # A library may live beside the package in a directory the same
             # distribution installed (auditwheel's <dist>.libs): check RECORD.
             if recorded is None:
-                recorded = _record_files(record, distribution)
+                recorded = record_files(record, distribution)
             rel_site = _fs.posix_relpath(real, real_site)
             if want_dir or not _fs.inside(real, real_site) or rel_site not in recorded:
                 raise InvalidMetadata(
@@ -526,7 +526,7 @@ def check_version(provider: Provider, spec: str, requested_by: tuple[Provider, i
 def _editable_hint(dist_info: str) -> str:
     """Why an installed distribution's package may be missing: an editable install."""
     try:
-        recorded = _record_files(os.path.join(dist_info, "RECORD"))
+        recorded = record_files(os.path.join(dist_info, "RECORD"))
     except InvalidMetadata:  # a hint only: the error it is added to says what is wrong
         return ""
     marker = next(
@@ -550,7 +550,7 @@ RECORD_MAX = 64 << 20
 """The largest RECORD read (a distribution of some hundred thousand files)."""
 
 
-def _record_files(record: str | None, distribution: str | None = None) -> set[str]:
+def record_files(record: str | None, distribution: str | None = None) -> set[str]:
     """Paths (relative to site-packages, ``/``-separated) listed in a RECORD file."""
     if record is None:
         return set()

@@ -237,6 +237,33 @@ def _cargo(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     return 0
 
 
+@command("overlay", "DIST [-o DIR] [--name NAME]", "draft an overlay for an installed wheel")
+def _overlay(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Draft a PYLINK_PATH overlay for an installed distribution that ships a shared
+    library but no pylink.json: its package, version, the shared libraries and header
+    directories its RECORD lists. Review it before use: what it cannot know (the ABI
+    range, defines, which library is the API) is listed under x-pylinkdep-draft, and the
+    draft allows only the installed version."""
+    parser.add_argument("distribution", metavar="DIST", help="an installed distribution")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="write DIR/NAME.pylink.json (a directory for PYLINK_PATH) instead of printing it",
+    )
+    parser.add_argument("--name", help="the dependency name (default: the distribution's)")
+    opts = parser.parse_args(argv)
+    from ..wheel import overlay
+
+    doc = overlay.draft(opts.distribution, name=opts.name)
+    if opts.output is None:
+        print(json.dumps(doc, indent=2))
+    else:
+        with writing(opts.output):
+            print(overlay.write(doc, opts.output))
+    return 0
+
+
 @command("rpath", "--from SUBDIR LIBDIR...", "run path entries from a consumer to libraries")
 def _rpath(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     """Print, one per line, the run path entry ($ORIGIN-relative; @loader_path on macOS)

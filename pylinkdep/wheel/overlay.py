@@ -1,0 +1,130 @@
+"""Overlay drafts (``pylinkdep overlay DIST``): a PYLINK_PATH overlay for an installed
+distribution that ships a shared library but no pylink metadata, drafted from the files
+its RECORD lists, for its user to review and complete.
+
+What a draft cannot know it says under ``x-pylinkdep-draft``: the ABI range (the draft
+allows the installed version only), defines and flags, which of the libraries is the API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from .. import _binary, _discovery, _fs
+from .._resolve import record_files
+from ..errors import InvalidMetadata, ProviderNotFound
+from ..metadata import SCHEMA_VERSION, normalize_name, parse
+
+NOTES = "x-pylinkdep-draft"
+"""The top-level key of a draft's notes (pylink.json allows ``x-`` keys)."""
+
+_LIBRARY = re.compile(r"\.so(\.\d+)*$|\.dylib$|\.dll$")
+_HEADER = (".h", ".hh", ".hpp", ".hxx", ".inl")
+_HASHED = re.compile(r"-[0-9a-f]{8}\.")  # auditwheel's libfoo-1a2b3c4d.so.1, delvewheel's too
+
+
+def draft(
+    distribution: str, *, path: Sequence[str] | None = None, name: str | None = None
+) -> dict[str, Any]:
+    """The overlay document for ``distribution``, the first found on ``path`` (default
+    ``sys.path``); ``name`` is the dependency name (default: the distribution's)."""
+    for site_dir in _discovery.search_path(path):
+        dist_info = _discovery.find_dist_info(site_dir, distribution)
+        if dist_info is not None:
+            break
+    else:
+        raise ProviderNotFound(f"distribution {distribution!r} is not installed on the search path")
+    record = os.path.join(dist_info, "RECORD")
+    files = sorted(record_files(record, distribution))
+    version = os.path.basename(dist_info)[: -len(".dist-info")].partition("-")[2]
+    package = _package(files, dist_info, site_dir, record)
+    libraries = _libraries(files, site_dir)
+    includes = sorted({_include_dir(f) for f in files if f.startswith(package + "/")
+                       and f.endswith(_HEADER)})  # fmt: skip
+    notes = [
+        f"abi: '=={version}' allows only the installed version; widen it to the versions of "
+        f"{distribution} whose library a consumer built now can run with",
+        "libraries: every shared library the distribution recorded, in RECORD order; keep "
+        "the ones whose API consumers call, in link order",
+        "defines, compile_args, link_args: none known",
+    ]
+    if not includes:
+        notes.append("include_dirs: the wheel ships no headers: consumers declare what they call")
+    if any(_HASHED.search(soname) for _, soname in libraries):
+        notes.append(
+            "a SONAME carries a repair tool's hash: a consumer linked against it runs only "
+            "with this very build, so keep abi at '==VERSION'"
+        )
+    doc: dict[str, Any] = {
+        "pylink": SCHEMA_VERSION,
+        "name": name or normalize_name(distribution),
+        "version": version,
+        "abi": f"=={version}",
+        "package": package.replace("/", "."),
+        "distribution": distribution,
+        "description": f"{distribution} {version}, described by a drafted overlay",
+        "include_dirs": [posixpath.relpath(d, package) for d in includes],
+        "libraries": [
+            {"path": posixpath.relpath(file, package), "soname": soname}
+            for file, soname in libraries
+        ],
+        NOTES: notes,
+    }
+    parse(json.dumps(doc).encode(), file=record, distribution=distribution, overlay=True)
+    return doc
+
+
+def write(doc: dict[str, Any], directory: str) -> str:
+    """Write ``doc`` as ``<directory>/<name>.pylink.json``, never over an existing file."""
+    target = os.path.join(directory, f"{doc['name']}{_discovery.OVERLAY_SUFFIX}")
+    if os.path.lexists(target):
+        raise InvalidMetadata(f"{target} exists: review it, or remove it first", file=target)
+    os.makedirs(directory, exist_ok=True)
+    _fs.write_atomic(target, (json.dumps(doc, indent=2) + "\n").encode())
+    return target
+
+
+def _package(files: list[str], dist_info: str, site_dir: str, record: str) -> str:
+    """The distribution's importable package: top_level.txt's first entry that is a
+    directory, else the first recorded directory holding an ``__init__.py``."""
+    try:
+        top = _fs.read_regular(os.path.join(dist_info, "top_level.txt"), 1 << 16).decode()
+    except (OSError, UnicodeDecodeError):
+        top = ""
+    for line in top.splitlines():
+        if line.strip() and os.path.isdir(os.path.join(site_dir, line.strip())):
+            return line.strip()
+    for file in files:
+        head, _, rest = file.partition("/")
+        if rest == "__init__.py":
+            return head
+    raise InvalidMetadata("the distribution installs no importable package", file=record)
+
+
+def _libraries(files: list[str], site_dir: str) -> list[tuple[str, str]]:
+    """Recorded ELF shared libraries with a SONAME (extension modules have none)."""
+    found = []
+    for file in files:
+        if not _LIBRARY.search(file):
+            continue
+        try:
+            soname = _binary.linkable_soname(os.path.join(site_dir, *file.split("/")))
+        except (OSError, _binary.NotSharedLibrary):
+            continue
+        if soname:
+            found.append((file, soname))
+    return found
+
+
+def _include_dir(header: str) -> str:
+    """The nearest ``include`` directory above a header, else its own directory."""
+    parts = header.split("/")[:-1]
+    for i in range(len(parts), 0, -1):
+        if parts[i - 1] == "include":
+            return "/".join(parts[:i])
+    return "/".join(parts)

@@ -1,0 +1,137 @@
+"""``pylinkdep overlay DIST``: a PYLINK_PATH overlay drafted for an installed wheel that
+ships a library but no pylink metadata; on a synthetic repaired wheel, and on a real one
+from PyPI (pyzmq, whose libzmq lives hashed in pyzmq.libs/), imported beside it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import pylinkdep
+from pylinkdep import cli
+from pylinkdep.errors import InvalidMetadata, ProviderNotFound
+from pylinkdep.outputs import runtime_module
+from pylinkdep.wheel import overlay
+
+PYZMQ = "pyzmq==26.2.0"  # a manylinux wheel for cp311: libzmq in pyzmq.libs/
+
+
+def _repaired(site: Path, library: Path) -> Path:
+    """A repaired wheel as pip installs it: package, hashed library beside it, headers,
+    an extension module (no SONAME: not a library to link) and its RECORD."""
+    pkg = site / "zlibby"
+    (pkg / "include" / "zl").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "include" / "zl" / "zl.h").write_text("int demo_answer(void);\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(pkg / "_ext.so"), "-x", "c", "/dev/null"],
+                   check=True)  # fmt: skip
+    (site / "zlibby.libs").mkdir()
+    shutil.copy(library, site / "zlibby.libs" / "libdemo-1a2b3c4d.so.1")
+    info = site / "zlibby-1.3.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: zlibby\nVersion: 1.3.0\n")
+    files = ["zlibby/__init__.py", "zlibby/include/zl/zl.h", "zlibby/_ext.so",
+             "zlibby.libs/libdemo-1a2b3c4d.so.1", "zlibby-1.3.0.dist-info/RECORD"]  # fmt: skip
+    (info / "RECORD").write_text("".join(f"{f},,\n" for f in files))
+    return pkg
+
+
+def test_draft_of_a_repaired_wheel_resolves(
+    tmp_path: Path, real_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    _repaired(site, real_library)
+    doc = overlay.draft("zlibby", path=[str(site)])
+    assert {k: doc[k] for k in ("name", "version", "abi", "package", "distribution")} == {
+        "name": "zlibby", "version": "1.3.0", "abi": "==1.3.0", "package": "zlibby",
+        "distribution": "zlibby",
+    }  # fmt: skip
+    assert doc["include_dirs"] == ["include"]
+    assert doc["libraries"] == [
+        {"path": "../zlibby.libs/libdemo-1a2b3c4d.so.1", "soname": "libdemo.so.1"}
+    ]
+    assert any(note.startswith("abi: '==1.3.0'") for note in doc[overlay.NOTES])
+    assert not any("hash" in note for note in doc[overlay.NOTES])  # libdemo.so.1: no hash
+    directory = tmp_path / "overlays"
+    written = overlay.write(doc, str(directory))
+    assert written == str(directory / "zlibby.pylink.json")
+    with pytest.raises(InvalidMetadata, match="exists"):
+        overlay.write(doc, str(directory))
+    monkeypatch.setenv("PYLINK_PATH", str(directory))
+    dep = pylinkdep.find("zlibby", path=[str(site)])
+    assert dep.libraries[0].path == str(site / "zlibby.libs" / "libdemo-1a2b3c4d.so.1")
+    assert dep.requirement == "zlibby==1.3.0"
+
+
+def test_overlay_command(
+    tmp_path: Path,
+    real_library: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site = tmp_path / "site"
+    _repaired(site, real_library)
+    monkeypatch.syspath_prepend(str(site))
+    assert cli.main(["overlay", "zlibby", "--name", "zl"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "zl"
+    assert cli.main(["overlay", "zlibby", "-o", str(tmp_path / "o")]) == 0
+    assert capsys.readouterr().out == f"{tmp_path / 'o' / 'zlibby.pylink.json'}\n"
+    assert cli.main(["overlay", "nosuchdist"]) == 1
+    assert "distribution 'nosuchdist' is not installed" in capsys.readouterr().err
+    with pytest.raises(ProviderNotFound):
+        overlay.draft("nosuchdist", path=[str(site)])
+
+
+@pytest.fixture(scope="session")
+def pyzmq_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real pyzmq wheel from PyPI installed into a directory (pip --target)."""
+    site = tmp_path_factory.mktemp("pyzmq") / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--only-binary=:all:",
+         "--target", str(site), PYZMQ],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        pytest.skip(f"cannot install {PYZMQ} from the index: {proc.stderr.strip()[-200:]}")
+    return site
+
+
+@pytest.mark.integration
+def test_real_repaired_wheel_through_a_drafted_overlay(
+    pyzmq_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyzmq's libzmq, hashed in pyzmq.libs/ and recorded, through a drafted overlay: it
+    resolves, and a consumer's run-time module imported beside ``zmq`` leaves one mapping
+    of the library."""
+    doc = overlay.draft("pyzmq", path=[str(pyzmq_site)], name="zmq")
+    (libzmq,) = [lib for lib in doc["libraries"] if lib["soname"].startswith("libzmq")]
+    assert libzmq["path"].startswith("../pyzmq.libs/libzmq-")
+    assert doc["package"] == "zmq" and doc["version"] == "26.2.0"
+    assert any("repair tool's hash" in note for note in doc[overlay.NOTES])
+    directory = tmp_path / "overlays"
+    overlay.write(doc, str(directory))
+    monkeypatch.setenv("PYLINK_PATH", str(directory))
+    dep = pylinkdep.find("zmq", path=[str(pyzmq_site)])
+    (library,) = [lib.path for lib in dep.libraries if lib.soname.startswith("libzmq")]
+    consumer = tmp_path / "consumer_site" / "zcons"
+    consumer.mkdir(parents=True)
+    (consumer / "__init__.py").write_text("from . import _pylink\n")
+    runtime_module.write_module(str(consumer / "_pylink.py"), "zcons", "zcons", [dep])
+    code = (
+        "import zmq, zcons\n"
+        "maps = [line.split()[-1] for line in open('/proc/self/maps') if 'libzmq' in line]\n"
+        "print(sorted(set(maps)))\n"
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": f"{consumer.parent}{os.pathsep}{pyzmq_site}",
+    }
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.replace("'", '"')) == [str(Path(library).resolve())]
