@@ -20,7 +20,16 @@ from .errors import (
     PylinkError,
     VersionConflict,
 )
-from .metadata import CONTROL, MAX_BYTES, PATTERNS, Declared, Metadata, normalize_name, parse
+from .metadata import (
+    CONTROL,
+    MAX_BYTES,
+    PATTERNS,
+    Declared,
+    LibraryEntry,
+    Metadata,
+    normalize_name,
+    parse,
+)
 
 # CMake lists split at ';' and not inside '[ ]': an install path may not hold them.
 _CMAKE_LIST = re.compile(r"[;\[\]]")
@@ -302,28 +311,87 @@ def _load_overlay(source: _discovery.Source, dirs: list[str]) -> Provider:
             field="package",
         )
     site_dir, package_dir = located
-    # A file outside the package directory needs the named distribution's RECORD.
-    if meta.distribution is None:
-        unrecorded = "an overlay without 'distribution' is confined to its package"
-        return _bind(meta, distribution, file, package_dir, site_dir, None, unrecorded)
-    dist_info = _discovery.find_dist_info(site_dir, meta.distribution)
-    if dist_info is None:
-        unrecorded = f"no dist-info of {distribution!r} in {site_dir} lists it"
+    # A file outside the package directory, and a library pattern, need the named
+    # distribution's RECORD; its dist-info gives the version.
+    dist_info = meta.distribution and _discovery.find_dist_info(site_dir, meta.distribution)
+    if not dist_info:
+        where = f"no dist-info of {distribution!r} in {site_dir}"
+        if not meta.version:
+            raise InvalidMetadata(
+                f"no version given, and {where} to take it from",
+                distribution=distribution,
+                file=file,
+                field="version",
+            )
+        unrecorded = (
+            f"{where} lists it"
+            if meta.distribution
+            else "an overlay without 'distribution' is confined to its package"
+        )
         return _bind(meta, distribution, file, package_dir, site_dir, None, unrecorded)
     installed = os.path.basename(dist_info)[: -len(".dist-info")].partition("-")[2]
     try:
-        same = _versions.contains(f"=={installed}", meta.version)
+        same = _versions.contains(f"=={installed}", meta.version or installed)
+        inside = _versions.contains(meta.abi, installed)
     except ValueError:  # a dist-info name pip would not write
-        same = False
+        same = inside = False
     if not same:
         raise InvalidMetadata(
             f"the overlay says version {meta.version}, but {distribution} {installed} is "
-            f"installed ({dist_info}): update the overlay",
+            f"installed ({dist_info}): update the overlay, or leave the version out",
             distribution=distribution,
             file=file,
             field="version",
         )
-    return _bind(meta, distribution, file, package_dir, site_dir, os.path.join(dist_info, "RECORD"))
+    if not inside:
+        raise InvalidMetadata(
+            f"{distribution} {installed} is installed, outside the overlay's ABI range "
+            f"{meta.abi!r}: the overlay was written for other versions",
+            distribution=distribution,
+            file=file,
+            field="abi",
+        )
+    record = os.path.join(dist_info, "RECORD")
+    values = {name: getattr(meta, name) for name in Metadata._fields}
+    values["version"] = installed
+    values["libraries"] = tuple(
+        _matched(lib, f"libraries[{i}].path", package_dir, site_dir, record, distribution, file)
+        for i, lib in enumerate(meta.libraries)
+    )
+    return _bind(Metadata(**values), distribution, file, package_dir, site_dir, record)
+
+
+def _matched(
+    lib: LibraryEntry,
+    field: str,
+    package_dir: str,
+    site_dir: str,
+    record: str,
+    distribution: str,
+    file: str,
+) -> LibraryEntry:
+    """An overlay's library whose path is a pattern (``../foo.libs/libfoo-*.so.5*``, so
+    that a name a repair tool hashed still resolves after an upgrade), as the one file
+    of the distribution's RECORD it matches."""
+    if not any(c in lib.path for c in "*?"):
+        return lib
+    import fnmatch
+
+    pattern = _fs.posix_relpath(os.path.normpath(os.path.join(package_dir, lib.path)), site_dir)
+    matches = sorted(
+        f for f in record_files(record, distribution) if fnmatch.fnmatchcase(f, pattern)
+    )
+    if len(matches) != 1:
+        listed = f": {', '.join(matches[:3])}" if matches else ""
+        raise InvalidMetadata(
+            f"{lib.path!r} matches {len(matches)} files {distribution} recorded{listed}; "
+            "a library pattern must match exactly one",
+            distribution=distribution,
+            file=file,
+            field=field,
+        )
+    path = _fs.posix_relpath(os.path.join(site_dir, *matches[0].split("/")), package_dir)
+    return LibraryEntry(path=path, soname=lib.soname, kind=lib.kind)
 
 
 def _read(file: str, distribution: str | None) -> bytes:
@@ -401,7 +469,7 @@ def _bind(
         field = f"libraries[{i}].path"
         path = resolve(lib.path, field, want_dir=False)
         try:
-            _binary.linkable_soname(path)
+            actual = _binary.linkable_soname(path)
         except _binary.NotSharedLibrary as exc:
             raise InvalidMetadata(
                 f"{lib.path!r} {exc}", distribution=distribution, file=file, field=field
@@ -430,7 +498,15 @@ def _bind(
                 file=file,
                 field=field,
             )
-        libraries.append(Library(path=path, soname=lib.soname, kind=lib.kind))
+        soname = lib.soname or actual  # an overlay may leave it to the file
+        if not soname:  # a Mach-O or PE library: its name is not read yet
+            raise InvalidMetadata(
+                f"{lib.path!r}: give its soname (its install name or DLL name)",
+                distribution=distribution,
+                file=file,
+                field=field.replace(".path", ".soname"),
+            )
+        libraries.append(Library(path=path, soname=soname, kind=lib.kind))
 
     declared: dict[str, Any] = {name: getattr(meta, name) for name in Declared._fields}
     return Provider(

@@ -178,9 +178,11 @@ class _Reader:
                 raise self.fail(f"{field}.{key}" if field else key, "unknown key")
         return value
 
-    def library(self, value: object, field: str) -> LibraryEntry:
+    def library(self, value: object, field: str, overlay: bool) -> LibraryEntry:
+        """One ``libraries`` entry; an overlay may leave ``soname`` out ("": read from the
+        library when it is resolved)."""
         entry = self.closed(value, field, {"path", "soname", "kind"})
-        for key in ("path", "soname"):
+        for key in ("path",) if overlay else ("path", "soname"):
             if key not in entry:
                 raise self.fail(f"{field}.{key}", "required key missing")
         kind = entry.get("kind", "shared")
@@ -188,7 +190,9 @@ class _Reader:
             raise self.fail(f"{field}.kind", f"{kind!r} is not 'shared' or 'extension'")
         return LibraryEntry(
             path=self.relpath(entry["path"], f"{field}.path"),
-            soname=self.string(entry["soname"], f"{field}.soname", "soname"),
+            soname=self.string(entry["soname"], f"{field}.soname", "soname")
+            if "soname" in entry
+            else "",
             kind=kind,
         )
 
@@ -216,18 +220,19 @@ class _Reader:
         return text
 
     def versions(self, version: str, abi: str) -> None:
-        """``version`` is PEP 440 and lies inside the ABI range ``abi``."""
+        """``version`` is PEP 440 and lies inside the ABI range ``abi`` (for an overlay
+        without a version, "": ``abi`` alone is checked)."""
         try:
-            _versions.Version(version)
+            _versions.Version(version or "0")
         except ValueError:
             raise self.fail("version", f"{version!r} is not a PEP 440 version") from None
         if not any(clause.strip() for clause in abi.split(",")):
             raise self.fail("abi", f"{abi!r}: the ABI range needs at least one specifier")
         try:
-            inside = _versions.contains(abi, version)
+            inside = _versions.contains(abi, version or "0")
         except ValueError:
             raise self.fail("abi", f"{abi!r} is not a PEP 440 specifier set") from None
-        if not inside:
+        if version and not inside:
             raise self.fail("abi", f"version {version} is not inside the ABI range {abi!r}")
 
 
@@ -265,7 +270,11 @@ def parse(
         raise r.fail(None, f"not valid JSON: {exc}") from None
     doc = r.closed(doc, "", _TOP_KEYS | (_OVERLAY_KEYS if overlay else set()))
 
-    for key in ("pylink", "name", "version", "abi") + (("package",) if overlay else ()):
+    # An overlay that names its distribution may leave the version to its dist-info.
+    required: "tuple[str, ...]" = ("pylink", "name", "abi")
+    required += ("package",) if overlay else ()
+    required += () if overlay and "distribution" in doc else ("version",)
+    for key in required:
         if key not in doc:
             raise r.fail(key, "required key missing")
     schema = doc["pylink"]
@@ -279,7 +288,7 @@ def parse(
         )
 
     name = r.string(doc["name"], "name", "name")
-    version = r.line(doc["version"], "version")
+    version = r.line(doc["version"], "version") if "version" in doc else ""
     abi = r.line(doc["abi"], "abi")
     r.versions(version, abi)
 
@@ -309,7 +318,7 @@ def parse(
         cmake_package=cmake_package,
         cmake_target=cmake_target,
         include_dirs=r.strings(doc, "include_dirs", r.relpath),
-        libraries=tuple(r.library(v, f"libraries[{i}]") for i, v in enumerate(libraries)),
+        libraries=tuple(r.library(v, f"libraries[{i}]", overlay) for i, v in enumerate(libraries)),
         defines=r.strings(doc, "defines", lambda v, f: r.string(v, f, "define")),
         compile_args=r.strings(doc, "compile_args", lambda v, f: r.string(v, f, "arg")),
         link_args=r.strings(doc, "link_args", lambda v, f: r.string(v, f, "arg")),

@@ -18,8 +18,8 @@ Each provider is described by a dict recorded at build time::
                     "soname": "libexampleprov.so.1"}]}
 
 ``marker`` is the file, relative to the package directory, that shows a directory is
-the provider's: ``pylink.json``, or for a provider described by a PYLINK_PATH overlay,
-its first library. ``libraries`` lists, in link order, each library's directory relative
+the provider's: ``pylink.json``, or "" (none) for a provider described by a PYLINK_PATH
+overlay. ``libraries`` lists, in link order, each library's directory relative
 to site-packages at build time (what the consumer's relative run path points at), its
 path relative to the provider's package directory, and its SONAME (install name, DLL
 name).
@@ -225,7 +225,7 @@ def _installed_version(provider: "dict[str, Any]", package_dir: str, consumer: s
     versions = _dist_infos(provider["distribution"], site)
     if len(versions) == 1:
         return versions[0]
-    if provider.get("marker", "pylink.json") != "pylink.json":  # described by an overlay
+    if not provider.get("marker", "pylink.json"):  # described by an overlay
         raise ImportError(
             f"{consumer} cannot tell which version of {provider['distribution']} is installed: "
             f"{len(versions)} dist-info directories of it in {site}: {_install_hint(provider)}",
@@ -290,8 +290,8 @@ def plan(
     for provider in reversed(providers):
         name, dist = provider["name"], provider["distribution"]
         # What shows the package directory is the provider's: its pylink.json, or for a
-        # provider described by an overlay, its first library (tables written before
-        # this key: pylink.json).
+        # provider described by an overlay, nothing (tables written before this key:
+        # pylink.json).
         marker = provider.get("marker", "pylink.json")
         package_dir = _find_package(provider["package"], marker, path)
         if package_dir is None:
@@ -300,9 +300,9 @@ def plan(
                 state = (
                     "installed without its package directory and pylink.json on sys.path "
                     "(an editable install?): reinstall it without -e"
-                    if marker == "pylink.json"
-                    else f"installed, but {provider['package']}/{marker} is not on sys.path: "
-                    f"reinstall it: {_install_hint(provider)}"
+                    if marker
+                    else f"installed, but its package {provider['package']!r} is not on "
+                    f"sys.path: reinstall it: {_install_hint(provider)}"
                 )
             raise ImportError(
                 f"{consumer} needs the pylink provider {name!r} (distribution {dist!r}, "

@@ -374,17 +374,20 @@ def test_overlay_confinement_states_the_reason(
 
 def test_run_time_module_finds_an_overlay_provider(repaired: tuple[Path, Path, Path]) -> None:
     """Issue 16: the run-time module of a consumer built against an overlay provider finds
-    its package by its library (there is no pylink.json), checks the version, loads it."""
+    its package without a pylink.json, checks the version, loads the library."""
     from pylinkdep import runtime
     from pylinkdep.outputs import runtime_module
 
     site, lib, overlays = repaired
     _zlibby_overlay(overlays)
     table = runtime_module.provider_table([pylinkdep.find("z", path=[str(site)])])
-    assert table[0]["marker"] == "../zlibby.libs/libdemo-1a2b3c4d.so.1"
+    assert table[0]["marker"] == ""
     assert runtime.plan("consumer", str(site), table, path=[str(site)]) == [("load", str(lib))]
     lib.unlink()
-    with pytest.raises(ImportError, match=r"installed, but zlibby/\.\./zlibby\.libs/"):
+    with pytest.raises(ImportError, match="links libdemo.so.1, which zlibby 1.3.0 does not ship"):
+        runtime.plan("consumer", str(site), table, path=[str(site)])
+    shutil.rmtree(site / "zlibby")
+    with pytest.raises(ImportError, match="installed, but its package 'zlibby' is not on sys.path"):
         runtime.plan("consumer", str(site), table, path=[str(site)])
 
 
@@ -418,3 +421,61 @@ def test_consumer_of_an_overlay_provider_imports(repaired: tuple[Path, Path, Pat
     proc = subprocess.run(run, env=env, capture_output=True, text=True)
     assert proc.returncode == 1
     assert "zcons was built against zlibby 1.3.0 and runs with zlibby>=1.3,<2" in proc.stderr
+
+
+def _upgrade(site: Path, version: str, hashed: str) -> Path:
+    """The next release of the repaired wheel: a new version and a re-hashed library."""
+    old_info = next(site.glob("zlibby-*.dist-info"))
+    (old_lib,) = (site / "zlibby.libs").iterdir()
+    lib = old_lib.rename(site / "zlibby.libs" / hashed)
+    info = old_info.rename(site / f"zlibby-{version}.dist-info")
+    (info / "RECORD").write_text(f"zlibby/__init__.py,,\nzlibby.libs/{hashed},,\n")
+    return lib
+
+
+def test_overlay_survives_an_upgrade(repaired: tuple[Path, Path, Path]) -> None:
+    """Issue 16: an overlay without a version takes the installed distribution's, and a
+    library pattern matches the one file its RECORD lists, however it was hashed; its
+    soname, left out, is read from the file."""
+    site, lib, overlays = repaired
+    pattern = [{"path": "../zlibby.libs/libdemo-*.so.1"}]
+    _zlibby_overlay(overlays, version=None, libraries=pattern)
+    dep = pylinkdep.find("z", path=[str(site)])
+    assert (dep.version, dep.libraries[0].path, dep.libraries[0].soname) == (
+        "1.3.0", str(lib), "libdemo.so.1"
+    )
+    new = _upgrade(site, "1.4.0", "libdemo-9f8e7d6c.so.1")
+    dep = pylinkdep.find("z", path=[str(site)])
+    assert (dep.version, dep.libraries[0].path) == ("1.4.0", str(new))
+    _upgrade(site, "2.0.0", "libdemo-00000000.so.1")
+    with pytest.raises(InvalidMetadata, match="zlibby 2.0.0 is installed, outside the overlay's"):
+        pylinkdep.find("z", path=[str(site)])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"libraries": [{"path": "../zlibby.libs/lib*"}]}, "libraries[0].path",
+         "matches 2 files zlibby recorded"),
+        ({"libraries": [{"path": "../zlibby.libs/libnone-*.so"}]}, "libraries[0].path",
+         "matches 0 files"),
+        ({"version": None, "distribution": "ghost"}, "version",
+         "no version given, and no dist-info of 'ghost'"),
+        ({"version": None, "distribution": None}, "version", "required key missing"),
+    ],
+)  # fmt: skip
+def test_overlay_patterns_and_versions_refused(
+    repaired: tuple[Path, Path, Path],
+    real_library: Path,
+    overrides: dict[str, Any],
+    field: str,
+    message: str,
+) -> None:
+    site, _, overlays = repaired
+    shutil.copy(real_library, site / "zlibby.libs" / "libother.so.2")
+    record = site / "zlibby-1.3.0.dist-info" / "RECORD"
+    record.write_text(record.read_text() + "zlibby.libs/libother.so.2,,\n")
+    _zlibby_overlay(overlays, **overrides)
+    with pytest.raises(InvalidMetadata) as info:
+        pylinkdep.find("z", path=[str(site)])
+    assert info.value.field == field and message in str(info.value)

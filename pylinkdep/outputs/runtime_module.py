@@ -23,19 +23,13 @@ MODULE_NAME = "_pylink"
 def provider_entry(provider: Provider) -> dict[str, Any]:
     """What the consumer remembers about one provider it was built against, with the
     file that shows a package directory is the provider's (``marker``): its pylink.json,
-    or, for a provider an overlay describes, its first library ("" if it has none)."""
+    or nothing ("") for a provider an overlay describes."""
     own = os.path.join(provider.package_dir, "pylink.json")
-    if provider.metadata_file == own:
-        marker = "pylink.json"
-    elif provider.libraries:
-        marker = _fs.posix_relpath(provider.libraries[0].path, provider.package_dir)
-    else:
-        marker = ""
     return {
         "name": provider.name,
         "distribution": provider.distribution,
         "package": provider.package_relpath.replace("/", "."),
-        "marker": marker,
+        "marker": "pylink.json" if provider.metadata_file == own else "",
         "version": provider.version,
         "abi": provider.abi,
         "libraries": [
