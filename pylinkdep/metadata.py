@@ -271,7 +271,7 @@ def parse(
     doc = r.closed(doc, "", _TOP_KEYS | (_OVERLAY_KEYS if overlay else set()))
 
     # An overlay that names its distribution may leave the version to its dist-info.
-    required: "tuple[str, ...]" = ("pylink", "name", "abi")
+    required: tuple[str, ...] = ("pylink", "name", "abi")
     required += ("package",) if overlay else ()
     required += () if overlay and "distribution" in doc else ("version",)
     for key in required:

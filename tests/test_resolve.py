@@ -384,10 +384,10 @@ def test_run_time_module_finds_an_overlay_provider(repaired: tuple[Path, Path, P
     assert table[0]["marker"] == ""
     assert runtime.plan("consumer", str(site), table, path=[str(site)]) == [("load", str(lib))]
     lib.unlink()
-    with pytest.raises(ImportError, match="links libdemo.so.1, which zlibby 1.3.0 does not ship"):
+    with pytest.raises(ImportError, match=r"libdemo\.so\.1, which zlibby 1\.3\.0 does not ship"):
         runtime.plan("consumer", str(site), table, path=[str(site)])
     shutil.rmtree(site / "zlibby")
-    with pytest.raises(ImportError, match="installed, but its package 'zlibby' is not on sys.path"):
+    with pytest.raises(ImportError, match=r"installed, but its package 'zlibby' is not on"):
         runtime.plan("consumer", str(site), table, path=[str(site)])
 
 
@@ -442,13 +442,15 @@ def test_overlay_survives_an_upgrade(repaired: tuple[Path, Path, Path]) -> None:
     _zlibby_overlay(overlays, version=None, libraries=pattern)
     dep = pylinkdep.find("z", path=[str(site)])
     assert (dep.version, dep.libraries[0].path, dep.libraries[0].soname) == (
-        "1.3.0", str(lib), "libdemo.so.1"
+        "1.3.0",
+        str(lib),
+        "libdemo.so.1",
     )
     new = _upgrade(site, "1.4.0", "libdemo-9f8e7d6c.so.1")
     dep = pylinkdep.find("z", path=[str(site)])
     assert (dep.version, dep.libraries[0].path) == ("1.4.0", str(new))
     _upgrade(site, "2.0.0", "libdemo-00000000.so.1")
-    with pytest.raises(InvalidMetadata, match="zlibby 2.0.0 is installed, outside the overlay's"):
+    with pytest.raises(InvalidMetadata, match=r"2\.0\.0 is installed, outside the overlay's"):
         pylinkdep.find("z", path=[str(site)])
 
 
