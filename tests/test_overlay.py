@@ -135,3 +135,41 @@ def test_real_repaired_wheel_through_a_drafted_overlay(
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.replace("'", '"')) == [str(Path(library).resolve())]
+
+
+def test_check_flags_a_run_time_module_that_cannot_find_an_overlay_provider(
+    tmp_path: Path, real_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A consumer wheel whose run-time module looks for the provider's pylink.json (as
+    modules before the marker did) while an overlay describes that provider: check says
+    it fails at import. The same wheel written by this pylinkdep passes that check."""
+    import zipfile
+
+    from pylinkdep.wheel.check import check_wheel
+
+    site = tmp_path / "site"
+    _repaired(site, real_library)
+    directory = tmp_path / "overlays"
+    overlay.write(overlay.draft("zlibby", path=[str(site)]), str(directory))
+    monkeypatch.setenv("PYLINK_PATH", str(directory))
+    monkeypatch.syspath_prepend(str(site))
+    dep = pylinkdep.find("zlibby")
+    source = runtime_module.module_source("zcons", "zcons", [dep])
+    old = source.replace("'marker': '',", "")
+    assert old != source
+
+    def wheel(module: str) -> Path:
+        path = tmp_path / "zcons-1.0-py3-none-any.whl"
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("zcons/__init__.py", "from . import _pylink\n")
+            zf.writestr("zcons/_pylink.py", module)
+            zf.writestr(
+                "zcons-1.0.dist-info/METADATA",
+                "Metadata-Version: 2.1\nName: zcons\nVersion: 1.0\nRequires-Dist: zlibby==1.3.0\n",
+            )
+            zf.writestr("zcons-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nTag: py3-none-any\n")
+        return path
+
+    problems = check_wheel(str(wheel(old)))
+    assert any("by its pylink.json, which it has not" in p for p in problems), problems
+    assert not any("pylink.json, which it has not" in p for p in check_wheel(str(wheel(source))))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import posixpath
 import zipfile
 from email.parser import HeaderParser
@@ -99,6 +100,27 @@ def recorded_sonames(zf: zipfile.ZipFile) -> dict[str, str]:
         for entry in _provider_table(zf.read(name), name)
         for soname in (lib["soname"] for lib in entry["libraries"])
     }
+
+
+def runtime_problems(zf: zipfile.ZipFile) -> list[str]:
+    """Each provider a generated run-time module of the wheel could not find at import in
+    this environment: one it looks for by its pylink.json (``marker``; modules of earlier
+    pylinkdeps always do), which is installed but described by an overlay, so has none."""
+    installed = {normalize_name(p.name): p for p in providers(errors=[])}
+    found = []
+    for name in sorted(n for n in zf.namelist() if posixpath.basename(n) == f"{MODULE_NAME}.py"):
+        for entry in _provider_table(zf.read(name), name):
+            provider = installed.get(normalize_name(entry["name"]))
+            if provider is None or entry.get("marker", "pylink.json") != "pylink.json":
+                continue
+            if provider.metadata_file != os.path.join(provider.package_dir, "pylink.json"):
+                found.append(
+                    f"{name}: looks for the package of pylink provider {entry['name']!r} by its "
+                    f"pylink.json, which it has not (an overlay describes it: "
+                    f"{provider.metadata_file}), so it fails at import; rebuild the consumer "
+                    "with this pylinkdep"
+                )
+    return found
 
 
 def _provider_table(source: bytes, file: str) -> list[dict[str, Any]]:
