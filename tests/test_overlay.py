@@ -173,3 +173,64 @@ def test_check_flags_a_run_time_module_that_cannot_find_an_overlay_provider(
     problems = check_wheel(str(wheel(old)))
     assert any("by its pylink.json, which it has not" in p for p in problems), problems
     assert not any("pylink.json, which it has not" in p for p in check_wheel(str(wheel(source))))
+
+
+ZMQ_CONSUMER = r"""
+#include <Python.h>
+void zmq_version(int *major, int *minor, int *patch);  /* the wheel ships no header */
+static PyObject *version(PyObject *self, PyObject *args) {
+    int a, b, c;
+    zmq_version(&a, &b, &c);
+    return Py_BuildValue("(iii)", a, b, c);
+}
+static PyMethodDef methods[] = {{"version", version, METH_NOARGS, ""}, {NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_ext", NULL, -1, methods};
+PyMODINIT_FUNC PyInit__ext(void) { return PyModule_Create(&module); }
+"""
+
+
+@pytest.mark.integration
+def test_consumer_linked_against_a_real_wheel_through_an_overlay(
+    pyzmq_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An extension linked with gcc against pyzmq's libzmq through a drafted overlay (the
+    flags and run path of the one builder), installed beside pyzmq: its RUNPATH is
+    $ORIGIN-relative only, and imported with zmq it calls the one mapped libzmq."""
+    import sysconfig
+
+    from pylinkdep import rpath
+    from pylinkdep.outputs import flags
+
+    from .conftest import dynamic
+
+    site = tmp_path / "site"
+    shutil.copytree(pyzmq_site, site)
+    directory = tmp_path / "overlays"
+    overlay.write(overlay.draft("pyzmq", path=[str(site)], name="zmq"), str(directory))
+    monkeypatch.setenv("PYLINK_PATH", str(directory))
+    dep = pylinkdep.find("zmq", path=[str(site)])
+    (site / "zcons").mkdir()
+    runtime_module.write_module(str(site / "zcons" / "_pylink.py"), "zcons", "zcons", [dep])
+    (site / "zcons" / "__init__.py").write_text(
+        "from . import _pylink\nfrom ._ext import version\n"
+    )
+    source = tmp_path / "ext.c"
+    source.write_text(ZMQ_CONSUMER)
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
+    ext = site / "zcons" / f"_ext{suffix}"
+    subprocess.run(
+        ["gcc", "-shared", "-fPIC", f"-I{sysconfig.get_paths()['include']}", str(source),
+         "-o", str(ext), *flags.cflags([dep]), *flags.libs([dep]),
+         *rpath.linker_args(dep.rpaths("zcons"))],
+        check=True,
+    )  # fmt: skip
+    runpath = dynamic(ext).runpath
+    assert runpath and all(entry.startswith("$ORIGIN/") for entry in runpath), runpath
+    code = (
+        "import zmq, zcons\n"
+        "maps = {line.split()[-1] for line in open('/proc/self/maps') if 'libzmq' in line}\n"
+        "print(zcons.version() == zmq.zmq_version_info(), len(maps))\n"
+    )
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(site)}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr
