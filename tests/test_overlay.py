@@ -19,6 +19,8 @@ from pylinkdep.errors import InvalidMetadata, ProviderNotFound
 from pylinkdep.outputs import runtime_module
 from pylinkdep.wheel import overlay
 
+from .conftest import Wheelhouse
+
 PYZMQ = "pyzmq==26.2.0"  # a manylinux wheel for cp311: libzmq in pyzmq.libs/
 
 
@@ -233,4 +235,113 @@ def test_consumer_linked_against_a_real_wheel_through_an_overlay(
     )
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(site)}
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr
+
+
+OVERLAY = {
+    "pylink": 1,
+    "name": "zmq",
+    "abi": "==26.2.0",
+    "package": "zmq",
+    "distribution": "pyzmq",
+    "libraries": [{"path": "../pyzmq.libs/libzmq-*.so.5*"}],
+}  # docs/overlays.md's, word for word
+
+CONSUMERS = {
+    "meson": {
+        "meson.build": """\
+project('zcons', 'c', meson_version: '>=1.2.3')
+py = import('python').find_installation(pure: false)
+zmq = dependency('zmq', method: 'pylink')
+py.extension_module('_ext', 'ext.c', dependencies: [zmq], install: true, subdir: 'zcons')
+py.install_sources('zcons/__init__.py', subdir: 'zcons')
+""",
+        "zcons/__init__.py": "from ._ext import version\n",
+        "pyproject.toml": """\
+[build-system]
+build-backend = "mesonpy"
+requires = ["meson-python>=0.15", "pylinkdep", "PYZMQ"]
+[project]
+name = "zcons"
+version = "1.0"
+dependencies = ["PYZMQ"]
+[tool.meson-python]
+meson = "pylinkdep-meson"
+""",
+    },
+    "cmake": {
+        "CMakeLists.txt": """\
+cmake_minimum_required(VERSION 3.15...4.4)
+project(zcons LANGUAGES C)
+find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)
+find_package(pylinkdep REQUIRED)
+find_package(zmq CONFIG REQUIRED)
+python_add_library(_ext MODULE ext.c WITH_SOABI)
+target_link_libraries(_ext PRIVATE zmq::zmq)
+pylink_target_rpath(_ext DESTINATION zcons)
+install(TARGETS _ext DESTINATION zcons)
+include(PylinkdepRuntime)
+pylinkdep_runtime_module(DESTINATION zcons PROVIDERS zmq)
+""",
+        "zcons/__init__.py": "from . import _pylink\nfrom ._ext import version\n",
+        "pyproject.toml": """\
+[build-system]
+build-backend = "scikit_build_core.build"
+requires = ["scikit-build-core>=0.10", "pylinkdep", "PYZMQ"]
+[project]
+name = "zcons"
+version = "1.0"
+dependencies = ["PYZMQ"]
+[tool.scikit-build]
+wheel.packages = ["zcons"]
+""",
+    },
+}
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("route", sorted(CONSUMERS))
+def test_consumer_of_a_real_wheel_built_in_isolation(
+    route: str, wheelhouse: Wheelhouse, tmp_path: Path
+) -> None:
+    """docs/overlays.md's overlay for pyzmq; a meson-python and a scikit-build-core
+    consumer (with its run-time module) built by `python -m build` in an isolated
+    environment that installs pyzmq from the index, then installed beside pyzmq in a
+    fresh venv: the RUNPATH reaches pyzmq.libs, and it calls the one mapped libzmq."""
+    import venv
+    import zipfile
+
+    from .conftest import demo, dynamic
+
+    overlays = tmp_path / "overlays"
+    overlays.mkdir()
+    (overlays / "zmq.pylink.json").write_text(json.dumps(OVERLAY))
+    project = tmp_path / "zcons"
+    for name, text in {**CONSUMERS[route], "ext.c": ZMQ_CONSUMER}.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text.replace("PYZMQ", PYZMQ))
+    wheelhouse.wheel("pylinkdep")
+    env = {**demo.finding_wheels_in(wheelhouse.root), "PYLINK_PATH": str(overlays)}
+    out = tmp_path / "dist"
+    proc = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(project)],
+        env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    if proc.returncode != 0 and "No matching distribution found for pyzmq" in proc.stdout:
+        pytest.skip(f"{PYZMQ} is not on the index here")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    (wheel,) = out.glob("zcons-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        (ext,) = [n for n in zf.namelist() if n.startswith("zcons/_ext")]
+        assert dynamic(zf.read(ext)).runpath == ("$ORIGIN/../pyzmq.libs",)
+    venv.EnvBuilder(with_pip=True).create(tmp_path / "venv")
+    python = tmp_path / "venv" / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True,
+                   env=demo.finding_wheels_in(wheelhouse.root))  # fmt: skip
+    code = (
+        "import zmq, zcons\n"
+        "maps = {line.split()[-1] for line in open('/proc/self/maps') if 'libzmq' in line}\n"
+        "print(zcons.version() == zmq.zmq_version_info(), len(maps))\n"
+    )
+    proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
     assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr
