@@ -22,6 +22,7 @@ from pylinkdep.wheel import overlay
 from .conftest import Wheelhouse
 
 PYZMQ = "pyzmq==26.2.0"  # a manylinux wheel for cp311: libzmq in pyzmq.libs/
+NEXT_PYZMQ = "pyzmq==26.3.0"  # the next release: libzmq re-hashed
 
 
 def _repaired(site: Path, library: Path) -> Path:
@@ -302,12 +303,14 @@ wheel.packages = ["zcons"]
 @pytest.mark.integration
 @pytest.mark.parametrize("route", sorted(CONSUMERS))
 def test_consumer_of_a_real_wheel_built_in_isolation(
-    route: str, wheelhouse: Wheelhouse, tmp_path: Path
+    route: str, wheelhouse: Wheelhouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """docs/overlays.md's overlay for pyzmq; a meson-python and a scikit-build-core
     consumer (with its run-time module) built by `python -m build` in an isolated
     environment that installs pyzmq from the index, then installed beside pyzmq in a
-    fresh venv: the RUNPATH reaches pyzmq.libs, and it calls the one mapped libzmq."""
+    fresh venv: the RUNPATH reaches pyzmq.libs, and it calls the one mapped libzmq. Then
+    the next release, with libzmq re-hashed: the run-time module's ImportError, and the
+    overlay (its ABI range widened) resolving the new name."""
     import venv
     import zipfile
 
@@ -345,3 +348,23 @@ def test_consumer_of_a_real_wheel_built_in_isolation(
     )
     proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
     assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr
+    if route != "cmake":  # the consumer with a run-time module
+        return
+    # The next release re-hashes libzmq: the consumer built against 26.2.0 fails with the
+    # run-time module's ImportError; the overlay, its ABI range widened, finds the new name.
+    upgrade = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", NEXT_PYZMQ],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if upgrade.returncode != 0:
+        pytest.skip(f"cannot install {NEXT_PYZMQ} from the index: {upgrade.stderr[-200:]}")
+    proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "zcons was built against pyzmq 26.2.0 and runs with pyzmq==26.2.0" in proc.stderr
+    site = Path(demo.site_packages(python))
+    (overlays / "zmq.pylink.json").write_text(json.dumps({**OVERLAY, "abi": ">=26.2,<27"}))
+    monkeypatch.setenv("PYLINK_PATH", str(overlays))
+    dep = pylinkdep.find("zmq", path=[str(site)])
+    assert dep.version == "26.3.0"
+    assert Path(dep.libraries[0].path).name.startswith("libzmq-")
+    assert not Path(dep.libraries[0].path).name.startswith("libzmq-a430b4ce")
