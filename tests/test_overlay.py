@@ -368,3 +368,77 @@ def test_consumer_of_a_real_wheel_built_in_isolation(
     assert dep.version == "26.3.0"
     assert Path(dep.libraries[0].path).name.startswith("libzmq-")
     assert not Path(dep.libraries[0].path).name.startswith("libzmq-a430b4ce")
+
+
+PYARROW = "pyarrow==26.0.1"  # headers and versioned libraries inside the package
+ARROW_CONSUMER = r"""
+#include <Python.h>
+#include <arrow/config.h>
+static PyObject *version(PyObject *, PyObject *) {
+    return PyUnicode_FromString(arrow::GetBuildInfo().version_string.c_str());
+}
+static PyMethodDef methods[] = {{"version", version, METH_NOARGS, ""}, {nullptr}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_ext", nullptr, -1, methods};
+PyMODINIT_FUNC PyInit__ext(void) { return PyModule_Create(&module); }
+"""
+
+
+@pytest.mark.integration
+def test_real_wheel_with_headers_and_versioned_libraries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second kind of wheel: pyarrow ships pyarrow/include/ and libarrow.so.2600 in
+    its package (no hash). The drafted overlay lists each library once, by the file named
+    as its SONAME; completed (libarrow only, the ABI range its SONAME states), a C++
+    extension built with g++ from its flags, imported beside pyarrow with its run-time
+    module, reports pyarrow's version from the one mapped libarrow."""
+    import sysconfig
+
+    from pylinkdep import rpath
+    from pylinkdep.outputs import flags
+
+    site = tmp_path / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--only-binary=:all:",
+         "--target", str(site), PYARROW],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        pytest.skip(f"cannot install {PYARROW} from the index: {proc.stderr.strip()[-200:]}")
+    doc = overlay.draft("pyarrow", path=[str(site)], name="arrow")
+    paths = {lib["soname"]: lib["path"] for lib in doc["libraries"]}
+    assert len(paths) == len(doc["libraries"])  # one file per SONAME
+    assert paths["libarrow.so.2600"] == "libarrow.so.2600"
+    assert paths["libarrow_python.so.2600"] == "libarrow_python.so.2600"  # not its copies
+    assert "include" in doc["include_dirs"]
+    assert not any("repair tool's hash" in note for note in doc[overlay.NOTES])
+    doc.update(
+        abi=">=26,<27",
+        include_dirs=["include"],
+        libraries=[lib for lib in doc["libraries"] if lib["path"] == "libarrow.so.2600"],
+    )
+    overlay.write(doc, str(tmp_path / "overlays"))
+    monkeypatch.setenv("PYLINK_PATH", str(tmp_path / "overlays"))
+    dep = pylinkdep.find("arrow", path=[str(site)])
+    assert dep.requirement == "pyarrow>=26,<27"
+    (site / "acons").mkdir()
+    runtime_module.write_module(str(site / "acons" / "_pylink.py"), "acons", "acons", [dep])
+    init = "from . import _pylink\nfrom ._ext import version\n"
+    (site / "acons" / "__init__.py").write_text(init)
+    source = tmp_path / "ext.cc"
+    source.write_text(ARROW_CONSUMER)
+    ext = site / "acons" / f"_ext{sysconfig.get_config_var('EXT_SUFFIX')}"
+    subprocess.run(
+        ["g++", "-std=c++20", "-shared", "-fPIC", f"-I{sysconfig.get_paths()['include']}",
+         str(source), "-o", str(ext), *flags.cflags([dep]), *flags.libs([dep]),
+         *rpath.linker_args(dep.rpaths("acons"))],
+        check=True,
+    )  # fmt: skip
+    code = (
+        "import pyarrow, acons\n"
+        "maps = {line.split()[-1] for line in open('/proc/self/maps') if 'libarrow.so' in line}\n"
+        "print(acons.version() == pyarrow.__version__, len(maps))\n"
+    )
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(site)}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr

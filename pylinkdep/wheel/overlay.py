@@ -107,8 +107,10 @@ def _package(files: list[str], dist_info: str, site_dir: str, record: str) -> st
 
 
 def _libraries(files: list[str], site_dir: str) -> list[tuple[str, str]]:
-    """Recorded ELF shared libraries with a SONAME (extension modules have none)."""
-    found = []
+    """Recorded ELF shared libraries with a SONAME (extension modules have none), one
+    file per SONAME: the one named as the SONAME, which the loader finds, where the
+    wheel also ships copies under other names (``libfoo.so``, ``libfoo.so.1.2.0``)."""
+    by_soname: dict[str, str] = {}
     for file in files:
         if not _LIBRARY.search(file):
             continue
@@ -116,9 +118,9 @@ def _libraries(files: list[str], site_dir: str) -> list[tuple[str, str]]:
             soname = _binary.linkable_soname(os.path.join(site_dir, *file.split("/")))
         except (OSError, _binary.NotSharedLibrary):
             continue
-        if soname:
-            found.append((file, soname))
-    return found
+        if soname and (soname not in by_soname or posixpath.basename(file) == soname):
+            by_soname[soname] = file
+    return [(file, soname) for soname, file in by_soname.items()]
 
 
 def _include_dir(header: str) -> str:
