@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -300,29 +301,24 @@ wheel.packages = ["zcons"]
 }
 
 
-@pytest.mark.integration
-@pytest.mark.parametrize("route", sorted(CONSUMERS))
-def test_consumer_of_a_real_wheel_built_in_isolation(
-    route: str, wheelhouse: Wheelhouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """docs/overlays.md's overlay for pyzmq; a meson-python and a scikit-build-core
-    consumer (with its run-time module) built by `python -m build` in an isolated
-    environment that installs pyzmq from the index, then installed beside pyzmq in a
-    fresh venv: the RUNPATH reaches pyzmq.libs, and it calls the one mapped libzmq. Then
-    the next release, with libzmq re-hashed: the run-time module's ImportError, and the
-    overlay (its ABI range widened) resolving the new name."""
+def build_isolated(
+    files: dict[str, str], overlay_doc: dict[str, Any], wheelhouse: Wheelhouse, tmp_path: Path
+) -> tuple[Path, Path, Path]:
+    """Build the consumer ``files`` by `python -m build` (an isolated environment that
+    installs its build requirements from the index and pylinkdep from the wheelhouse),
+    with ``overlay_doc`` on PYLINK_PATH; install the wheel into a fresh venv. Returns
+    (the wheel, the venv's python, the overlay directory)."""
     import venv
-    import zipfile
 
-    from .conftest import demo, dynamic
+    from .conftest import demo
 
     overlays = tmp_path / "overlays"
     overlays.mkdir()
-    (overlays / "zmq.pylink.json").write_text(json.dumps(OVERLAY))
-    project = tmp_path / "zcons"
-    for name, text in {**CONSUMERS[route], "ext.c": ZMQ_CONSUMER}.items():
+    (overlays / f"{overlay_doc['name']}.pylink.json").write_text(json.dumps(overlay_doc))
+    project = tmp_path / "project"
+    for name, text in files.items():
         (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(text.replace("PYZMQ", PYZMQ))
+        (project / name).write_text(text)
     wheelhouse.wheel("pylinkdep")
     env = {**demo.finding_wheels_in(wheelhouse.root), "PYLINK_PATH": str(overlays)}
     out = tmp_path / "dist"
@@ -330,17 +326,45 @@ def test_consumer_of_a_real_wheel_built_in_isolation(
         [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(project)],
         env=env, capture_output=True, text=True,
     )  # fmt: skip
-    if proc.returncode != 0 and "No matching distribution found for pyzmq" in proc.stdout:
-        pytest.skip(f"{PYZMQ} is not on the index here")
+    if proc.returncode != 0 and "No matching distribution found" in proc.stdout:
+        pytest.skip(f"a build requirement is not on the index here: {proc.stdout[-300:]}")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    (wheel,) = out.glob("zcons-*.whl")
-    with zipfile.ZipFile(wheel) as zf:
-        (ext,) = [n for n in zf.namelist() if n.startswith("zcons/_ext")]
-        assert dynamic(zf.read(ext)).runpath == ("$ORIGIN/../pyzmq.libs",)
+    (wheel,) = out.glob("*.whl")
     venv.EnvBuilder(with_pip=True).create(tmp_path / "venv")
     python = tmp_path / "venv" / "bin" / "python"
     subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True,
                    env=demo.finding_wheels_in(wheelhouse.root))  # fmt: skip
+    return wheel, python, overlays
+
+
+def runpath_in(wheel: Path, prefix: str) -> tuple[str, ...]:
+    """The RUNPATH of the wheel's one extension under ``prefix``."""
+    import zipfile
+
+    from .conftest import dynamic
+
+    with zipfile.ZipFile(wheel) as zf:
+        (ext,) = [n for n in zf.namelist() if n.startswith(prefix)]
+        return dynamic(zf.read(ext)).runpath
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("route", sorted(CONSUMERS))
+def test_consumer_of_a_real_wheel_built_in_isolation(
+    route: str, wheelhouse: Wheelhouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/overlays.md's overlay for pyzmq; a meson-python and a scikit-build-core
+    consumer (with its run-time module) built in isolation, installed beside pyzmq in a
+    fresh venv: the RUNPATH reaches pyzmq.libs, and it calls the one mapped libzmq. Then
+    the next release, with libzmq re-hashed: the run-time module's ImportError, and the
+    overlay (its ABI range widened) resolving the new name."""
+    from .conftest import demo
+
+    files = {name: text.replace("PYZMQ", PYZMQ) for name, text in CONSUMERS[route].items()}
+    wheel, python, overlays = build_isolated(
+        {**files, "ext.c": ZMQ_CONSUMER}, OVERLAY, wheelhouse, tmp_path
+    )
+    assert runpath_in(wheel, "zcons/_ext") == ("$ORIGIN/../pyzmq.libs",)
     code = (
         "import zmq, zcons\n"
         "maps = {line.split()[-1] for line in open('/proc/self/maps') if 'libzmq' in line}\n"
@@ -385,39 +409,31 @@ PyMODINIT_FUNC PyInit__ext(void) { return PyModule_Create(&module); }
 
 @pytest.mark.integration
 def test_real_wheel_with_headers_and_versioned_libraries(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pyarrow_site: Path,
+    arrow_overlay: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The second kind of wheel: pyarrow ships pyarrow/include/ and libarrow.so.2600 in
     its package (no hash). The drafted overlay lists each library once, by the file named
-    as its SONAME; completed (libarrow only, the ABI range its SONAME states), a C++
-    extension built with g++ from its flags, imported beside pyarrow with its run-time
-    module, reports pyarrow's version from the one mapped libarrow."""
+    as its SONAME; completed, a C++ extension built with g++ from its flags, imported
+    beside pyarrow with its run-time module, reports pyarrow's version from the one
+    mapped libarrow."""
     import sysconfig
 
     from pylinkdep import rpath
     from pylinkdep.outputs import flags
 
-    site = tmp_path / "site"
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--only-binary=:all:",
-         "--target", str(site), PYARROW],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    if proc.returncode != 0:
-        pytest.skip(f"cannot install {PYARROW} from the index: {proc.stderr.strip()[-200:]}")
-    doc = overlay.draft("pyarrow", path=[str(site)], name="arrow")
+    doc = overlay.draft("pyarrow", path=[str(pyarrow_site)], name="arrow")
     paths = {lib["soname"]: lib["path"] for lib in doc["libraries"]}
     assert len(paths) == len(doc["libraries"])  # one file per SONAME
     assert paths["libarrow.so.2600"] == "libarrow.so.2600"
     assert paths["libarrow_python.so.2600"] == "libarrow_python.so.2600"  # not its copies
     assert "include" in doc["include_dirs"]
     assert not any("repair tool's hash" in note for note in doc[overlay.NOTES])
-    doc.update(
-        abi=">=26,<27",
-        include_dirs=["include"],
-        libraries=[lib for lib in doc["libraries"] if lib["path"] == "libarrow.so.2600"],
-    )
-    overlay.write(doc, str(tmp_path / "overlays"))
+    site = tmp_path / "site"
+    shutil.copytree(pyarrow_site, site, symlinks=True)
+    overlay.write(arrow_overlay, str(tmp_path / "overlays"))
     monkeypatch.setenv("PYLINK_PATH", str(tmp_path / "overlays"))
     dep = pylinkdep.find("arrow", path=[str(site)])
     assert dep.requirement == "pyarrow>=26,<27"
@@ -441,4 +457,106 @@ def test_real_wheel_with_headers_and_versioned_libraries(
     )
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(site)}
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr
+
+
+ARROW_CONSUMERS = {
+    "meson": {
+        "meson.build": """\
+project('acons', 'cpp', meson_version: '>=1.2.3', default_options: ['cpp_std=c++20'])
+py = import('python').find_installation(pure: false)
+arrow = dependency('arrow', method: 'pylink')
+py.extension_module('_ext', 'ext.cc', dependencies: [arrow], install: true, subdir: 'acons')
+py.install_sources('acons/__init__.py', subdir: 'acons')
+""",
+        "acons/__init__.py": "from ._ext import version\n",
+        "pyproject.toml": """\
+[build-system]
+build-backend = "mesonpy"
+requires = ["meson-python>=0.15", "pylinkdep", "PYARROW"]
+[project]
+name = "acons"
+version = "1.0"
+dependencies = ["PYARROW"]
+[tool.meson-python]
+meson = "pylinkdep-meson"
+""",
+    },
+    "cmake": {
+        "CMakeLists.txt": """\
+cmake_minimum_required(VERSION 3.15...4.4)
+project(acons LANGUAGES CXX)
+set(CMAKE_CXX_STANDARD 20)
+find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)
+find_package(pylinkdep REQUIRED)
+find_package(arrow CONFIG REQUIRED)
+python_add_library(_ext MODULE ext.cc WITH_SOABI)
+target_link_libraries(_ext PRIVATE arrow::arrow)
+pylink_target_rpath(_ext DESTINATION acons)
+install(TARGETS _ext DESTINATION acons)
+include(PylinkdepRuntime)
+pylinkdep_runtime_module(DESTINATION acons PROVIDERS arrow)
+""",
+        "acons/__init__.py": "from . import _pylink\nfrom ._ext import version\n",
+        "pyproject.toml": """\
+[build-system]
+build-backend = "scikit_build_core.build"
+requires = ["scikit-build-core>=0.10", "pylinkdep", "PYARROW"]
+[project]
+name = "acons"
+version = "1.0"
+dependencies = ["PYARROW"]
+[tool.scikit-build]
+wheel.packages = ["acons"]
+""",
+    },
+}
+
+
+@pytest.fixture(scope="session")
+def pyarrow_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real pyarrow wheel from PyPI installed into a directory (pip --target)."""
+    site = tmp_path_factory.mktemp("pyarrow") / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--only-binary=:all:",
+         "--target", str(site), PYARROW],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        pytest.skip(f"cannot install {PYARROW} from the index: {proc.stderr.strip()[-200:]}")
+    return site
+
+
+@pytest.fixture(scope="session")
+def arrow_overlay(pyarrow_site: Path) -> dict[str, Any]:
+    """The overlay `pylinkdep overlay` drafts for pyarrow, completed: the ABI range its
+    SONAME states, its include directory, libarrow alone."""
+    doc = overlay.draft("pyarrow", path=[str(pyarrow_site)], name="arrow")
+    doc.update(
+        abi=">=26,<27",
+        include_dirs=["include"],
+        libraries=[lib for lib in doc["libraries"] if lib["path"] == "libarrow.so.2600"],
+    )
+    return doc
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("route", sorted(ARROW_CONSUMERS))
+def test_consumer_of_a_wheel_with_headers_built_in_isolation(
+    route: str, arrow_overlay: dict[str, Any], wheelhouse: Wheelhouse, tmp_path: Path
+) -> None:
+    """The second kind: meson-python and scikit-build-core C++ consumers of pyarrow's
+    libarrow through the drafted overlay, built in isolation (pyarrow from the index),
+    installed beside pyarrow: RUNPATH $ORIGIN/../pyarrow, one libarrow, pyarrow's version."""
+    files = {n: t.replace("PYARROW", PYARROW) for n, t in ARROW_CONSUMERS[route].items()}
+    wheel, python, _ = build_isolated(
+        {**files, "ext.cc": ARROW_CONSUMER}, arrow_overlay, wheelhouse, tmp_path
+    )
+    assert runpath_in(wheel, "acons/_ext") == ("$ORIGIN/../pyarrow",)
+    code = (
+        "import pyarrow, acons\n"
+        "maps = {line.split()[-1] for line in open('/proc/self/maps') if 'libarrow.so' in line}\n"
+        "print(acons.version() == pyarrow.__version__, len(maps))\n"
+    )
+    proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
     assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr
