@@ -257,8 +257,12 @@ py = import('python').find_installation(pure: false)
 zmq = dependency('zmq', method: 'pylink')
 py.extension_module('_ext', 'ext.c', dependencies: [zmq], install: true, subdir: 'zcons')
 py.install_sources('zcons/__init__.py', subdir: 'zcons')
+custom_target('_pylink.py', output: '_pylink.py', install: true,
+  install_dir: py.get_install_dir() / 'zcons',
+  command: [py, '-m', 'pylinkdep', 'runtime-module', '-o', '@OUTPUT@',
+            '--consumer', 'zcons', '--subdir', 'zcons', 'zmq'])
 """,
-        "zcons/__init__.py": "from ._ext import version\n",
+        "zcons/__init__.py": "from . import _pylink\nfrom ._ext import version\n",
         "pyproject.toml": """\
 [build-system]
 build-backend = "mesonpy"
@@ -351,18 +355,29 @@ def runpath_in(wheel: Path, prefix: str) -> tuple[str, ...]:
 @pytest.mark.integration
 @pytest.mark.parametrize("route", sorted(CONSUMERS))
 def test_consumer_of_a_real_wheel_built_in_isolation(
-    route: str, wheelhouse: Wheelhouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    route: str,
+    pyzmq_site: Path,
+    wheelhouse: Wheelhouse,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """docs/overlays.md's overlay for pyzmq; a meson-python and a scikit-build-core
-    consumer (with its run-time module) built in isolation, installed beside pyzmq in a
+    """pyzmq's drafted overlay, completed into docs/overlays.md's; a meson-python and a
+    scikit-build-core consumer (each with its run-time module) built in isolation,
+    installed beside pyzmq in a
     fresh venv: the RUNPATH reaches pyzmq.libs, and it calls the one mapped libzmq. Then
     the next release, with libzmq re-hashed: the run-time module's ImportError, and the
     overlay (its ABI range widened) resolving the new name."""
     from .conftest import demo
 
+    # The draft, completed as docs/overlays.md says: libzmq alone, as a pattern, the
+    # version and soname left to the installed wheel, no headers.
+    draft = overlay.draft("pyzmq", path=[str(pyzmq_site)], name="zmq")
+    completed = {key: draft[key] for key in OVERLAY if key != "libraries"}
+    completed["libraries"] = [{"path": "../pyzmq.libs/libzmq-*.so.5*"}]
+    assert completed == OVERLAY
     files = {name: text.replace("PYZMQ", PYZMQ) for name, text in CONSUMERS[route].items()}
     wheel, python, overlays = build_isolated(
-        {**files, "ext.c": ZMQ_CONSUMER}, OVERLAY, wheelhouse, tmp_path
+        {**files, "ext.c": ZMQ_CONSUMER}, completed, wheelhouse, tmp_path
     )
     assert runpath_in(wheel, "zcons/_ext") == ("$ORIGIN/../pyzmq.libs",)
     code = (
@@ -372,7 +387,7 @@ def test_consumer_of_a_real_wheel_built_in_isolation(
     )
     proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
     assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr
-    if route != "cmake":  # the consumer with a run-time module
+    if route != "cmake":  # one route is enough for the upgrade
         return
     # The next release re-hashes libzmq: the consumer built against 26.2.0 fails with the
     # run-time module's ImportError; the overlay, its ABI range widened, finds the new name.
@@ -468,8 +483,12 @@ py = import('python').find_installation(pure: false)
 arrow = dependency('arrow', method: 'pylink')
 py.extension_module('_ext', 'ext.cc', dependencies: [arrow], install: true, subdir: 'acons')
 py.install_sources('acons/__init__.py', subdir: 'acons')
+custom_target('_pylink.py', output: '_pylink.py', install: true,
+  install_dir: py.get_install_dir() / 'acons',
+  command: [py, '-m', 'pylinkdep', 'runtime-module', '-o', '@OUTPUT@',
+            '--consumer', 'acons', '--subdir', 'acons', 'arrow'])
 """,
-        "acons/__init__.py": "from ._ext import version\n",
+        "acons/__init__.py": "from . import _pylink\nfrom ._ext import version\n",
         "pyproject.toml": """\
 [build-system]
 build-backend = "mesonpy"
