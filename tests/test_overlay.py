@@ -362,11 +362,10 @@ def test_consumer_of_a_real_wheel_built_in_isolation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """pyzmq's drafted overlay, completed into docs/overlays.md's; a meson-python and a
-    scikit-build-core consumer (each with its run-time module) built in isolation,
-    installed beside pyzmq in a
-    fresh venv: the RUNPATH reaches pyzmq.libs, and it calls the one mapped libzmq. Then
-    the next release, with libzmq re-hashed: the run-time module's ImportError, and the
-    overlay (its ABI range widened) resolving the new name."""
+    scikit-build-core consumer (each with its run-time module) built in isolation and
+    installed beside pyzmq in a fresh venv: the RUNPATH reaches pyzmq.libs, and it calls
+    the one mapped libzmq. Then the next release, with libzmq re-hashed: the run-time
+    module's ImportError, and the overlay (its ABI range widened) resolving the new name."""
     from .conftest import demo
 
     # The draft, completed as docs/overlays.md says: libzmq alone, as a pattern, the
