@@ -33,6 +33,8 @@ from .metadata import (
 
 # CMake lists split at ';' and not inside '[ ]': an install path may not hold them.
 _CMAKE_LIST = re.compile(r"[;\[\]]")
+# What makes an overlay's library path a pattern (``[`` is refused in paths).
+_PATTERN = re.compile(r"[*?]")
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -315,7 +317,11 @@ def _load_overlay(source: _discovery.Source, dirs: list[str]) -> Provider:
     # distribution's RECORD; its dist-info gives the version.
     dist_info = meta.distribution and _discovery.find_dist_info(site_dir, meta.distribution)
     if not dist_info:
-        where = f"no dist-info of {distribution!r} in {site_dir}"
+        where = (
+            f"no dist-info of {distribution!r} in {site_dir}"
+            if meta.distribution
+            else "the overlay names no 'distribution'"
+        )
         if not meta.version:
             raise InvalidMetadata(
                 f"no version given, and {where} to take it from",
@@ -323,6 +329,14 @@ def _load_overlay(source: _discovery.Source, dirs: list[str]) -> Provider:
                 file=file,
                 field="version",
             )
+        for i, lib in enumerate(meta.libraries):
+            if _PATTERN.search(lib.path):
+                raise InvalidMetadata(
+                    f"{lib.path!r} is a pattern, and {where} whose RECORD to match it against",
+                    distribution=distribution,
+                    file=file,
+                    field=f"libraries[{i}].path",
+                )
         unrecorded = (
             f"{where} lists it"
             if meta.distribution
@@ -373,7 +387,7 @@ def _matched(
     """An overlay's library whose path is a pattern (``../foo.libs/libfoo-*.so.5*``, so
     that a name a repair tool hashed still resolves after an upgrade), as the one file
     of the distribution's RECORD it matches."""
-    if not any(c in lib.path for c in "*?"):
+    if not _PATTERN.search(lib.path):
         return lib
     import fnmatch
 

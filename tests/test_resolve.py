@@ -464,6 +464,8 @@ def test_overlay_survives_an_upgrade(repaired: tuple[Path, Path, Path]) -> None:
         ({"version": None, "distribution": "ghost"}, "version",
          "no version given, and no dist-info of 'ghost'"),
         ({"version": None, "distribution": None}, "version", "required key missing"),
+        ({"distribution": None, "libraries": [{"path": "../zlibby.libs/libdemo-*.so.1"}]},
+         "libraries[0].path", "is a pattern, and the overlay names no 'distribution' whose"),
     ],
 )  # fmt: skip
 def test_overlay_patterns_and_versions_refused(
