@@ -249,60 +249,71 @@ OVERLAY = {
     "libraries": [{"path": "../pyzmq.libs/libzmq-*.so.5*"}],
 }  # docs/overlays.md's, word for word
 
-CONSUMERS = {
-    "meson": {
-        "meson.build": """\
-project('zcons', 'c', meson_version: '>=1.2.3')
+ROUTES = ("cmake", "meson")
+
+
+def consumer_project(
+    route: str, name: str, dependency: str, requirement: str, cpp: bool
+) -> dict[str, str]:
+    """A consumer package ``name`` whose extension ``_ext`` (``ext.c``, or C++20
+    ``ext.cc``) links the pylink dependency ``dependency``, with its run-time module,
+    built by meson-python or scikit-build-core: the files, by path."""
+    source = "ext.cc" if cpp else "ext.c"
+    language = "'cpp', default_options: ['cpp_std=c++20']" if cpp else "'c'"
+    files = {
+        "meson": {
+            "meson.build": f"""\
+project('{name}', {language}, meson_version: '>=1.2.3')
 py = import('python').find_installation(pure: false)
-zmq = dependency('zmq', method: 'pylink')
-py.extension_module('_ext', 'ext.c', dependencies: [zmq], install: true, subdir: 'zcons')
-py.install_sources('zcons/__init__.py', subdir: 'zcons')
+dep = dependency('{dependency}', method: 'pylink')
+py.extension_module('_ext', '{source}', dependencies: [dep], install: true, subdir: '{name}')
+py.install_sources('{name}/__init__.py', subdir: '{name}')
 custom_target('_pylink.py', output: '_pylink.py', install: true,
-  install_dir: py.get_install_dir() / 'zcons',
+  install_dir: py.get_install_dir() / '{name}',
   command: [py, '-m', 'pylinkdep', 'runtime-module', '-o', '@OUTPUT@',
-            '--consumer', 'zcons', '--subdir', 'zcons', 'zmq'])
+            '--consumer', '{name}', '--subdir', '{name}', '{dependency}'])
 """,
-        "zcons/__init__.py": "from . import _pylink\nfrom ._ext import version\n",
-        "pyproject.toml": """\
+            "pyproject.toml": f"""\
 [build-system]
 build-backend = "mesonpy"
-requires = ["meson-python>=0.15", "pylinkdep", "PYZMQ"]
+requires = ["meson-python>=0.15", "pylinkdep", "{requirement}"]
 [project]
-name = "zcons"
+name = "{name}"
 version = "1.0"
-dependencies = ["PYZMQ"]
+dependencies = ["{requirement}"]
 [tool.meson-python]
 meson = "pylinkdep-meson"
 """,
-    },
-    "cmake": {
-        "CMakeLists.txt": """\
+        },
+        "cmake": {
+            "CMakeLists.txt": f"""\
 cmake_minimum_required(VERSION 3.15...4.4)
-project(zcons LANGUAGES C)
+project({name} LANGUAGES {"CXX" if cpp else "C"})
+set(CMAKE_CXX_STANDARD 20)
 find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)
 find_package(pylinkdep REQUIRED)
-find_package(zmq CONFIG REQUIRED)
-python_add_library(_ext MODULE ext.c WITH_SOABI)
-target_link_libraries(_ext PRIVATE zmq::zmq)
-pylink_target_rpath(_ext DESTINATION zcons)
-install(TARGETS _ext DESTINATION zcons)
+find_package({dependency} CONFIG REQUIRED)
+python_add_library(_ext MODULE {source} WITH_SOABI)
+target_link_libraries(_ext PRIVATE {dependency}::{dependency})
+pylink_target_rpath(_ext DESTINATION {name})
+install(TARGETS _ext DESTINATION {name})
 include(PylinkdepRuntime)
-pylinkdep_runtime_module(DESTINATION zcons PROVIDERS zmq)
+pylinkdep_runtime_module(DESTINATION {name} PROVIDERS {dependency})
 """,
-        "zcons/__init__.py": "from . import _pylink\nfrom ._ext import version\n",
-        "pyproject.toml": """\
+            "pyproject.toml": f"""\
 [build-system]
 build-backend = "scikit_build_core.build"
-requires = ["scikit-build-core>=0.10", "pylinkdep", "PYZMQ"]
+requires = ["scikit-build-core>=0.10", "pylinkdep", "{requirement}"]
 [project]
-name = "zcons"
+name = "{name}"
 version = "1.0"
-dependencies = ["PYZMQ"]
+dependencies = ["{requirement}"]
 [tool.scikit-build]
-wheel.packages = ["zcons"]
+wheel.packages = ["{name}"]
 """,
-    },
-}
+        },
+    }[route]
+    return {**files, f"{name}/__init__.py": "from . import _pylink\nfrom ._ext import version\n"}
 
 
 def build_isolated(
@@ -353,7 +364,7 @@ def runpath_in(wheel: Path, prefix: str) -> tuple[str, ...]:
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("route", sorted(CONSUMERS))
+@pytest.mark.parametrize("route", ROUTES)
 def test_consumer_of_a_real_wheel_built_in_isolation(
     route: str,
     pyzmq_site: Path,
@@ -374,7 +385,7 @@ def test_consumer_of_a_real_wheel_built_in_isolation(
     completed = {key: draft[key] for key in OVERLAY if key != "libraries"}
     completed["libraries"] = [{"path": "../pyzmq.libs/libzmq-*.so.5*"}]
     assert completed == OVERLAY
-    files = {name: text.replace("PYZMQ", PYZMQ) for name, text in CONSUMERS[route].items()}
+    files = consumer_project(route, "zcons", "zmq", PYZMQ, cpp=False)
     wheel, python, overlays = build_isolated(
         {**files, "ext.c": ZMQ_CONSUMER}, completed, wheelhouse, tmp_path
     )
@@ -474,63 +485,6 @@ def test_real_wheel_with_headers_and_versioned_libraries(
     assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr
 
 
-ARROW_CONSUMERS = {
-    "meson": {
-        "meson.build": """\
-project('acons', 'cpp', meson_version: '>=1.2.3', default_options: ['cpp_std=c++20'])
-py = import('python').find_installation(pure: false)
-arrow = dependency('arrow', method: 'pylink')
-py.extension_module('_ext', 'ext.cc', dependencies: [arrow], install: true, subdir: 'acons')
-py.install_sources('acons/__init__.py', subdir: 'acons')
-custom_target('_pylink.py', output: '_pylink.py', install: true,
-  install_dir: py.get_install_dir() / 'acons',
-  command: [py, '-m', 'pylinkdep', 'runtime-module', '-o', '@OUTPUT@',
-            '--consumer', 'acons', '--subdir', 'acons', 'arrow'])
-""",
-        "acons/__init__.py": "from . import _pylink\nfrom ._ext import version\n",
-        "pyproject.toml": """\
-[build-system]
-build-backend = "mesonpy"
-requires = ["meson-python>=0.15", "pylinkdep", "PYARROW"]
-[project]
-name = "acons"
-version = "1.0"
-dependencies = ["PYARROW"]
-[tool.meson-python]
-meson = "pylinkdep-meson"
-""",
-    },
-    "cmake": {
-        "CMakeLists.txt": """\
-cmake_minimum_required(VERSION 3.15...4.4)
-project(acons LANGUAGES CXX)
-set(CMAKE_CXX_STANDARD 20)
-find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)
-find_package(pylinkdep REQUIRED)
-find_package(arrow CONFIG REQUIRED)
-python_add_library(_ext MODULE ext.cc WITH_SOABI)
-target_link_libraries(_ext PRIVATE arrow::arrow)
-pylink_target_rpath(_ext DESTINATION acons)
-install(TARGETS _ext DESTINATION acons)
-include(PylinkdepRuntime)
-pylinkdep_runtime_module(DESTINATION acons PROVIDERS arrow)
-""",
-        "acons/__init__.py": "from . import _pylink\nfrom ._ext import version\n",
-        "pyproject.toml": """\
-[build-system]
-build-backend = "scikit_build_core.build"
-requires = ["scikit-build-core>=0.10", "pylinkdep", "PYARROW"]
-[project]
-name = "acons"
-version = "1.0"
-dependencies = ["PYARROW"]
-[tool.scikit-build]
-wheel.packages = ["acons"]
-""",
-    },
-}
-
-
 @pytest.fixture(scope="session")
 def pyarrow_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real pyarrow wheel from PyPI installed into a directory (pip --target)."""
@@ -559,14 +513,14 @@ def arrow_overlay(pyarrow_site: Path) -> dict[str, Any]:
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("route", sorted(ARROW_CONSUMERS))
+@pytest.mark.parametrize("route", ROUTES)
 def test_consumer_of_a_wheel_with_headers_built_in_isolation(
     route: str, arrow_overlay: dict[str, Any], wheelhouse: Wheelhouse, tmp_path: Path
 ) -> None:
     """The second kind: meson-python and scikit-build-core C++ consumers of pyarrow's
     libarrow through the drafted overlay, built in isolation (pyarrow from the index),
     installed beside pyarrow: RUNPATH $ORIGIN/../pyarrow, one libarrow, pyarrow's version."""
-    files = {n: t.replace("PYARROW", PYARROW) for n, t in ARROW_CONSUMERS[route].items()}
+    files = consumer_project(route, "acons", "arrow", PYARROW, cpp=True)
     wheel, python, _ = build_isolated(
         {**files, "ext.cc": ARROW_CONSUMER}, arrow_overlay, wheelhouse, tmp_path
     )
