@@ -92,18 +92,24 @@ def test_overlay_command(
         overlay.draft("nosuchdist", path=[str(site)])
 
 
-@pytest.fixture(scope="session")
-def pyzmq_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real pyzmq wheel from PyPI installed into a directory (pip --target)."""
-    site = tmp_path_factory.mktemp("pyzmq") / "site"
+def pip_target(tmp_path_factory: pytest.TempPathFactory, requirement: str) -> Path:
+    """``requirement``'s wheel from the index installed into a directory (pip --target);
+    the test is skipped, saying why, when the index cannot give it."""
+    site = tmp_path_factory.mktemp("wheel") / "site"
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--only-binary=:all:",
-         "--target", str(site), PYZMQ],
+         "--target", str(site), requirement],
         capture_output=True, text=True,
     )  # fmt: skip
     if proc.returncode != 0:
-        pytest.skip(f"cannot install {PYZMQ} from the index: {proc.stderr.strip()[-200:]}")
+        pytest.skip(f"cannot install {requirement} from the index: {proc.stderr.strip()[-200:]}")
     return site
+
+
+@pytest.fixture(scope="session")
+def pyzmq_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real pyzmq wheel, installed once per session."""
+    return pip_target(tmp_path_factory, PYZMQ)
 
 
 @pytest.mark.integration
@@ -487,16 +493,8 @@ def test_real_wheel_with_headers_and_versioned_libraries(
 
 @pytest.fixture(scope="session")
 def pyarrow_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real pyarrow wheel from PyPI installed into a directory (pip --target)."""
-    site = tmp_path_factory.mktemp("pyarrow") / "site"
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--only-binary=:all:",
-         "--target", str(site), PYARROW],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    if proc.returncode != 0:
-        pytest.skip(f"cannot install {PYARROW} from the index: {proc.stderr.strip()[-200:]}")
-    return site
+    """The real pyarrow wheel, installed once per session."""
+    return pip_target(tmp_path_factory, PYARROW)
 
 
 @pytest.fixture(scope="session")

@@ -350,22 +350,35 @@ def test_overlay_reaches_a_library_its_distribution_recorded(
         ({"version": "1.3.1"}, "version", "says version 1.3.1, but zlibby 1.3.0 is installed"),
         ({"libraries": [{"path": "../other.libs/libdemo.so.1", "soname": "libdemo.so.1"}]},
          "libraries[0].path", "not installed by this distribution"),
+        ({"libraries": [{"path": "../zlibby.libs/lib*"}]}, "libraries[0].path",
+         "matches 2 files zlibby recorded"),
+        ({"libraries": [{"path": "../zlibby.libs/libnone-*.so"}]}, "libraries[0].path",
+         "matches 0 files"),
+        ({"version": None, "distribution": "ghost"}, "version",
+         "no version given, and no dist-info of 'ghost'"),
+        ({"version": None, "distribution": None}, "version", "required key missing"),
+        ({"distribution": None, "libraries": [{"path": "../zlibby.libs/libdemo-*.so.1"}]},
+         "libraries[0].path", "is a pattern, and the overlay names no 'distribution' whose"),
     ],
 )  # fmt: skip
-def test_overlay_confinement_states_the_reason(
+def test_overlay_refusals_state_the_reason(
     repaired: tuple[Path, Path, Path],
     real_library: Path,
     overrides: dict[str, Any],
     field: str,
     message: str,
 ) -> None:
-    """Refused: no distribution named, one with no dist-info there, a version other than
-    the installed one, a file another distribution recorded."""
+    """Refused, saying why: no distribution named, one with no dist-info there, a version
+    other than the installed one, a file another distribution recorded, a pattern that
+    matches two recorded files or none, or that has no RECORD to match."""
     site, _, overlays = repaired
     (site / "other.libs").mkdir()
     shutil.copy(real_library, site / "other.libs" / "libdemo.so.1")
     (site / "other-1.0.dist-info").mkdir()
     (site / "other-1.0.dist-info" / "RECORD").write_text("other.libs/libdemo.so.1,,\n")
+    shutil.copy(real_library, site / "zlibby.libs" / "libother.so.2")
+    record = site / "zlibby-1.3.0.dist-info" / "RECORD"
+    record.write_text(record.read_text() + "zlibby.libs/libother.so.2,,\n")
     _zlibby_overlay(overlays, **overrides)
     with pytest.raises(InvalidMetadata) as info:
         pylinkdep.find("z", path=[str(site)])
@@ -452,34 +465,3 @@ def test_overlay_survives_an_upgrade(repaired: tuple[Path, Path, Path]) -> None:
     _upgrade(site, "2.0.0", "libdemo-00000000.so.1")
     with pytest.raises(InvalidMetadata, match=r"2\.0\.0 is installed, outside the overlay's"):
         pylinkdep.find("z", path=[str(site)])
-
-
-@pytest.mark.parametrize(
-    ("overrides", "field", "message"),
-    [
-        ({"libraries": [{"path": "../zlibby.libs/lib*"}]}, "libraries[0].path",
-         "matches 2 files zlibby recorded"),
-        ({"libraries": [{"path": "../zlibby.libs/libnone-*.so"}]}, "libraries[0].path",
-         "matches 0 files"),
-        ({"version": None, "distribution": "ghost"}, "version",
-         "no version given, and no dist-info of 'ghost'"),
-        ({"version": None, "distribution": None}, "version", "required key missing"),
-        ({"distribution": None, "libraries": [{"path": "../zlibby.libs/libdemo-*.so.1"}]},
-         "libraries[0].path", "is a pattern, and the overlay names no 'distribution' whose"),
-    ],
-)  # fmt: skip
-def test_overlay_patterns_and_versions_refused(
-    repaired: tuple[Path, Path, Path],
-    real_library: Path,
-    overrides: dict[str, Any],
-    field: str,
-    message: str,
-) -> None:
-    site, _, overlays = repaired
-    shutil.copy(real_library, site / "zlibby.libs" / "libother.so.2")
-    record = site / "zlibby-1.3.0.dist-info" / "RECORD"
-    record.write_text(record.read_text() + "zlibby.libs/libother.so.2,,\n")
-    _zlibby_overlay(overlays, **overrides)
-    with pytest.raises(InvalidMetadata) as info:
-        pylinkdep.find("z", path=[str(site)])
-    assert info.value.field == field and message in str(info.value)
