@@ -150,6 +150,12 @@ def find_dist_info(site_dir: str, distribution: str) -> str | None:
     return None
 
 
+def dist_info_version(dist_info: str) -> str:
+    """The version in a dist-info directory's name (``foo-1.2.0.dist-info``: ``1.2.0``),
+    as the installer wrote it."""
+    return os.path.basename(dist_info)[: -len(".dist-info")].partition("-")[2]
+
+
 def find_package_dir(package: str, first: str, dirs: "Sequence[str]") -> tuple[str, str] | None:
     """Locate the directory of an importable package without importing it.
 

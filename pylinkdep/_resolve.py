@@ -343,7 +343,7 @@ def _load_overlay(source: _discovery.Source, dirs: list[str]) -> Provider:
             else "an overlay without 'distribution' is confined to its package"
         )
         return _bind(meta, distribution, file, package_dir, site_dir, None, unrecorded)
-    installed = os.path.basename(dist_info)[: -len(".dist-info")].partition("-")[2]
+    installed = _discovery.dist_info_version(dist_info)
     try:
         same = _versions.contains(f"=={installed}", meta.version or installed)
         inside = _versions.contains(meta.abi, installed)

@@ -24,6 +24,7 @@ from .conftest import Wheelhouse
 
 PYZMQ = "pyzmq==26.2.0"  # a manylinux wheel for cp311: libzmq in pyzmq.libs/
 NEXT_PYZMQ = "pyzmq==26.3.0"  # the next release: libzmq re-hashed
+ZMQ_CHECK = "zcons.version() == zmq.zmq_version_info()"  # the consumer calls the libzmq zmq uses
 
 
 def _repaired(site: Path, library: Path) -> Path:
@@ -106,6 +107,21 @@ def pip_target(tmp_path_factory: pytest.TempPathFactory, requirement: str) -> Pa
     return site
 
 
+def import_beside(
+    python: Path | str, imports: str, check: str, library: str, pythonpath: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Import ``imports`` in a fresh ``python`` (with only ``pythonpath``, when given, on
+    PYTHONPATH); it prints whether ``check`` holds, then how many files whose path holds
+    ``library`` are mapped (``maps``: their paths)."""
+    code = (
+        f"import {imports}\n"
+        f"maps = {{line.split()[-1] for line in open('/proc/self/maps') if {library!r} in line}}\n"
+        f"print({check}, len(maps))\n"
+    )
+    env = None if pythonpath is None else {"PATH": os.environ["PATH"], "PYTHONPATH": pythonpath}
+    return subprocess.run([str(python), "-c", code], env=env, capture_output=True, text=True)
+
+
 @pytest.fixture(scope="session")
 def pyzmq_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real pyzmq wheel, installed once per session."""
@@ -133,18 +149,10 @@ def test_real_repaired_wheel_through_a_drafted_overlay(
     consumer.mkdir(parents=True)
     (consumer / "__init__.py").write_text("from . import _pylink\n")
     runtime_module.write_module(str(consumer / "_pylink.py"), "zcons", "zcons", [dep])
-    code = (
-        "import zmq, zcons\n"
-        "maps = [line.split()[-1] for line in open('/proc/self/maps') if 'libzmq' in line]\n"
-        "print(sorted(set(maps)))\n"
-    )
-    env = {
-        "PATH": os.environ["PATH"],
-        "PYTHONPATH": f"{consumer.parent}{os.pathsep}{pyzmq_site}",
-    }
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout.replace("'", '"')) == [str(Path(library).resolve())]
+    mapped = str(Path(library).resolve())
+    proc = import_beside(sys.executable, "zmq, zcons", f"maps == {{{mapped!r}}}", "libzmq",
+                         f"{consumer.parent}{os.pathsep}{pyzmq_site}")  # fmt: skip
+    assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr
 
 
 def test_check_flags_a_run_time_module_that_cannot_find_an_overlay_provider(
@@ -236,13 +244,7 @@ def test_consumer_linked_against_a_real_wheel_through_an_overlay(
     )  # fmt: skip
     runpath = dynamic(ext).runpath
     assert runpath and all(entry.startswith("$ORIGIN/") for entry in runpath), runpath
-    code = (
-        "import zmq, zcons\n"
-        "maps = {line.split()[-1] for line in open('/proc/self/maps') if 'libzmq' in line}\n"
-        "print(zcons.version() == zmq.zmq_version_info(), len(maps))\n"
-    )
-    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(site)}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    proc = import_beside(sys.executable, "zmq, zcons", ZMQ_CHECK, "libzmq", str(site))
     assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr
 
 
@@ -396,12 +398,7 @@ def test_consumer_of_a_real_wheel_built_in_isolation(
         {**files, "ext.c": ZMQ_CONSUMER}, completed, wheelhouse, tmp_path
     )
     assert runpath_in(wheel, "zcons/_ext") == ("$ORIGIN/../pyzmq.libs",)
-    code = (
-        "import zmq, zcons\n"
-        "maps = {line.split()[-1] for line in open('/proc/self/maps') if 'libzmq' in line}\n"
-        "print(zcons.version() == zmq.zmq_version_info(), len(maps))\n"
-    )
-    proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
+    proc = import_beside(python, "zmq, zcons", ZMQ_CHECK, "libzmq")
     assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr
     if route != "cmake":  # one route is enough for the upgrade
         return
@@ -413,7 +410,7 @@ def test_consumer_of_a_real_wheel_built_in_isolation(
     )  # fmt: skip
     if upgrade.returncode != 0:
         pytest.skip(f"cannot install {NEXT_PYZMQ} from the index: {upgrade.stderr[-200:]}")
-    proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
+    proc = import_beside(python, "zmq, zcons", ZMQ_CHECK, "libzmq")
     assert proc.returncode == 1
     assert "zcons was built against pyzmq 26.2.0 and runs with pyzmq==26.2.0" in proc.stderr
     site = Path(demo.site_packages(python))
@@ -426,6 +423,7 @@ def test_consumer_of_a_real_wheel_built_in_isolation(
 
 
 PYARROW = "pyarrow==26.0.1"  # headers and versioned libraries inside the package
+ARROW_CHECK = "acons.version() == pyarrow.__version__"
 ARROW_CONSUMER = r"""
 #include <Python.h>
 #include <arrow/config.h>
@@ -481,13 +479,7 @@ def test_real_wheel_with_headers_and_versioned_libraries(
          *rpath.linker_args(dep.rpaths("acons"))],
         check=True,
     )  # fmt: skip
-    code = (
-        "import pyarrow, acons\n"
-        "maps = {line.split()[-1] for line in open('/proc/self/maps') if 'libarrow.so' in line}\n"
-        "print(acons.version() == pyarrow.__version__, len(maps))\n"
-    )
-    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(site)}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    proc = import_beside(sys.executable, "pyarrow, acons", ARROW_CHECK, "libarrow.so", str(site))
     assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr
 
 
@@ -523,10 +515,5 @@ def test_consumer_of_a_wheel_with_headers_built_in_isolation(
         {**files, "ext.cc": ARROW_CONSUMER}, arrow_overlay, wheelhouse, tmp_path
     )
     assert runpath_in(wheel, "acons/_ext") == ("$ORIGIN/../pyarrow",)
-    code = (
-        "import pyarrow, acons\n"
-        "maps = {line.split()[-1] for line in open('/proc/self/maps') if 'libarrow.so' in line}\n"
-        "print(acons.version() == pyarrow.__version__, len(maps))\n"
-    )
-    proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
+    proc = import_beside(python, "pyarrow, acons", ARROW_CHECK, "libarrow.so")
     assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr

@@ -212,7 +212,9 @@ def check_shell_flags(deps: list[Dependency]) -> None:
         assert read == expected_flags(dep)
 
 
-PLAIN = re.compile(r"[A-Za-z0-9_/.,:=+@%^-]*")
+def needs_no_escape(arg: str) -> bool:
+    """Nothing in ``arg`` needs pkg-config's escaping."""
+    return flags.escape(arg) == arg
 
 
 def carried_by_pc(provider: Provider) -> Provider:
@@ -221,9 +223,9 @@ def carried_by_pc(provider: Provider) -> Provider:
     directory and define a .pc file carries."""
     values = {name: getattr(provider, name) for name in Provider._fields}
     for key in ("compile_args", "link_args"):
-        values[key] = tuple(a for a in values[key] if PLAIN.fullmatch(a))
+        values[key] = tuple(a for a in values[key] if needs_no_escape(a))
     values["compile_args"] += ("-w",)
-    values["libraries"] = tuple(lib for lib in provider.libraries if PLAIN.fullmatch(lib.path))
+    values["libraries"] = tuple(lib for lib in provider.libraries if needs_no_escape(lib.path))
     if not values["libraries"] and not values["link_args"]:  # one library alone on its line
         values["libraries"] = provider.libraries[:1]
     return Provider(**values)

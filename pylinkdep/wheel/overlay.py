@@ -41,7 +41,7 @@ def draft(
         raise ProviderNotFound(f"distribution {distribution!r} is not installed on the search path")
     record = os.path.join(dist_info, "RECORD")
     files = sorted(record_files(record, distribution))
-    version = os.path.basename(dist_info)[: -len(".dist-info")].partition("-")[2]
+    version = _discovery.dist_info_version(dist_info)
     package = _package(files, dist_info, site_dir, record)
     libraries = _libraries(files, site_dir)
     includes = sorted({_include_dir(f) for f in files if f.startswith(package + "/")
