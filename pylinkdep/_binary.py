@@ -3,8 +3,9 @@
 Two readers, for two questions. :func:`read_dynamic` reads the file's headers and, for
 ELF, its dynamic section (SONAME, NEEDED, RUNPATH, RPATH) with ``int.from_bytes``: the
 lookup path asks it whether a provider's library is linkable, and pyelftools would cost
-that path three times Python's start-up. :func:`exported_symbols` reads the symbol
-table with pyelftools, for ``generate`` and ``check``. Mach-O and PE files are recognised
+that path three times Python's start-up. :func:`exported_symbols` and
+:func:`imported_symbols` read the dynamic symbol table with pyelftools, for ``generate``,
+``check`` and ``requirement``. Mach-O and PE files are recognised
 by their headers only.
 """
 
@@ -15,7 +16,7 @@ from ._value import Frozen, frozen
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import BinaryIO, Literal
+    from typing import Any, BinaryIO, Literal
 
     Order = Literal["little", "big"]
 
@@ -101,21 +102,34 @@ def read_dynamic(f: "BinaryIO", *, shared_only: bool = False) -> Dynamic:
 def exported_symbols(f: "BinaryIO") -> frozenset[str]:
     """The symbols an ELF shared library exports: defined, global or weak, of default or
     protected visibility (what other objects can link). NotSharedLibrary if not ELF."""
+    return frozenset(
+        sym.name
+        for sym in _dynamic_symbols(f)
+        if sym["st_shndx"] != "SHN_UNDEF"
+        and sym["st_other"]["visibility"] in ("STV_DEFAULT", "STV_PROTECTED")
+        and sym["st_info"]["bind"] in ("STB_GLOBAL", "STB_WEAK")
+    )
+
+
+def imported_symbols(f: "BinaryIO") -> frozenset[str]:
+    """The symbols an ELF file needs from the libraries it loads: undefined and global (a
+    weak reference may stay unresolved). NotSharedLibrary if not ELF."""
+    return frozenset(
+        sym.name
+        for sym in _dynamic_symbols(f)
+        if sym["st_shndx"] == "SHN_UNDEF" and sym["st_info"]["bind"] == "STB_GLOBAL" and sym.name
+    )
+
+
+def _dynamic_symbols(f: "BinaryIO") -> "list[Any]":
+    """The entries of an ELF file's ``.dynsym`` (pyelftools ``Symbol`` objects)."""
     from elftools.common.exceptions import ELFError
     from elftools.elf.elffile import ELFFile
     from elftools.elf.sections import SymbolTableSection
 
     try:
         dynsym = ELFFile(f).get_section_by_name(".dynsym")
-        if not isinstance(dynsym, SymbolTableSection):
-            return frozenset()
-        return frozenset(
-            sym.name
-            for sym in dynsym.iter_symbols()
-            if sym["st_shndx"] != "SHN_UNDEF"
-            and sym["st_other"]["visibility"] in ("STV_DEFAULT", "STV_PROTECTED")
-            and sym["st_info"]["bind"] in ("STB_GLOBAL", "STB_WEAK")
-        )
+        return list(dynsym.iter_symbols()) if isinstance(dynsym, SymbolTableSection) else []
     except ELFError as exc:
         raise NotSharedLibrary(f"is a malformed ELF file: {exc}") from None
 

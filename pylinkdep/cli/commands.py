@@ -6,11 +6,12 @@ import json
 import os
 import sys
 
+from .. import _fs
 from .._resolve import Dependency, Index, Provider, find, providers
 from .._value import Frozen, frozen
 from ..errors import PylinkError
 from ..outputs import flags
-from .messages import one_line, report, writing
+from .messages import one_line, report, warn, writing
 from .requests import parse_requests
 
 TYPE_CHECKING = False
@@ -149,21 +150,66 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     add(
         "--python-abi",
         metavar="ABI",
-        help="cp311, cp313t, abi3 when the library uses the Python C API; 'auto': from the "
-        "first --extension's file name",
+        help="cp311, cp313t, abi3 when the library uses the Python C API (default: this "
+        "Python's, when the libraries import Py* symbols); 'auto': from the first "
+        "--extension's file name",
     )
     add("--cmake-package", metavar="NAME", help="find_package(NAME); default: --name")
     add("--cmake-target", metavar="NS::NAME", help="imported target; default: NAME::NAME")
     add("--description", default="")
+    add(
+        "--header",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a public header (repeatable): fail if the libraries export none of the "
+        "functions the headers declare, warn for each one missing",
+    )
+    add(
+        "--symbols",
+        metavar="FILE",
+        help="the provider's symbols file: each export and the version it first appeared "
+        "in; new exports get --version, a removed one fails while --abi admits older versions",
+    )
+    add(
+        "--update-symbols",
+        action="store_true",
+        help="rewrite --symbols with this build's exports (commit the file)",
+    )
     opts = parser.parse_args(argv)  # fmt: skip
-    from ..wheel import generate
+    from ..wheel import generate, symbols
 
+    if opts.update_symbols and not opts.symbols:
+        parser.error("--update-symbols needs --symbols FILE")
+    exported, imported = generate.library_symbols([path for path, _ in opts.libraries])
+    declared, missing = generate.unexported(opts.header, exported)
+    if declared and len(missing) == len(declared):
+        raise PylinkError(
+            f"the libraries export none of the {len(declared)} functions the headers declare "
+            f"({', '.join(missing)}): mark the API with an export macro giving "
+            '__attribute__((visibility("default"))) (the helpers build with hidden visibility)',
+            field="libraries",
+        )
+    for function in missing:
+        warn(PylinkError(f"{function} is declared but not exported by the libraries"))
     python_abi = opts.python_abi
     if python_abi == "auto":
         extensions = [path for path, kind in opts.libraries if kind == "extension"]
         if not extensions:
             parser.error("--python-abi auto needs an --extension")
         python_abi = generate.python_abi_of(extensions[0])
+    elif python_abi is None and generate.uses_python(imported):
+        python_abi = generate.running_python_abi()
+    compared = None
+    if opts.symbols:
+        known = symbols.read(opts.symbols)
+        compared = symbols.compare(
+            known, exported, version=opts.version, abi=opts.abi, file=opts.symbols
+        )
+        changes = [f"new export {s} (since {opts.version})" for s in compared.added]
+        changes += [f"export {s} removed (since {known[s]})" for s in compared.removed]
+        for change in changes if not opts.update_symbols else ():
+            warn(PylinkError(f"{opts.symbols}: {change}: run with --update-symbols to record it"))
     doc = generate.document(
         name=opts.name,
         version=opts.version,
@@ -178,8 +224,14 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         cmake_package=opts.cmake_package,
         cmake_target=opts.cmake_target,
         description=opts.description,
+        symbols=compared.symbols if compared else None,
     )
     generate.write(doc, opts.output)
+    if compared and opts.update_symbols:
+        with writing(opts.symbols):
+            _fs.write_atomic(opts.symbols, symbols.render(opts.name, compared.symbols).encode())
+        for change in changes:
+            print(f"{opts.symbols}: {change}")
     return 0
 
 

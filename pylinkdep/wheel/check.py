@@ -26,6 +26,7 @@ from .._resolve import providers
 from .._versions import Version
 from ..errors import PylinkError
 from ..metadata import MAX_BYTES, PATTERNS, Metadata, normalize_name, parse
+from .headers import declared_functions, exported_by
 
 _HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
 # auditwheel renames a grafted library libfoo.so.1 to libfoo-<8 hex digits>.so.1
@@ -192,7 +193,7 @@ class _Wheel:
                     continue
                 text = self.zf.read(header).decode("utf-8", "replace")
                 for function in declared_functions(text):
-                    if function not in exported and not _mangled(function, exported):
+                    if not exported_by(function, exported):
                         found.append(
                             f"{file}: {function}() is declared in {header} but not exported by "
                             f"the provider's libraries (hidden visibility?)"
@@ -253,30 +254,3 @@ def _version(text: str) -> Version | str:
         return Version(text)
     except ValueError:
         return text
-
-
-def declared_functions(header: str) -> list[str]:
-    """Names of the functions a C header declares at file scope (not static, not typedefs)."""
-    text = re.sub(r"/\*.*?\*/|//[^\n]*", " ", header, flags=re.DOTALL)
-    text = re.sub(r"^\s*#(?:[^\n]*\\\n)*[^\n]*", " ", text, flags=re.MULTILINE)
-    text = re.sub(r'extern\s*"C"\s*\{', " ", text)
-    while True:  # drop bodies: struct members, inline functions
-        stripped = re.sub(r"\{[^{}]*\}", ";", text)
-        if stripped == text:
-            break
-        text = stripped
-    names = []
-    for statement in re.split(r"[;}]", text):
-        statement = statement.strip()
-        if not statement or re.match(r"(typedef|static|using|namespace|template)\b", statement):
-            continue
-        match = re.search(r"\b([A-Za-z_]\w*)\s*\((?:[^()]|\([^()]*\))*\)\s*$", statement)
-        if match and match.group(1) not in ("__attribute__", "__declspec", "sizeof"):
-            names.append(match.group(1))
-    return names
-
-
-def _mangled(function: str, exported: set[str]) -> bool:
-    """A C++ declaration exports a mangled name containing ``<len><name>``."""
-    token = f"{len(function)}{function}"
-    return any(sym.startswith("_Z") and token in sym for sym in exported)
