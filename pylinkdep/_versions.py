@@ -9,7 +9,7 @@ from .runtime import Version, clauses, version_in
 Bound = tuple[Version, bool] | None
 """A bound of an interval: (version, inclusive); None when unbounded."""
 
-__all__ = ["Bound", "Version", "contains", "interval", "release", "upper_bound"]
+__all__ = ["Bound", "Version", "clauses", "contains", "interval", "release", "upper_bound"]
 
 
 def contains(spec: str, version: str) -> bool:

@@ -386,17 +386,46 @@ def _pkgconfig_path(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     return 1 if errors else 0
 
 
-@command("requirement", "NAME...", "run requirements a consumer must declare")
+@command("requirement", "NAME...|WHEEL...|FILE...", "run requirements a consumer must declare")
 def _requirement(parser: argparse.ArgumentParser, argv: list[str]) -> int:
-    """Print the run requirement (distribution and ABI range, e.g. 'exampleprov>=1.2,<2') a
-    consumer built now against each NAME, and against what NAME requires, must declare
-    in its dependencies; one per line."""
-    parser.add_argument("names", nargs="+", metavar="NAME")
+    """Print the run requirement (distribution and version range, e.g. 'exampleprov>=1.2,<2')
+    a consumer must declare in its dependencies; one per line. Given consumer wheels or
+    built extension files: for each provider their binaries load, the lowest version that
+    exports every symbol they import from it (the provider's symbols map), within its ABI
+    range. Given NAMEs: each provider's ABI range, and those of what it requires."""
+    parser.add_argument("targets", nargs="+", metavar="NAME|WHEEL|FILE")
+    parser.add_argument("-v", "--verbose", action="store_true", help="say why, on stderr")
     opts = parser.parse_args(argv)
-    from ..skbuild import requirements
+    if not any(os.path.isfile(target) for target in opts.targets):
+        from ..skbuild import requirements
 
-    print("\n".join(requirements(opts.names)))
+        print("\n".join(requirements(opts.targets)))
+        return 0
+    from ..wheel import requirement
+
+    files = [member for target in opts.targets for member in _binaries(target)]
+    for found in requirement.needed(files, Index(None)):
+        print(found.requirement)
+        if opts.verbose:
+            print(f"pylinkdep: {found.requirement}: {found.reason()}", file=sys.stderr)
     return 0
+
+
+def _binaries(target: str) -> "list[tuple[str, bytes]]":
+    """The members of a wheel, or a file, as ``(name, content)``."""
+    import zipfile
+
+    try:
+        if target.endswith(".whl"):
+            with zipfile.ZipFile(target) as zf:
+                return [(f"{target}!{n}", zf.read(n)) for n in zf.namelist() if ".so" in n]
+        return [(target, _fs.read_regular(target, _BINARY_LIMIT))]
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise PylinkError(f"cannot read {target}: {exc}", file=target) from None
+
+
+_BINARY_LIMIT = 1 << 31
+"""The largest extension file read."""
 
 
 @command("runtime-module", "-o FILE ...", "a consumer's import-time check and loader")

@@ -206,7 +206,12 @@ class _Wheel:
         provider_sonames = {
             lib.soname: p.name for p in providers(errors=errors) for lib in p.libraries
         }
-        from .consumer import recorded_sonames, requires_problems, runtime_problems
+        from .consumer import (
+            recorded_sonames,
+            requires_problems,
+            runtime_problems,
+            unloaded_problems,
+        )
 
         provider_sonames.update(recorded_sonames(self.zf))
         for name in sorted(self.names):
@@ -230,7 +235,8 @@ class _Wheel:
                     f"{provider_sonames[original]!r}: a second copy with its own state; "
                     f"repair with auditwheel --exclude {original}"
                 )
-        return found + requires_problems(self.zf, self.dist_info) + runtime_problems(self.zf)
+        found += requires_problems(self.zf, self.dist_info) + unloaded_problems(self.zf)
+        return found + runtime_problems(self.zf)
 
 
 def _extension(field: str, rel: str, exported: set[str], meta: Metadata) -> list[str]:
