@@ -199,7 +199,7 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
             parser.error("--python-abi auto needs an --extension")
         python_abi = generate.python_abi_of(extensions[0])
     elif python_abi is None and generate.uses_python(imported):
-        python_abi = generate.running_python_abi()
+        python_abi = generate.build_python_abi()
     compared = None
     if opts.symbols:
         known = symbols.read(opts.symbols)

@@ -13,11 +13,11 @@ import json
 import os
 import re
 import sys
-import sysconfig
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import _binary, _fs
+from .._resolve import running_python_abi
 from ..errors import InvalidMetadata, PylinkError
 from ..metadata import MAX_BYTES, SCHEMA_VERSIONS, parse
 from .headers import declared_functions, exported_by
@@ -110,14 +110,15 @@ def uses_python(imported: set[str]) -> bool:
     return any(symbol.startswith(("Py", "_Py")) for symbol in imported)
 
 
-def running_python_abi() -> str:
+def build_python_abi() -> str:
     """The ABI of the Python running this (the build's): ``cp312``, ``cp313t``."""
-    if sys.implementation.name != "cpython":
+    tag = running_python_abi()
+    if not tag:
         raise PylinkError(
-            f"cannot tell a python_abi for {sys.implementation.name}: give --python-abi"
+            f"the libraries use the Python C API, and {sys.implementation.name} has no "
+            "python_abi pylinkdep knows: give --python-abi"
         )
-    threaded = "t" if sysconfig.get_config_var("Py_GIL_DISABLED") else ""
-    return f"cp{sys.version_info.major}{sys.version_info.minor}{threaded}"
+    return tag
 
 
 def write(doc: dict[str, Any], output: str) -> None:
