@@ -74,8 +74,11 @@ class Provider(Declared):
 
     @property
     def requirement(self) -> str:
-        """What a consumer built against this provider must declare to run: ``prov>=2.0,<3``."""
-        return f"{self.distribution}{self.abi}"
+        """What a consumer built against this provider must declare to run, its binaries
+        unseen: ``prov>=2.0,<3``, the ABI range, from the newest version in the symbols map
+        on (``pylinkdep requirement`` on the built consumer finds the lowest it needs)."""
+        newest = _versions.newest(since for _, since in self.symbols)
+        return f"{self.distribution}{_versions.narrowed(self.abi, newest)}"
 
     @property
     def package_relpath(self) -> str:

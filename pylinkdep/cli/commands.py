@@ -174,13 +174,15 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     add(
         "--update-symbols",
         action="store_true",
-        help="rewrite --symbols with this build's exports (commit the file)",
+        help="rewrite --symbols with this build's exports, then commit the file (default: "
+        "on when PYLINKDEP_UPDATE_SYMBOLS=1, which reaches the build inside pip)",
     )
     opts = parser.parse_args(argv)  # fmt: skip
     from ..wheel import generate, symbols
 
     if opts.update_symbols and not opts.symbols:
         parser.error("--update-symbols needs --symbols FILE")
+    update = opts.update_symbols or os.environ.get("PYLINKDEP_UPDATE_SYMBOLS") == "1"
     exported, imported = generate.library_symbols([path for path, _ in opts.libraries])
     declared, missing = generate.unexported(opts.header, exported)
     if declared and len(missing) == len(declared):
@@ -208,7 +210,7 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         )
         changes = [f"new export {s} (since {opts.version})" for s in compared.added]
         changes += [f"export {s} removed (since {known[s]})" for s in compared.removed]
-        for change in changes if not opts.update_symbols else ():
+        for change in changes if not update else ():
             warn(PylinkError(f"{opts.symbols}: {change}: run with --update-symbols to record it"))
     doc = generate.document(
         name=opts.name,
@@ -227,7 +229,7 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         symbols=compared.symbols if compared else None,
     )
     generate.write(doc, opts.output)
-    if compared and opts.update_symbols:
+    if compared and update:
         with writing(opts.symbols):
             _fs.write_atomic(opts.symbols, symbols.render(opts.name, compared.symbols).encode())
         for change in changes:

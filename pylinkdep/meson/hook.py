@@ -47,7 +47,7 @@ from mesonbuild.dependencies import base, detect
 from mesonbuild.interpreter import interpreter, type_checking
 
 from .. import rpath
-from .._resolve import Dependency, Index, python_abi_tag, unique
+from .._resolve import Dependency, Index, Provider, python_abi_tag, unique
 from ..errors import ProviderNotFound, PylinkError
 from ..outputs import flags
 
@@ -92,6 +92,8 @@ class PylinkDependency(_ExternalDependency):
             for rel in p.library_relpaths()
         ]
         self.variables = _variables(dep)
+        if dep.provider.symbols:
+            mlog.log(mlog.yellow("pylink:"), _requirement_hint(dep.provider))
 
     @staticmethod
     def log_tried() -> str:
@@ -148,6 +150,15 @@ def _variables(dep: Dependency) -> dict[str, str]:
         "library": p.libraries[0].path if p.libraries else "",
         "soname": p.libraries[0].soname if p.libraries else "",
     }
+
+
+def _requirement_hint(provider: Provider) -> str:
+    """What a consumer of a provider with a symbols map declares (its binaries unseen)."""
+    return (
+        f"{provider.name} {provider.version} records the version each symbol first appeared "
+        f"in: declare {provider.requirement} in [project] dependencies, or lower it to what "
+        "`pylinkdep requirement <built wheel>` prints (`pylinkdep check` verifies it)"
+    )
 
 
 def _reason(name: str, python: str, exc: PylinkError) -> str:

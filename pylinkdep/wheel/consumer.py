@@ -23,7 +23,7 @@ from packaging.specifiers import SpecifierSet
 from .. import _binary
 from .._resolve import Index, find, providers
 from .._value import Frozen, frozen
-from .._versions import Version, interval
+from .._versions import Version, interval, narrowed
 from ..errors import PylinkError
 from ..metadata import normalize_name
 from ..outputs.runtime_module import MODULE_NAME
@@ -185,7 +185,7 @@ def requires_problems(zf: zipfile.ZipFile, dist_info: str) -> list[str]:
     found = []
     for provider in (p for p in linked if normalize_name(p.distribution) != own):
         need = needs.get(provider.name)
-        want = requirement.narrowed(provider.abi, need.since if need else None)
+        want = narrowed(provider.abi, need.since if need else None)
         why = f" ({need.reason()})" if need and need.since else ""
         fix = f"declare {provider.distribution + want!r} in [project] dependencies"
         built = recorded.get(provider.name)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from .. import _binary
 from .._resolve import Index, Provider
 from .._value import Frozen, frozen
-from .._versions import Version, clauses, interval
+from .._versions import Version, narrowed, newest
 
 
 @frozen
@@ -48,17 +48,6 @@ class Needed(Frozen):
         return f"{files} imports {', '.join(self.symbols)}, first in {self.since}"
 
 
-def narrowed(abi: str, since: str | None) -> str:
-    """``abi`` with its lower bound raised to ``since`` where that is higher."""
-    if since is None:
-        return abi
-    lowest, _ = interval(abi)
-    if lowest is not None and not lowest[0] < Version(since):
-        return abi
-    kept = [f"{op}{version}" for op, version in clauses(abi) if op not in (">=", ">")]
-    return ",".join([f">={since}", *kept])
-
-
 def needed(files: Iterable[tuple[str, bytes]], index: Index) -> list[Needed]:
     """The providers of ``index`` that the shared objects among ``files`` (name, content)
     load, in the order first met."""
@@ -84,14 +73,16 @@ def needed(files: Iterable[tuple[str, bytes]], index: Index) -> list[Needed]:
     found = []
     for key, provider in providers.items():
         versions = dict(provider.symbols)
-        used = {s: Version(versions[s]) for s in imports[key] if s in versions}
-        since = max(used.values(), key=lambda v: v.key) if used else None
+        used = {s: versions[s] for s in imports[key] if s in versions}
+        since = newest(used.values())
         found.append(
             Needed(
                 provider=provider,
                 binaries=tuple(dict.fromkeys(loaders[key])),
-                since=since.text if since else None,
-                symbols=tuple(sorted(s for s, v in used.items() if v == since)),
+                since=since,
+                symbols=tuple(
+                    sorted(s for s, v in used.items() if since and Version(v) == Version(since))
+                ),
             )
         )
     return found
