@@ -87,6 +87,13 @@ def compare(
     removed = sorted(set(known) - exported)
     lowest, _ = interval(abi)
     current = Version(version)
+    for symbol, since in known.items():
+        if current < Version(since):
+            raise PylinkError(
+                f"{file}: {symbol} first in {since}, later than this version {version}",
+                file=file,
+                field="symbols",
+            )
     claims_older = lowest is None or lowest[0] < current
     broken = [s for s in removed if claims_older and Version(known[s]) < current]
     if broken:
