@@ -4,8 +4,8 @@ Two readers, for two questions. :func:`read_dynamic` reads the file's headers an
 ELF, its dynamic section (SONAME, NEEDED, RUNPATH, RPATH) with ``int.from_bytes``: the
 lookup path asks it whether a provider's library is linkable, and pyelftools would cost
 that path three times Python's start-up. :func:`exported_symbols` reads the symbol
-table with pyelftools, for ``generate`` and ``check``. Mach-O and PE files are recognised
-by their headers only.
+table with pyelftools, for ``generate`` and ``check``; :func:`has_debug_info` its
+sections, for ``abi-diff``. Mach-O and PE files are recognised by their headers only.
 """
 
 import os
@@ -116,6 +116,19 @@ def exported_symbols(f: "BinaryIO") -> frozenset[str]:
             and sym["st_other"]["visibility"] in ("STV_DEFAULT", "STV_PROTECTED")
             and sym["st_info"]["bind"] in ("STB_GLOBAL", "STB_WEAK")
         )
+    except ELFError as exc:
+        raise NotSharedLibrary(f"is a malformed ELF file: {exc}") from None
+
+
+def has_debug_info(f: "BinaryIO") -> bool:
+    """Whether an ELF file carries DWARF debug information (a ``.debug_info`` section,
+    maybe compressed). NotSharedLibrary if not ELF."""
+    from elftools.common.exceptions import ELFError
+    from elftools.elf.elffile import ELFFile
+
+    try:
+        elf = ELFFile(f)
+        return any(elf.get_section_by_name(name) for name in (".debug_info", ".zdebug_info"))
     except ELFError as exc:
         raise NotSharedLibrary(f"is a malformed ELF file: {exc}") from None
 
