@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pylinkdep.cli import main
+from pylinkdep.errors import PylinkError
 from pylinkdep.wheel import abidiff
 
 from .conftest import ProviderVariants, demo
@@ -174,7 +175,8 @@ def build_library(src: Path, header: str, source: str) -> tuple[str, tuple[str]]
 def test_report_names_each_change(tmp_path: Path) -> None:
     """Between two gcc -g builds of a small library: a variable's type, a removed
     variable and a changed signature, one line each; the private struct, defined in no
-    header of the headers directories given, does not count."""
+    header of the headers directories given, does not count. A suppression file silences
+    a change; abidiff's own error is one PylinkError."""
     header, source = PUBLIC, SOURCE
     for text, replacement in CHANGED.items():
         assert text in header + source
@@ -196,6 +198,12 @@ def test_report_names_each_change(tmp_path: Path) -> None:
         "insertion: 'long int misses', at offset 64 (in bits); one impacted interface: "
         "function long int touch(cache*)"
     ]
+    reviewed = tmp_path / "reviewed.abignore"
+    reviewed.write_text("[suppress_type]\n  name = cache\n")
+    suppressed = abidiff.compare_libraries(tool, old, new, suppressions=(str(reviewed),))
+    assert sorted(suppressed) == sorted(line for line in everything if "struct cache" not in line)
+    with pytest.raises(PylinkError, match=r"^abidiff failed \(exit status 3\): .*missing"):
+        abidiff.compare_libraries(tool, old, new, suppressions=(str(tmp_path / "missing"),))
 
 
 @pytest.mark.parametrize(

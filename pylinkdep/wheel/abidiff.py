@@ -36,8 +36,9 @@ from .check import Wheel
 INSTALL = "apt-get install abigail-tools"
 """How to get abidiff (Debian and Ubuntu; Fedora: ``dnf install libabigail``)."""
 
-# abidiff's exit status is a bit field (libabigail's manual, abidiff, "Return values").
-ABIDIFF_ERROR, ABIDIFF_USAGE_ERROR, ABIDIFF_ABI_CHANGE, ABIDIFF_ABI_INCOMPATIBLE_CHANGE = 1, 2, 4, 8
+# abidiff's exit status is a bit field (libabigail's manual, abidiff, "Return values"):
+# 1 an error, 2 a usage error (with 1), 4 an ABI change, 8 an incompatible one (with 4).
+ABIDIFF_ERROR, ABIDIFF_ABI_CHANGE = 1, 4
 
 OPTIONS = ("--leaf-changes-only", "--impacted-interfaces", "--no-show-locs", "--no-added-syms")
 """One entry per changed type, function or variable (with the interfaces a type change
@@ -117,6 +118,8 @@ class Verdict(Frozen):
 
 @frozen
 class Comparison(Frozen):
+    """What ``abi-diff`` found: a verdict per provider the two wheels share."""
+
     verdicts: tuple[Verdict, ...]
     unmatched: tuple[str, ...]
     """The old wheel's pylink names the new wheel lacks (not compared)."""
@@ -179,9 +182,12 @@ def _verdict(tool: str, old: _Unpacked, new: _Unpacked, suppressions: tuple[str,
         for wheel, file in ((old.wheel, old_file), (new.wheel, new_file)):
             if not _debug_info(file, f"{wheel}: {soname}"):
                 without_debug_info.append(f"{wheel}: {soname}")
-        found = compare_libraries(
-            tool, old_file, new_file, old.include_dirs, new.include_dirs, suppressions
-        )
+        try:
+            found = compare_libraries(
+                tool, old_file, new_file, old.include_dirs, new.include_dirs, suppressions
+            )
+        except PylinkError as exc:
+            raise PylinkError(f"{soname} of {old.wheel} and {new.wheel}: {exc}") from None
         changes += [Change(soname=soname, what=what) for what in found]
     return Verdict(
         name=new.name,
@@ -207,15 +213,16 @@ def compare_libraries(
     args += [arg for d in old_headers for arg in ("--headers-dir1", d)]
     args += [arg for d in new_headers for arg in ("--headers-dir2", d)]
     args += [arg for file in suppressions for arg in ("--suppressions", file)]
-    proc = subprocess.run(
-        [*args, old, new], capture_output=True, text=True, errors="replace", check=False
-    )
+    try:
+        proc = subprocess.run(
+            [*args, old, new], capture_output=True, text=True, errors="replace", check=False
+        )
+    except OSError as exc:
+        raise PylinkError(f"cannot run {tool}: {exc.strerror}") from None
     status = proc.returncode
     if status < 0 or status & ABIDIFF_ERROR:
         why = " ".join((proc.stderr or proc.stdout).split()) or "no message"
-        raise PylinkError(
-            f"abidiff failed (exit status {status}) comparing {old} with {new}: {why}"
-        )
+        raise PylinkError(f"abidiff failed (exit status {status}): {why}")
     if not status & ABIDIFF_ABI_CHANGE:
         return []
     return report_entries(proc.stdout) or [
