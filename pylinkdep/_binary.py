@@ -5,8 +5,8 @@ ELF, its dynamic section (SONAME, NEEDED, RUNPATH, RPATH) with ``int.from_bytes`
 lookup path asks it whether a provider's library is linkable, and pyelftools would cost
 that path three times Python's start-up. :func:`exported_symbols` and
 :func:`imported_symbols` read the dynamic symbol table with pyelftools, for ``generate``,
-``check`` and ``requirement``. Mach-O and PE files are recognised
-by their headers only.
+``check`` and ``requirement``; :func:`has_debug_info` its sections, for ``abi-diff``.
+Mach-O and PE files are recognised by their headers only.
 """
 
 import os
@@ -130,6 +130,19 @@ def _dynamic_symbols(f: "BinaryIO") -> "list[Any]":
     try:
         dynsym = ELFFile(f).get_section_by_name(".dynsym")
         return list(dynsym.iter_symbols()) if isinstance(dynsym, SymbolTableSection) else []
+    except ELFError as exc:
+        raise NotSharedLibrary(f"is a malformed ELF file: {exc}") from None
+
+
+def has_debug_info(f: "BinaryIO") -> bool:
+    """Whether an ELF file carries DWARF debug information (a ``.debug_info`` section,
+    maybe compressed). NotSharedLibrary if not ELF."""
+    from elftools.common.exceptions import ELFError
+    from elftools.elf.elffile import ELFFile
+
+    try:
+        elf = ELFFile(f)
+        return any(elf.get_section_by_name(name) for name in (".debug_info", ".zdebug_info"))
     except ELFError as exc:
         raise NotSharedLibrary(f"is a malformed ELF file: {exc}") from None
 

@@ -487,6 +487,37 @@ def _repair_args(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     return 0
 
 
+@command("abi-diff", "OLD_WHEEL NEW_WHEEL", "ABI changes between two wheels of a provider")
+def _abi_diff(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Compare two wheels of a provider with libabigail's abidiff (apt-get install
+    abigail-tools): libraries matched by pylink name and SONAME, types restricted to the
+    public headers (include_dirs). Prints one line per change that breaks consumers
+    (removed functions and variables, changed type layouts and function signatures),
+    then the judgement: an error (exit 1) when NEW's abi range still admits OLD's version,
+    information (exit 0) when it excludes it. Libraries without DWARF debug info (built
+    without -g) are compared by their exported symbols only."""
+    parser.add_argument("old", metavar="OLD_WHEEL")
+    parser.add_argument("new", metavar="NEW_WHEEL")
+    parser.add_argument(
+        "--suppressions",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an abidiff suppression specification: changes reviewed as harmless (repeatable)",
+    )
+    opts = parser.parse_args(argv)
+    from ..wheel import abidiff
+
+    comparison = abidiff.compare_wheels(opts.old, opts.new, suppressions=tuple(opts.suppressions))
+    for name in comparison.unmatched:
+        warn(PylinkError(f"pylink provider {name!r} of {opts.old} is not in {opts.new}"))
+    for verdict in comparison.verdicts:
+        for line in verdict.warnings():
+            warn(PylinkError(line))
+        print("\n".join(one_line(line) for line in verdict.report()))
+    return 1 if any(v.breaking for v in comparison.verdicts) else 0
+
+
 def _built(kind: str) -> "Callable[[str], tuple[str, str]]":
     """The argument type of ``--library`` and ``--extension``: ``(file, kind)``."""
     return lambda path: (path, kind)

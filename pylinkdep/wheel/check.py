@@ -37,12 +37,14 @@ def check_wheel(path: str) -> list[str]:
     """The problems found in one wheel; empty when it passes."""
     try:
         with zipfile.ZipFile(path) as zf:
-            return _Wheel(path, zf).problems()
+            return Wheel(path, zf).problems()
     except (OSError, zipfile.BadZipFile) as exc:
         return [f"cannot read the wheel: {exc}"]
 
 
-class _Wheel:
+class Wheel:
+    """A wheel open as ``zf``: its files, dist-info, providers and problems."""
+
     def __init__(self, path: str, zf: zipfile.ZipFile) -> None:
         self.path = path
         self.zf = zf
@@ -72,17 +74,15 @@ class _Wheel:
             return ["no .dist-info directory: not a wheel"]
         found: list[str] = []
         claimed: set[str] = set()
-        ep_file = f"{self.dist_info}/entry_points.txt"
         try:
-            data = self.zf.read(ep_file) if ep_file in self.names else b""
-            entry_points = _discovery.parse_entry_points(data, f"{self.path}!{self.dist_info}")
+            entry_points = self.entry_points()
         except PylinkError as exc:
             return [str(exc)]
         for name, package in entry_points:
             if not PATTERNS["package"].search(package):
                 found.append(
-                    f"{ep_file}: entry point pylink.{name} = {package!r} must name a package, "
-                    "like 'pkg' or 'pkg.sub'"
+                    f"{self.dist_info}/entry_points.txt: entry point pylink.{name} = "
+                    f"{package!r} must name a package, like 'pkg' or 'pkg.sub'"
                 )
                 continue
             pkg_dir = package.replace(".", "/")
@@ -101,19 +101,29 @@ class _Wheel:
             found.append(str(exc))
         return found
 
-    def _provider(self, name: str, pkg_dir: str) -> list[str]:
+    def entry_points(self) -> list[tuple[str, str]]:
+        """The ``pylink`` entry points, ``(name, package)``; PylinkError if unreadable."""
+        ep_file = f"{self.dist_info}/entry_points.txt"
+        data = self.zf.read(ep_file) if ep_file in self.names else b""
+        return _discovery.parse_entry_points(data, f"{self.path}!{self.dist_info}")
+
+    def metadata(self, name: str, pkg_dir: str) -> Metadata:
+        """The pylink.json of entry point ``name`` in ``pkg_dir``; PylinkError if it is
+        missing, too large or invalid."""
         file = f"{pkg_dir}/pylink.json"
         if file not in self.names:
-            return [
+            raise PylinkError(
                 f"entry point pylink.{name} names package {pkg_dir.replace('/', '.')!r}, "
                 f"but {file} is not in the wheel"
-            ]
-        if self.zf.getinfo(file).file_size > MAX_BYTES:  # refused before it fills memory
-            return [f"{file}: larger than {MAX_BYTES} bytes"]
-        try:
-            meta = parse(
-                self.zf.read(file), file=f"{self.path}!{file}", distribution=self.distribution
             )
+        if self.zf.getinfo(file).file_size > MAX_BYTES:  # refused before it fills memory
+            raise PylinkError(f"{file}: larger than {MAX_BYTES} bytes")
+        return parse(self.zf.read(file), file=f"{self.path}!{file}", distribution=self.distribution)
+
+    def _provider(self, name: str, pkg_dir: str) -> list[str]:
+        file = f"{pkg_dir}/pylink.json"
+        try:
+            meta = self.metadata(name, pkg_dir)
         except PylinkError as exc:
             return [str(exc)]
         found = []
