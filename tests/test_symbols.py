@@ -317,3 +317,39 @@ def test_check_flags_a_recorded_provider_no_binary_loads(demo_site: Path, tmp_pa
         "its libraries (libdemo.so.1): drop it, or check that the provider exports what the "
         "consumer calls"
     ]
+
+
+@pytest.mark.parametrize(
+    ("declared", "warned"),
+    [(["demo>=1.0,<2"], True), (["demo>=1.2,<2"], False), ([], True)],
+)
+def test_setuptools_warns_when_dependencies_admit_too_old_a_provider(
+    demo_site: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    declared: list[str],
+    warned: bool,
+) -> None:
+    """A real setuptools build_ext of an extension importing demo_total (first in 1.2)."""
+    from setuptools import Distribution
+
+    from pylinkdep.setuptools import Extension
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cons").mkdir()
+    (tmp_path / "cons" / "_ext.c").write_text(
+        "long demo_total(void);\nlong run(void) { return demo_total(); }\n"
+        "void *PyInit__ext(void) { return 0; }\n"
+    )
+    ext = Extension("cons._ext", ["cons/_ext.c"], py_libraries=["demo"])
+    dist = Distribution(
+        {"name": "cons", "packages": ["cons"], "ext_modules": [ext], "install_requires": declared}
+    )
+    dist.get_command_obj("build_ext").build_lib = str(tmp_path / "build")
+    dist.run_command("build_ext")
+    err = caplog.text
+    message = "pylinkdep: cons._ext needs demo>=1.2,<2"
+    assert (message in err) is warned, err
+    if warned:
+        assert "imports demo_total, first in 1.2): declare it in [project] dependencies" in err
