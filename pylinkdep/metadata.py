@@ -38,12 +38,18 @@ MAX_BYTES = 1 << 20
 
 TYPE_CHECKING = False  # typing is slow to import, and needed only by type checkers
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from typing import Any, Literal
 
     LibraryKind = Literal["shared", "extension"]
 else:
     LibraryKind = str
+
+
+def oldest_format(keys: "Iterable[str]") -> int:
+    """The oldest format version that holds a document with these top-level keys."""
+    used = set(keys)
+    return max((v for v, added in SCHEMA_VERSIONS.items() if added & used), default=1)
 
 
 def normalize_name(name: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from .. import _binary, _fs
 from .._resolve import running_python_abi
 from ..errors import InvalidMetadata, PylinkError
-from ..metadata import MAX_BYTES, SCHEMA_VERSIONS, parse
+from ..metadata import MAX_BYTES, oldest_format, parse
 from .headers import declared_functions, exported_by
 
 
@@ -64,8 +64,7 @@ def document(
     doc["python_abi"] = python_abi
     if symbols:
         doc["symbols"] = dict(sorted(symbols.items()))
-    used = (v for v, added in SCHEMA_VERSIONS.items() if added & doc.keys())
-    doc["pylink"] = max(used, default=1)
+    doc["pylink"] = oldest_format(doc)
     return doc
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from .. import _binary, _discovery, _fs
 from .._resolve import record_files
 from ..errors import InvalidMetadata, ProviderNotFound
-from ..metadata import SCHEMA_VERSION, normalize_name, parse
+from ..metadata import normalize_name, oldest_format, parse
 
 NOTES = "x-pylinkdep-draft"
 """The top-level key of a draft's notes (pylink.json allows ``x-`` keys)."""
@@ -61,7 +61,7 @@ def draft(
             "with this very build, so keep abi at '==VERSION'"
         )
     doc: dict[str, Any] = {
-        "pylink": SCHEMA_VERSION,
+        "pylink": 1,
         "name": name or normalize_name(distribution),
         "version": version,
         "abi": f"=={version}",
@@ -75,6 +75,7 @@ def draft(
         ],
         NOTES: notes,
     }
+    doc["pylink"] = oldest_format(doc)
     parse(json.dumps(doc).encode(), file=record, distribution=distribution, overlay=True)
     return doc
 
