@@ -12,6 +12,7 @@ from .errors import (
     InvalidMetadata,
     ProviderNotFound,
     PylinkError,
+    PythonMismatch,
     VersionConflict,
 )
 from .rpath import relative_rpath
@@ -27,6 +28,7 @@ __all__ = [
     "Provider",
     "ProviderNotFound",
     "PylinkError",
+    "PythonMismatch",
     "VersionConflict",
     "find",
     "providers",

@@ -3,12 +3,13 @@
 The lookup path asks :func:`read_dynamic` whether a provider's library is linkable: it
 reads the file's headers and, for ELF, its dynamic section (SONAME, NEEDED, RUNPATH, RPATH)
 with ``int.from_bytes`` (pyelftools would cost that path three times Python's start-up),
-and recognises Mach-O and PE files by their headers only. ``generate`` and ``check`` ask
-the rest, read with the libraries the repair tools of each platform use, imported inside
-the functions: :func:`images` gives the loader's names of every image (ELF's from
-:func:`read_dynamic`, Mach-O's with macholib, one per architecture of a universal file,
-PE's with pefile); :func:`exported_symbols`, :func:`imports_by_library` and
-:func:`imported_symbols` the symbols (pyelftools, macholib, pefile).
+and recognises Mach-O and PE files by their headers only. ``generate``, ``check`` and
+``requirement`` ask the rest, read with the libraries the repair tools of each platform
+use, imported inside the functions: :func:`images` gives the loader's names of every image
+(ELF's from :func:`read_dynamic`, Mach-O's with macholib, one per architecture of a
+universal file, PE's with pefile); :func:`exported_symbols`, :func:`imports_by_library`
+and :func:`imported_symbols` the symbols (pyelftools, macholib, pefile);
+:func:`has_debug_info` an ELF file's sections, for ``abi-diff``.
 
 Symbols are named as C names them on every format: a Mach-O symbol loses the one leading
 ``_`` that compilers for macOS add (``_prov_answer`` is ``prov_answer``, C++'s ``__Z3fooi``
@@ -169,8 +170,9 @@ def exported_symbols(f: "BinaryIO") -> frozenset[str]:
 
 
 def imports_by_library(f: "BinaryIO") -> dict[str, frozenset[str]]:
-    """The undefined symbols the library open as ``f`` asks the loader for (of any
-    architecture of a universal file), by the library named to provide them: PE's by
+    """The symbols the library open as ``f`` needs from the libraries it loads (of any
+    architecture of a universal file): undefined and global, not weak references (which
+    may stay unresolved). By the library named to provide them: PE's by
     imported DLL, Mach-O's by the LC_LOAD_DYLIB name its two-level namespace binds them
     to; ``""`` where no library is named (ELF, whose loader searches every loaded object,
     and Mach-O's flat namespace and ``-undefined dynamic_lookup``). NotSharedLibrary as
@@ -183,8 +185,8 @@ def imports_by_library(f: "BinaryIO") -> dict[str, frozenset[str]]:
 
 
 def imported_symbols(f: "BinaryIO") -> frozenset[str]:
-    """The undefined symbols the library open as ``f`` imports, from any library
-    (:func:`imports_by_library`): for ELF its undefined global or weak dynamic symbols."""
+    """The symbols the library open as ``f`` needs from any library it loads
+    (:func:`imports_by_library`). NotSharedLibrary as :func:`images`."""
     return frozenset().union(*imports_by_library(f).values())
 
 
@@ -214,15 +216,30 @@ def _elf_symbols(f: "BinaryIO") -> _Symbols:
         dynsym = ELFFile(f).get_section_by_name(".dynsym")
         symbols = dynsym.iter_symbols() if isinstance(dynsym, SymbolTableSection) else ()
         for sym in symbols:
-            if not sym.name or sym["st_info"]["bind"] not in ("STB_GLOBAL", "STB_WEAK"):
+            bind = sym["st_info"]["bind"]
+            if not sym.name or bind not in ("STB_GLOBAL", "STB_WEAK"):
                 continue
             if sym["st_shndx"] == "SHN_UNDEF":
-                imported.add(sym.name)
+                if bind == "STB_GLOBAL":
+                    imported.add(sym.name)
             elif sym["st_other"]["visibility"] in ("STV_DEFAULT", "STV_PROTECTED"):
                 exported.add(sym.name)
     except ELFError as exc:
         raise NotSharedLibrary(f"is a malformed ELF file: {exc}") from None
     return frozenset(exported), {"": frozenset(imported)} if imported else {}
+
+
+def has_debug_info(f: "BinaryIO") -> bool:
+    """Whether an ELF file carries DWARF debug information (a ``.debug_info`` section,
+    maybe compressed). NotSharedLibrary if not ELF."""
+    from elftools.common.exceptions import ELFError
+    from elftools.elf.elffile import ELFFile
+
+    try:
+        elf = ELFFile(f)
+        return any(elf.get_section_by_name(name) for name in (".debug_info", ".zdebug_info"))
+    except ELFError as exc:
+        raise NotSharedLibrary(f"is a malformed ELF file: {exc}") from None
 
 
 def _elf_dynamic(f: "BinaryIO", head: bytes, shared_only: bool) -> Dynamic:
@@ -392,6 +409,7 @@ def _macho_symbols(macho: "Any", header: "Any") -> _Symbols:
         N_STAB,
         N_TYPE,
         N_UNDF,
+        N_WEAK_REF,
     )
     from macholib.SymbolTable import SymbolTable
 
@@ -410,7 +428,7 @@ def _macho_symbols(macho: "Any", header: "Any") -> _Symbols:
         if kind & N_TYPE != N_UNDF:
             if not kind & N_PEXT:
                 exported.add(name)
-        elif nlist.n_value == 0:  # else a common symbol, defined where it is linked
+        elif nlist.n_value == 0 and not nlist.n_desc & N_WEAK_REF:  # not common, not weak
             ordinal = GET_LIBRARY_ORDINAL(nlist.n_desc)
             named = 0 < ordinal < DYNAMIC_LOOKUP_ORDINAL and ordinal <= len(libraries)
             imported.setdefault(libraries[ordinal - 1] if named else "", set()).add(name)

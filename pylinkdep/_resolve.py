@@ -18,6 +18,7 @@ from .errors import (
     InvalidMetadata,
     ProviderNotFound,
     PylinkError,
+    PythonMismatch,
     VersionConflict,
 )
 from .metadata import (
@@ -73,8 +74,11 @@ class Provider(Declared):
 
     @property
     def requirement(self) -> str:
-        """What a consumer built against this provider must declare to run: ``prov>=2.0,<3``."""
-        return f"{self.distribution}{self.abi}"
+        """What a consumer built against this provider must declare to run, its binaries
+        unseen: ``prov>=2.0,<3``, the ABI range, from the newest version in the symbols map
+        on (``pylinkdep requirement`` on the built consumer finds the lowest it needs)."""
+        newest = _versions.newest(since for _, since in self.symbols)
+        return f"{self.distribution}{_versions.narrowed(self.abi, newest)}"
 
     @property
     def package_relpath(self) -> str:
@@ -169,15 +173,22 @@ class Dependency(Frozen):
 
 
 def find(
-    name: str, version: str | None = None, *, path: "Sequence[str] | None" = None
+    name: str,
+    version: str | None = None,
+    *,
+    path: "Sequence[str] | None" = None,
+    python_abi: str | None = None,
 ) -> Dependency:
     """Resolve ``name`` (and its requires) to installed providers.
 
     ``version`` is a PEP 440 specifier set such as ``">=1.2,<2"``; ``path`` replaces
-    ``sys.path`` as the list of directories searched. Each call reads the search path
-    afresh; to resolve several names at once, use one :class:`Index`.
+    ``sys.path`` as the list of directories searched; ``python_abi`` is the ABI of the
+    Python the build targets (``cp312``, ``cp313t``; default: the running one's, "" for
+    no check): a provider built for another raises :class:`PythonMismatch`. Each call
+    reads the search path afresh; to resolve several names at once, use one
+    :class:`Index`.
     """
-    return Index(path).find(name, version)
+    return Index(path, python_abi).find(name, version)
 
 
 def providers(
@@ -195,8 +206,9 @@ class Index:
     """The providers of one search path (``sys.path`` when None) as it is when the index
     is made: one scan, and each provider read once, however many names are resolved."""
 
-    def __init__(self, path: "Sequence[str] | None") -> None:
+    def __init__(self, path: "Sequence[str] | None", python_abi: str | None = None) -> None:
         self.dirs = _discovery.search_path(path)
+        self.python_abi = running_python_abi() if python_abi is None else python_abi
         self.overlays: dict[str, _discovery.Source] = {}
         for overlay in _discovery.overlay_sources(_discovery.overlay_dirs()):
             self.overlays.setdefault(overlay.key, overlay)  # the first directory wins
@@ -215,6 +227,8 @@ class Index:
         if version is not None:
             check_version(provider, version, requested_by=None)
         order = link_order(provider, self)
+        for linked in order:
+            check_python(linked, self.python_abi)
         return Dependency(provider=order[0], requires=order[1:])
 
     def providers(self, errors: list[PylinkError] | None = None) -> list[Provider]:
@@ -586,6 +600,47 @@ def not_found(
         else {}
     )
     return ProviderNotFound(f"no pylink provider named {name!r} is installed{hint}", **where)
+
+
+def python_abi_tag(implementation: str, major: int, minor: int, threaded: bool) -> str:
+    """The ``python_abi`` of an interpreter's facts: ``cp312``, ``cp313t``; "" for an
+    implementation other than CPython (no check)."""
+    if implementation != "cpython":
+        return ""
+    return f"cp{major}{minor}{'t' if threaded else ''}"
+
+
+def running_python_abi() -> str:
+    """:func:`python_abi_tag` of the running interpreter."""
+    flags = getattr(sys, "abiflags", None)
+    if flags is None:  # Windows before 3.14 has no abiflags
+        import sysconfig
+
+        threaded = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+    else:
+        threaded = "t" in flags
+    major, minor = sys.version_info[:2]
+    return python_abi_tag(sys.implementation.name, major, minor, threaded)
+
+
+def check_python(provider: Provider, target: str) -> None:
+    """PythonMismatch unless ``provider``'s libraries can load into a Python of ABI
+    ``target`` ("": unknown, no check): the same ``cpXY[t]``, or ``abi3`` in a CPython
+    that is not free-threaded."""
+    have = provider.python_abi
+    if not have or not target or have == target:
+        return
+    if have == "abi3" and not target.endswith("t"):
+        return
+    reason = "free-threaded Pythons cannot load abi3 extensions" if have == "abi3" else ""
+    raise PythonMismatch(
+        f"{provider.name} {provider.version} was built for {have}, but this build targets "
+        f"{target}{f' ({reason})' if reason else ''}: install a {provider.distribution} "
+        f"wheel for {target}",
+        distribution=provider.distribution,
+        file=provider.metadata_file,
+        field="python_abi",
+    )
 
 
 def check_version(provider: Provider, spec: str, requested_by: tuple[Provider, int] | None) -> None:

@@ -6,10 +6,23 @@ specifiers would cost a lookup, and every CMake configure, more than Python's st
 
 from .runtime import Version, clauses, version_in
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 Bound = tuple[Version, bool] | None
 """A bound of an interval: (version, inclusive); None when unbounded."""
 
-__all__ = ["Bound", "Version", "contains", "interval", "release", "upper_bound"]
+__all__ = [
+    "Bound",
+    "Version",
+    "contains",
+    "interval",
+    "narrowed",
+    "newest",
+    "release",
+    "upper_bound",
+]
 
 
 def contains(spec: str, version: str) -> bool:
@@ -66,6 +79,23 @@ def interval(spec: str) -> tuple[Bound, Bound]:
             if side == "hi" and (hi is None or (version.key, inclusive) < _rank(hi, False)):
                 hi = version, inclusive
     return lo, hi
+
+
+def narrowed(abi: str, since: str | None) -> str:
+    """``abi`` with its lower bound raised to ``since`` where that is higher."""
+    if since is None:
+        return abi
+    lowest, _ = interval(abi)
+    if lowest is not None and not lowest[0] < Version(since):
+        return abi
+    kept = [f"{op}{version}" for op, version in clauses(abi) if op not in (">=", ">")]
+    return ",".join([f">={since}", *kept])
+
+
+def newest(versions: "Iterable[str]") -> str | None:
+    """The highest of ``versions`` (None if there are none)."""
+    parsed = [Version(v) for v in versions]
+    return max(parsed, key=lambda v: v.key).text if parsed else None
 
 
 def _rank(bound: tuple[Version, bool], lower: bool) -> tuple[object, bool]:

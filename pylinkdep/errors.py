@@ -6,6 +6,7 @@ __all__ = [
     "InvalidMetadata",
     "ProviderNotFound",
     "PylinkError",
+    "PythonMismatch",
     "VersionConflict",
 ]
 
@@ -45,6 +46,10 @@ class ProviderNotFound(PylinkError):
 
 class VersionConflict(PylinkError):
     """A provider is installed, but its version does not satisfy a requirement."""
+
+
+class PythonMismatch(PylinkError):
+    """A provider was built for another Python than the one the build targets."""
 
 
 class InvalidMetadata(PylinkError):

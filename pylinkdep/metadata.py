@@ -1,6 +1,7 @@
-"""pylink.json v1: the document model, its validation, and names as they are compared.
+"""pylink.json (format versions 1 and 2): the document model, its validation, and names
+as they are compared.
 
-The schema is shipped as ``pylinkdep/schema/pylink-v1.schema.json`` and documented in
+The schema is shipped as ``pylinkdep/schema/pylink.schema.json`` and documented in
 docs/pylink-json.md; the patterns of its string fields are read from that file, so each
 rule has one form. This module adds what JSON Schema cannot say: UTF-8, size, duplicate
 keys, PEP 440 ``version`` inside the ``abi`` range (:mod:`pylinkdep._versions`), PEP 508
@@ -19,6 +20,7 @@ from .errors import InvalidMetadata
 __all__ = [
     "MAX_BYTES",
     "SCHEMA_VERSION",
+    "SCHEMA_VERSIONS",
     "Declared",
     "LibraryEntry",
     "Metadata",
@@ -26,8 +28,11 @@ __all__ = [
     "parse",
 ]
 
-SCHEMA_VERSION = 1
-SCHEMA_FILE = os.path.join(os.path.dirname(__file__), "schema", "pylink-v1.schema.json")
+SCHEMA_VERSION = 2
+"""The newest format version; ``generate`` writes the oldest that holds the document."""
+SCHEMA_VERSIONS = {1: frozenset(), 2: frozenset({"symbols"})}
+"""Each format version this pylinkdep reads, and the keys it adds to the one before."""
+SCHEMA_FILE = os.path.join(os.path.dirname(__file__), "schema", "pylink.schema.json")
 MAX_BYTES = 1 << 20
 """The largest pylink.json read (and the largest overlay)."""
 
@@ -66,6 +71,7 @@ def _schema_patterns() -> "dict[str, re.Pattern[str]]":
         "description": props["description"]["pattern"],
         "python_abi": props["python_abi"]["pattern"],
         "package": props["package"]["pattern"],
+        "symbol": props["symbols"]["propertyNames"]["pattern"],
     }
     return {rule: re.compile(text) for rule, text in texts.items()}
 
@@ -112,6 +118,9 @@ class Declared(Frozen):
     requires: tuple[str, ...]
     python_abi: str | None
     description: str
+    symbols: tuple[tuple[str, str], ...] = ()
+    """Each exported symbol and the version it first appeared in, sorted by symbol
+    (format 2: a provider's symbols file, see docs/abi.md); empty: no such map."""
 
 
 @frozen
@@ -219,6 +228,25 @@ class _Reader:
             raise self.fail(field, f"{text!r}: whitespace at the start or end")
         return text
 
+    def symbols(self, value: object, version: str) -> tuple[tuple[str, str], ...]:
+        """The ``symbols`` map: symbol names to the PEP 440 versions they first appeared
+        in, none later than ``version``; sorted pairs."""
+        if not isinstance(value, dict):
+            raise self.fail("symbols", f"expected an object, got {_json_type(value)}")
+        parsed: dict[str, _versions.Version] = {}
+        for symbol, since in value.items():
+            field = f"symbols.{symbol}"
+            self.string(symbol, "symbols", "symbol")
+            text = self.line(since, field)
+            if text not in parsed:
+                try:
+                    parsed[text] = _versions.Version(text)
+                except ValueError:
+                    raise self.fail(field, f"{text!r} is not a PEP 440 version") from None
+            if version and parsed[text] > _versions.Version(version):
+                raise self.fail(field, f"first in {text}, later than this version {version}")
+        return tuple(sorted(value.items()))
+
     def versions(self, version: str, abi: str) -> None:
         """``version`` is PEP 440 and lies inside the ABI range ``abi`` (for an overlay
         without a version, "": ``abi`` alone is checked)."""
@@ -251,6 +279,7 @@ _TOP_KEYS = {
     "requires",
     "python_abi",
     "description",
+    "symbols",
 }
 _OVERLAY_KEYS = {"package", "distribution"}
 
@@ -280,12 +309,15 @@ def parse(
     schema = doc["pylink"]
     if not isinstance(schema, int) or isinstance(schema, bool):
         raise r.fail("pylink", f"expected an integer schema version, got {_json_type(schema)}")
-    if schema != SCHEMA_VERSION:
+    if schema not in SCHEMA_VERSIONS:
         raise r.fail(
             "pylink",
-            f"unsupported schema version {schema}; this pylinkdep reads version "
-            f"{SCHEMA_VERSION}: upgrade pylinkdep",
+            f"unsupported schema version {schema}; this pylinkdep reads versions "
+            f"{', '.join(map(str, SCHEMA_VERSIONS))}: upgrade pylinkdep",
         )
+    for newer in range(schema + 1, SCHEMA_VERSION + 1):
+        for key in sorted(SCHEMA_VERSIONS[newer] & doc.keys()):
+            raise r.fail(key, f"needs format version {newer} or later; this file says {schema}")
 
     name = r.string(doc["name"], "name", "name")
     version = r.line(doc["version"], "version") if "version" in doc else ""
@@ -325,6 +357,7 @@ def parse(
         requires=r.strings(doc, "requires", r.requirement),
         python_abi=python_abi,
         description=r.line(doc.get("description", ""), "description", "description"),
+        symbols=r.symbols(doc.get("symbols", {}), version),
         package=r.string(doc["package"], "package", "package") if overlay else None,
         distribution=(
             r.string(doc["distribution"], "distribution", "name") if "distribution" in doc else None

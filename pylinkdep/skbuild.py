@@ -17,6 +17,13 @@ Legacy ``tool.scikit-build.metadata`` table::
     providers = ["exampleprov"]
 
 Static ``dependencies`` in ``[project]`` are kept; the requirements are added to them.
+
+The metadata is computed before anything is built, so the consumer's binaries cannot
+say which symbols it imports. For a provider with a symbols map (docs/abi.md) the
+requirement starts at the newest version in the map, unless the entry names the oldest
+version the consumer targets, as NumPy's ``NPY_TARGET_VERSION`` does: ``providers =
+["exampleprov>=1.2"]`` gives ``exampleprov>=1.2,<2``; ``pylinkdep check`` on the built
+wheel proves its binaries import nothing newer.
 """
 
 from __future__ import annotations
@@ -30,21 +37,42 @@ __all__ = ["DynamicMetadata", "dynamic_metadata", "requirements"]
 
 
 def requirements(names: object) -> list[str]:
-    """The run requirement of each provider named, with its transitive requires."""
+    """The run requirement of each provider named (``NAME`` or ``NAME>=TARGET``), with
+    its transitive requires."""
     from ._resolve import Index
+    from ._versions import interval, narrowed
 
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or not names:
         raise PylinkError(
             "pylinkdep dynamic metadata: 'providers' must be a non-empty list of pylink "
-            f"dependency names, such as ['exampleprov'], not {names!r}",
+            f"dependency names, such as ['exampleprov'] or ['exampleprov>=1.2'], not {names!r}",
             field="providers",
         )
     index = Index(None)
     found: list[str] = []
-    for name in names:
-        dep = index.find(name)
-        found += [p.requirement for p in dep.link_order if p.requirement not in found]
+    for name, spec in (_target(entry) for entry in names):
+        dep = index.find(name, spec)
+        lowest = interval(spec)[0] if spec else None
+        own = dep.provider
+        targeted = f"{own.distribution}{narrowed(own.abi, lowest[0].text if lowest else None)}"
+        wanted = [targeted if spec else own.requirement, *(p.requirement for p in dep.requires)]
+        found += [r for r in wanted if r not in found]
     return found
+
+
+def _target(entry: str) -> tuple[str, str | None]:
+    """``NAME`` or ``NAME>=TARGET`` split into the name and the specifier."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(entry)
+    except InvalidRequirement as exc:
+        raise PylinkError(
+            f"pylinkdep dynamic metadata: providers entry {entry!r} is not NAME or "
+            f"NAME>=VERSION: {str(exc).splitlines()[0]}",
+            field="providers",
+        ) from None
+    return req.name, str(req.specifier) or None
 
 
 def dynamic_metadata(

@@ -204,36 +204,47 @@ def examples_python(
     )
 
 
+Edit = tuple[str, str, str]
+"""A change to a file of a project copy: ``(relative path, text, replacement)``."""
+
+
 class ProviderVariants:
     """Wheels of examples/provider-meson with another ``version:`` (``2.0.0`` gets the
-    SONAME ``libexampleprov.so.2``), built once per session from a copy, without build
-    isolation (this interpreter has meson-python). Kept out of the wheelhouse, so that
-    consumer builds keep taking the example's own 1.2.0."""
+    SONAME ``libexampleprov.so.2``), and optionally other edits of its files and DWARF
+    debug info (``debug``), built once per session from a copy, without build isolation
+    (this interpreter has meson-python). Kept out of the wheelhouse, so that consumer
+    builds keep taking the example's own 1.2.0."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.built: dict[str, Path] = {}
+        self.built: dict[tuple[str, tuple[Edit, ...], bool], Path] = {}
 
-    def wheel(self, version: str) -> Path:
-        if version not in self.built:
-            source = self.root / f"provider-{version}"
+    def wheel(self, version: str, *edits: Edit, debug: bool = False) -> Path:
+        key = (version, edits, debug)
+        if key not in self.built:
+            n = len(self.built)
+            source = self.root / f"provider-{n}"
             shutil.copytree(
                 demo.EXAMPLES / "provider-meson", source, ignore=shutil.ignore_patterns("build")
             )
-            meson_build = source / "meson.build"
-            text = meson_build.read_text()
-            assert "version: '1.2.0'" in text
-            meson_build.write_text(text.replace("version: '1.2.0'", f"version: '{version}'", 1))
-            out = self.root / f"out-{version}"
+            for name, text, replacement in (
+                ("meson.build", "version: '1.2.0'", f"version: '{version}'"),
+                *edits,
+            ):
+                file = source / name
+                content = file.read_text()
+                assert text in content, (name, text)
+                file.write_text(content.replace(text, replacement, 1))
+            out = self.root / f"out-{n}"
             bindir = str(Path(sys.executable).parent)
             env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"}
             demo.sh(
                 [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
-                 str(out), str(source)],
+                 str(out), *(["-Csetup-args=-Ddebug=true"] if debug else []), str(source)],
                 env=env,
             )  # fmt: skip
-            (self.built[version],) = out.glob("*.whl")
-        return self.built[version]
+            (self.built[key],) = out.glob("*.whl")
+        return self.built[key]
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pylinkdep.wheel.check import check_wheel, declared_functions
+from pylinkdep.wheel.check import check_wheel
+from pylinkdep.wheel.headers import declared_functions
 
 from .conftest import demo
 

@@ -37,7 +37,7 @@ FUZZ = settings(
     derandomize="PYLINK_FUZZ_EXAMPLES" not in os.environ,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-SCHEMA = json.loads(files("pylinkdep").joinpath("schema/pylink-v1.schema.json").read_text())
+SCHEMA = json.loads(files("pylinkdep").joinpath("schema/pylink.schema.json").read_text())
 FILE, DIST = "/site/demo/pylink.json", "demo-dist"
 OVERLAY_ONLY = ("package", "distribution")
 

@@ -17,7 +17,7 @@ from pylinkdep.metadata import MAX_BYTES, Metadata, normalize_name, parse
 
 from .conftest import valid_doc
 
-SCHEMA = json.loads(files("pylinkdep").joinpath("schema/pylink-v1.schema.json").read_text())
+SCHEMA = json.loads(files("pylinkdep").joinpath("schema/pylink.schema.json").read_text())
 
 
 def parse_doc(doc: dict[str, Any], **kwargs: Any) -> Metadata:
@@ -56,7 +56,7 @@ def test_optional_fields() -> None:
         requires=["other>=1.0; sys_platform == 'linux'", "third"],
         libraries=[{"path": "_core.abi3.so", "soname": "_core.abi3.so", "kind": "extension"}],
         defines=["A", "B=some value (with) = signs"],
-        **{"x-vendor": {"anything": [1, 2]}, "$schema": "pylink-v1.schema.json"},
+        **{"x-vendor": {"anything": [1, 2]}, "$schema": "pylink.schema.json"},
     )
     meta = parse_doc(doc)
     assert meta.cmake_target == "Demo::Demo"
@@ -78,7 +78,7 @@ def test_normalize_name_is_pep_503(name: str) -> None:
 
 # (change to the valid document, field named in the error, fragment of the message)
 BAD_DOCS: list[tuple[dict[str, Any], str | None, str]] = [
-    ({"pylink": 2}, "pylink", "upgrade pylinkdep"),
+    ({"pylink": 3}, "pylink", "upgrade pylinkdep"),
     ({"pylink": "1"}, "pylink", "integer"),
     ({"pylink": True}, "pylink", "integer"),
     ({"name": "bad name"}, "name", "does not match"),

@@ -6,11 +6,12 @@ import json
 import os
 import sys
 
+from .. import _fs
 from .._resolve import Dependency, Index, Provider, find, providers
 from .._value import Frozen, frozen
 from ..errors import PylinkError
 from ..outputs import flags
-from .messages import one_line, report, writing
+from .messages import one_line, report, warn, writing
 from .requests import parse_requests
 
 TYPE_CHECKING = False
@@ -150,21 +151,68 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     add(
         "--python-abi",
         metavar="ABI",
-        help="cp311, cp313t, abi3 when the library uses the Python C API; 'auto': from the "
-        "first --extension's file name",
+        help="cp311, cp313t, abi3 when the library uses the Python C API (default: this "
+        "Python's, when the libraries import Py* symbols); 'auto': from the first "
+        "--extension's file name",
     )
     add("--cmake-package", metavar="NAME", help="find_package(NAME); default: --name")
     add("--cmake-target", metavar="NS::NAME", help="imported target; default: NAME::NAME")
     add("--description", default="")
+    add(
+        "--header",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a public header (repeatable): fail if the libraries export none of the "
+        "functions the headers declare, warn for each one missing",
+    )
+    add(
+        "--symbols",
+        metavar="FILE",
+        help="the provider's symbols file: each export and the version it first appeared "
+        "in; new exports get --version, a removed one fails while --abi admits older versions",
+    )
+    add(
+        "--update-symbols",
+        action="store_true",
+        help="rewrite --symbols with this build's exports, then commit the file (default: "
+        "on when PYLINKDEP_UPDATE_SYMBOLS=1, which reaches the build inside pip)",
+    )
     opts = parser.parse_args(argv)  # fmt: skip
-    from ..wheel import generate
+    from ..wheel import generate, symbols
 
+    if opts.update_symbols and not opts.symbols:
+        parser.error("--update-symbols needs --symbols FILE")
+    update = opts.update_symbols or os.environ.get("PYLINKDEP_UPDATE_SYMBOLS") == "1"
+    exported, imported = generate.library_symbols([path for path, _ in opts.libraries])
+    declared, missing = generate.unexported(opts.header, exported)
+    if declared and len(missing) == len(declared):
+        raise PylinkError(
+            f"the libraries export none of the {len(declared)} functions the headers declare "
+            f"({', '.join(missing)}): mark the API with an export macro giving "
+            '__attribute__((visibility("default"))) (the helpers build with hidden visibility)',
+            field="libraries",
+        )
+    for function in missing:
+        warn(PylinkError(f"{function} is declared but not exported by the libraries"))
     python_abi = opts.python_abi
     if python_abi == "auto":
         extensions = [path for path, kind in opts.libraries if kind == "extension"]
         if not extensions:
             parser.error("--python-abi auto needs an --extension")
         python_abi = generate.python_abi_of(extensions[0])
+    elif python_abi is None and generate.uses_python(imported):
+        python_abi = generate.build_python_abi()
+    compared = None
+    if opts.symbols:
+        known = symbols.read(opts.symbols)
+        compared = symbols.compare(
+            known, exported, version=opts.version, abi=opts.abi, file=opts.symbols
+        )
+        changes = [f"new export {s} (since {opts.version})" for s in compared.added]
+        changes += [f"export {s} removed (since {known[s]})" for s in compared.removed]
+        for change in changes if not update else ():
+            warn(PylinkError(f"{opts.symbols}: {change}: run with --update-symbols to record it"))
     doc = generate.document(
         name=opts.name,
         version=opts.version,
@@ -179,8 +227,14 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         cmake_package=opts.cmake_package,
         cmake_target=opts.cmake_target,
         description=opts.description,
+        symbols=compared.symbols if compared else None,
     )
     generate.write(doc, opts.output)
+    if compared and update:
+        with writing(opts.symbols):
+            _fs.write_atomic(opts.symbols, symbols.render(opts.name, compared.symbols).encode())
+        for change in changes:
+            print(f"{opts.symbols}: {change}")
     return 0
 
 
@@ -336,17 +390,46 @@ def _pkgconfig_path(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     return 1 if errors else 0
 
 
-@command("requirement", "NAME...", "run requirements a consumer must declare")
+@command("requirement", "NAME...|WHEEL...|FILE...", "run requirements a consumer must declare")
 def _requirement(parser: argparse.ArgumentParser, argv: list[str]) -> int:
-    """Print the run requirement (distribution and ABI range, e.g. 'exampleprov>=1.2,<2') a
-    consumer built now against each NAME, and against what NAME requires, must declare
-    in its dependencies; one per line."""
-    parser.add_argument("names", nargs="+", metavar="NAME")
+    """Print the run requirement (distribution and version range, e.g. 'exampleprov>=1.2,<2')
+    a consumer must declare in its dependencies; one per line. Given consumer wheels or
+    built extension files: for each provider their binaries load, the lowest version that
+    exports every symbol they import from it (the provider's symbols map), within its ABI
+    range. Given NAMEs: each provider's ABI range, and those of what it requires."""
+    parser.add_argument("targets", nargs="+", metavar="NAME|WHEEL|FILE")
+    parser.add_argument("-v", "--verbose", action="store_true", help="say why, on stderr")
     opts = parser.parse_args(argv)
-    from ..skbuild import requirements
+    if not any(os.path.isfile(target) for target in opts.targets):
+        from ..skbuild import requirements
 
-    print("\n".join(requirements(opts.names)))
+        print("\n".join(requirements(opts.targets)))
+        return 0
+    from ..wheel import requirement
+
+    files = [member for target in opts.targets for member in _binaries(target)]
+    for found in requirement.needed(files, Index(None)):
+        print(found.requirement)
+        if opts.verbose:
+            print(f"pylinkdep: {found.requirement}: {found.reason()}", file=sys.stderr)
     return 0
+
+
+def _binaries(target: str) -> "list[tuple[str, bytes]]":
+    """The members of a wheel, or a file, as ``(name, content)``."""
+    import zipfile
+
+    try:
+        if target.endswith(".whl"):
+            with zipfile.ZipFile(target) as zf:
+                return [(f"{target}!{n}", zf.read(n)) for n in zf.namelist() if ".so" in n]
+        return [(target, _fs.read_regular(target, _BINARY_LIMIT))]
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise PylinkError(f"cannot read {target}: {exc}", file=target) from None
+
+
+_BINARY_LIMIT = 1 << 31
+"""The largest extension file read."""
 
 
 @command("runtime-module", "-o FILE ...", "a consumer's import-time check and loader")
@@ -404,6 +487,37 @@ def _repair_args(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     sonames = consumer.exclude_sonames(opts.targets)
     print(flags.shell_join(arg for soname in sonames for arg in ("--exclude", soname)))
     return 0
+
+
+@command("abi-diff", "OLD_WHEEL NEW_WHEEL", "ABI changes between two wheels of a provider")
+def _abi_diff(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Compare two wheels of a provider with libabigail's abidiff (apt-get install
+    abigail-tools): libraries matched by pylink name and SONAME, types restricted to the
+    public headers (include_dirs). Prints one line per change that breaks consumers
+    (removed functions and variables, changed type layouts and function signatures),
+    then the judgement: an error (exit 1) when NEW's abi range still admits OLD's version,
+    information (exit 0) when it excludes it. Libraries without DWARF debug info (built
+    without -g) are compared by their exported symbols only."""
+    parser.add_argument("old", metavar="OLD_WHEEL")
+    parser.add_argument("new", metavar="NEW_WHEEL")
+    parser.add_argument(
+        "--suppressions",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an abidiff suppression specification: changes reviewed as harmless (repeatable)",
+    )
+    opts = parser.parse_args(argv)
+    from ..wheel import abidiff
+
+    comparison = abidiff.compare_wheels(opts.old, opts.new, suppressions=tuple(opts.suppressions))
+    for name in comparison.unmatched:
+        warn(PylinkError(f"pylink provider {name!r} of {opts.old} is not in {opts.new}"))
+    for verdict in comparison.verdicts:
+        for line in verdict.warnings():
+            warn(PylinkError(line))
+        print("\n".join(one_line(line) for line in verdict.report()))
+    return 1 if any(v.breaking for v in comparison.verdicts) else 0
 
 
 def _built(kind: str) -> "Callable[[str], tuple[str, str]]":

@@ -12,11 +12,17 @@
 #     [CMAKE_TARGET Foo::Foo]    # imported target (default: CMAKE_NAME::CMAKE_NAME)
 #     [HEADERS include/foo.h ...]  # installed into PACKAGE_DIR/include
 #     [VERSION 1.2.0]            # default: SKBUILD_PROJECT_VERSION, else PROJECT_VERSION
-#     [ABI ">=1.2,<2"]           # default: >=MAJOR.MINOR,<MAJOR+1
+#     [ABI ">=1.2,<2"]           # default: >=MAJOR.MINOR,<MAJOR+1 (with SYMBOLS: >=MAJOR.0)
+#     [SYMBOLS foo.symbols]      # the symbols file (docs/abi.md): each export and the
+#                                # version it first appeared in; set PYLINKDEP_UPDATE_SYMBOLS=1
+#                                # in the environment to rewrite it from the build
 #     [SOVERSION 1]              # default: MAJOR; the library is libfoo.so.SOVERSION
 #     [DEFINES FOO_SHARED ...] [COMPILE_ARGS ...] [LINK_ARGS ...]
 #     [REQUIRES "otherprov>=1.0" ...] [DESCRIPTION "..."]
-#     [EXTENSION [PYTHON_ABI cp311]]  # the target is a Python extension module
+#     [EXTENSION]                # the target is a Python extension module
+#     [PYTHON_ABI cp311]         # default: abi3 with SKBUILD_SABI_VERSION, else (EXTENSION)
+#                                # from Python_SOABI, else (a library importing Py* symbols)
+#                                # the Python running pylinkdep generate
 #   )
 #
 # It sets the target's SONAME (libfoo.so.SOVERSION, the only file installed: wheels
@@ -25,10 +31,11 @@
 # PACKAGE_DIR, and generates PACKAGE_DIR/pylink.json at build time with
 # `python -m pylinkdep generate`, reading the SONAME from the built file.
 # Register the package in pyproject.toml: [project.entry-points.pylink] foo = "foo".
+# generate fails when the library exports none of the functions HEADERS declare (an API
+# without an export macro under hidden visibility) and warns for each one missing.
 #
 # EXTENSION: the target links Python::Module and defines PyInit_<module>; the
 # package's __init__.py imports it from its SONAME-named file (see docs/providers.md).
-# PYTHON_ABI defaults to cpXY[t] from Python_SOABI, or abi3 with SKBUILD_SABI_VERSION.
 
 include_guard(GLOBAL)
 cmake_minimum_required(VERSION 3.15)
@@ -73,7 +80,7 @@ endfunction()
 function(pylink_add_provider)
   set(flags EXTENSION)
   set(single TARGET NAME PACKAGE_DIR CMAKE_NAME CMAKE_TARGET VERSION ABI SOVERSION
-             DESCRIPTION PYTHON_ABI)
+             DESCRIPTION PYTHON_ABI SYMBOLS)
   set(multi HEADERS DEFINES COMPILE_ARGS LINK_ARGS REQUIRES)
   cmake_parse_arguments(PARSE_ARGV 0 arg "${flags}" "${single}" "${multi}")
   if(arg_UNPARSED_ARGUMENTS)
@@ -114,7 +121,11 @@ function(pylink_add_provider)
   endif()
   if(NOT arg_ABI)
     math(EXPR next "${major} + 1")
-    set(arg_ABI ">=${major}.${minor},<${next}")
+    if(arg_SYMBOLS)  # the symbols map narrows each consumer's requirement
+      set(arg_ABI ">=${major}.0,<${next}")
+    else()
+      set(arg_ABI ">=${major}.${minor},<${next}")
+    endif()
   endif()
   if(NOT DEFINED arg_SOVERSION)
     set(arg_SOVERSION "${major}")
@@ -143,12 +154,13 @@ function(pylink_add_provider)
   set(output "${CMAKE_CURRENT_BINARY_DIR}/pylink-${target}/pylink.json")
   set(command ${generator} generate --output "${output}" --name "${arg_NAME}"
       --version "${arg_VERSION}" "--abi=${arg_ABI}")
+  if(NOT arg_PYTHON_ABI AND SKBUILD_SABI_VERSION)
+    set(arg_PYTHON_ABI abi3)
+  endif()
   if(arg_EXTENSION)
     list(APPEND command --extension "$<TARGET_FILE:${target}>")
     if(NOT arg_PYTHON_ABI)
-      if(SKBUILD_SABI_VERSION)
-        set(arg_PYTHON_ABI abi3)
-      elseif(Python_SOABI MATCHES "^cpython-([0-9])([0-9]+)(t?)")
+      if(Python_SOABI MATCHES "^cpython-([0-9])([0-9]+)(t?)")
         set(arg_PYTHON_ABI "cp${CMAKE_MATCH_1}${CMAKE_MATCH_2}${CMAKE_MATCH_3}")
       else()
         message(FATAL_ERROR
@@ -162,8 +174,21 @@ function(pylink_add_provider)
   if(arg_PYTHON_ABI)
     list(APPEND command --python-abi "${arg_PYTHON_ABI}")
   endif()
+  set(depends "${target}")  # generate reads the headers and the symbols file too
   if(arg_HEADERS)
     list(APPEND command --include-dir include)
+    foreach(header IN LISTS arg_HEADERS)
+      get_filename_component(header "${header}" ABSOLUTE)
+      list(APPEND command "--header=${header}")
+      list(APPEND depends "${header}")
+    endforeach()
+  endif()
+  if(arg_SYMBOLS)
+    get_filename_component(symbols "${arg_SYMBOLS}" ABSOLUTE)
+    list(APPEND command "--symbols=${symbols}")
+    if(EXISTS "${symbols}")  # the first build may create it
+      list(APPEND depends "${symbols}")
+    endif()
   endif()
   if(arg_CMAKE_NAME)
     list(APPEND command --cmake-package "${arg_CMAKE_NAME}")
@@ -187,7 +212,7 @@ function(pylink_add_provider)
   add_custom_command(
     OUTPUT "${output}"
     COMMAND ${command}
-    DEPENDS "${target}"
+    DEPENDS ${depends}
     COMMENT "Generating pylink.json for ${arg_NAME}"
     VERBATIM
   )

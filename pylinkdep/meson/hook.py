@@ -47,7 +47,7 @@ from mesonbuild.dependencies import base, detect
 from mesonbuild.interpreter import interpreter, type_checking
 
 from .. import rpath
-from .._resolve import Dependency, Index, unique
+from .._resolve import Dependency, Index, Provider, python_abi_tag, unique
 from ..errors import ProviderNotFound, PylinkError
 from ..outputs import flags
 
@@ -75,7 +75,7 @@ class PylinkDependency(_ExternalDependency):
         self.variables: dict[str, str] = {}
         python = _target_python(env, self.for_machine)
         try:
-            dep = _index(_search_path(python)).find(name)
+            dep = _index(*_target(python)).find(name)
         except PylinkError as exc:
             reason = _reason(name, python, exc)
             if self.required:
@@ -92,6 +92,8 @@ class PylinkDependency(_ExternalDependency):
             for rel in p.library_relpaths()
         ]
         self.variables = _variables(dep)
+        if dep.provider.symbols:
+            mlog.log(mlog.yellow("pylink:"), _requirement_hint(dep.provider))
 
     @staticmethod
     def log_tried() -> str:
@@ -150,6 +152,15 @@ def _variables(dep: Dependency) -> dict[str, str]:
     }
 
 
+def _requirement_hint(provider: Provider) -> str:
+    """What a consumer of a provider with a symbols map declares (its binaries unseen)."""
+    return (
+        f"{provider.name} {provider.version} records the version each symbol first appeared "
+        f"in: declare {provider.requirement} in [project] dependencies, or lower it to what "
+        "`pylinkdep requirement <built wheel>` prints (`pylinkdep check` verifies it)"
+    )
+
+
 def _reason(name: str, python: str, exc: PylinkError) -> str:
     if isinstance(exc, ProviderNotFound) and exc.distribution is None:
         return (
@@ -161,15 +172,22 @@ def _reason(name: str, python: str, exc: PylinkError) -> str:
     return str(exc)
 
 
+_FACTS = (
+    "import json, sys, sysconfig; print(json.dumps([sys.path, sys.implementation.name, "
+    "sys.version_info[:2], bool(sysconfig.get_config_var('Py_GIL_DISABLED'))]))"
+)
+
+
 @functools.cache
-def _python_path(python: str) -> tuple[str, ...]:
-    """``sys.path`` of another interpreter (the one ``find_installation()`` builds for)."""
-    code = "import json, sys; print(json.dumps(sys.path))"
+def _python_facts(python: str) -> tuple[tuple[str, ...], str]:
+    """``sys.path`` and ABI of another interpreter (the one ``find_installation()``
+    builds for)."""
     try:
-        out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+        out = subprocess.run([python, "-c", _FACTS], capture_output=True, text=True, check=True)
     except (OSError, subprocess.CalledProcessError) as exc:
         raise PylinkError(f"cannot ask {python} (meson's python) for its sys.path: {exc}") from None
-    return tuple(json.loads(out.stdout))
+    path, implementation, (major, minor), threaded = json.loads(out.stdout)
+    return tuple(path), python_abi_tag(implementation, major, minor, threaded)
 
 
 def _target_python(env: Any, for_machine: Any) -> str:
@@ -182,17 +200,18 @@ def _target_python(env: Any, for_machine: Any) -> str:
     return sys.executable
 
 
-def _search_path(python: str) -> tuple[str, ...] | None:
-    """Where ``python`` finds packages: ``None`` (our ``sys.path``) when it is ours."""
+def _target(python: str) -> tuple[tuple[str, ...] | None, str | None]:
+    """Where ``python`` finds packages and its ABI: ``None`` for both (ours) when it is
+    the running one."""
     if os.path.abspath(python) == os.path.abspath(sys.executable):
-        return None
-    return _python_path(python)
+        return None, None
+    return _python_facts(python)
 
 
 @functools.cache
-def _index(path: tuple[str, ...] | None) -> Index:
+def _index(path: tuple[str, ...] | None, python_abi: str | None = None) -> Index:
     """The providers installed for the target, read once per meson run (a configure)."""
-    return Index(path)
+    return Index(path, python_abi)
 
 
 @functools.cache
@@ -222,7 +241,7 @@ def _wrap_candidates(original: Callable[..., list[Any]]) -> Callable[..., list[A
             return [_candidate(name, env, kwargs)]
         candidates = original(name, env, *rest)
         if method == "auto":
-            path = _search_path(_target_python(env, for_machine))
+            path, _ = _target(_target_python(env, for_machine))
             if name.lower() in _installed_names(path):
                 candidates.insert(0, _candidate(name, env, kwargs))
         return candidates

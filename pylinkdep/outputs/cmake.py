@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from .. import __version__, _fs, _shipped, _versions
 from .._resolve import Dependency, Index, Provider
 from .._value import Frozen, frozen
-from ..errors import PylinkError
+from ..errors import PylinkError, PythonMismatch
 from ..metadata import normalize_name
 
 MIN_CMAKE = "3.15"
@@ -83,6 +83,8 @@ def write_prefix(prefix: str, *, path: Sequence[str] | None = None) -> Generated
             continue
         try:
             dep = index.find(provider.name)
+        except PythonMismatch as exc:  # only matters to a build that asks for it
+            files[provider.cmake_package] = failing_config(provider, str(exc))
         except PylinkError as exc:
             errors.append(exc)
             files[provider.cmake_package] = failing_config(provider, str(exc))

@@ -32,6 +32,7 @@ from .._versions import Version
 from ..errors import PylinkError
 from ..metadata import MAX_BYTES, PATTERNS, Metadata, normalize_name, parse
 from ..rpath import ORIGIN
+from .headers import declared_functions, exported_by
 
 _HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
 # auditwheel renames a grafted library libfoo.so.1 to libfoo-<8 hex digits>.so.1
@@ -58,12 +59,14 @@ def check_wheel(path: str) -> list[str]:
     """The problems found in one wheel; empty when it passes."""
     try:
         with zipfile.ZipFile(path) as zf:
-            return _Wheel(path, zf).problems()
+            return Wheel(path, zf).problems()
     except (OSError, zipfile.BadZipFile) as exc:
         return [f"cannot read the wheel: {exc}"]
 
 
-class _Wheel:
+class Wheel:
+    """A wheel open as ``zf``: its files, dist-info, providers and problems."""
+
     def __init__(self, path: str, zf: zipfile.ZipFile) -> None:
         self.path = path
         self.zf = zf
@@ -93,17 +96,15 @@ class _Wheel:
             return ["no .dist-info directory: not a wheel"]
         found: list[str] = []
         claimed: set[str] = set()
-        ep_file = f"{self.dist_info}/entry_points.txt"
         try:
-            data = self.zf.read(ep_file) if ep_file in self.names else b""
-            entry_points = _discovery.parse_entry_points(data, f"{self.path}!{self.dist_info}")
+            entry_points = self.entry_points()
         except PylinkError as exc:
             return [str(exc)]
         for name, package in entry_points:
             if not PATTERNS["package"].search(package):
                 found.append(
-                    f"{ep_file}: entry point pylink.{name} = {package!r} must name a package, "
-                    "like 'pkg' or 'pkg.sub'"
+                    f"{self.dist_info}/entry_points.txt: entry point pylink.{name} = "
+                    f"{package!r} must name a package, like 'pkg' or 'pkg.sub'"
                 )
                 continue
             pkg_dir = package.replace(".", "/")
@@ -122,19 +123,29 @@ class _Wheel:
             found.append(str(exc))
         return found
 
-    def _provider(self, name: str, pkg_dir: str) -> list[str]:
+    def entry_points(self) -> list[tuple[str, str]]:
+        """The ``pylink`` entry points, ``(name, package)``; PylinkError if unreadable."""
+        ep_file = f"{self.dist_info}/entry_points.txt"
+        data = self.zf.read(ep_file) if ep_file in self.names else b""
+        return _discovery.parse_entry_points(data, f"{self.path}!{self.dist_info}")
+
+    def metadata(self, name: str, pkg_dir: str) -> Metadata:
+        """The pylink.json of entry point ``name`` in ``pkg_dir``; PylinkError if it is
+        missing, too large or invalid."""
         file = f"{pkg_dir}/pylink.json"
         if file not in self.names:
-            return [
+            raise PylinkError(
                 f"entry point pylink.{name} names package {pkg_dir.replace('/', '.')!r}, "
                 f"but {file} is not in the wheel"
-            ]
-        if self.zf.getinfo(file).file_size > MAX_BYTES:  # refused before it fills memory
-            return [f"{file}: larger than {MAX_BYTES} bytes"]
-        try:
-            meta = parse(
-                self.zf.read(file), file=f"{self.path}!{file}", distribution=self.distribution
             )
+        if self.zf.getinfo(file).file_size > MAX_BYTES:  # refused before it fills memory
+            raise PylinkError(f"{file}: larger than {MAX_BYTES} bytes")
+        return parse(self.zf.read(file), file=f"{self.path}!{file}", distribution=self.distribution)
+
+    def _provider(self, name: str, pkg_dir: str) -> list[str]:
+        file = f"{pkg_dir}/pylink.json"
+        try:
+            meta = self.metadata(name, pkg_dir)
         except PylinkError as exc:
             return [str(exc)]
         found = []
@@ -193,10 +204,10 @@ class _Wheel:
         except _binary.NotSharedLibrary as exc:
             return [f"{field} {rel!r} {exc}"], None
         found = []
-        file = posixpath.basename(target)
+        shipped = posixpath.basename(target)
         for image in found_images:
             where = _image(target, image, found_images)
-            problem = _binary.name_problem(image, file)
+            problem = _binary.name_problem(image, shipped)
             if problem:
                 found.append(f"{field}: {where} {problem}")
             elif image.soname != soname:
@@ -204,9 +215,9 @@ class _Wheel:
                     f"{field}: {_FIELDS[image.format][0]} of {where} is {image.soname!r}, "
                     f"pylink.json says {soname!r}"
                 )
-            elif file != posixpath.basename(soname):
+            elif shipped != posixpath.basename(soname):
                 found.append(
-                    f"{field}: the loader looks for {soname!r} but the wheel ships {file!r}"
+                    f"{field}: the loader looks for {soname!r} but the wheel ships {shipped!r}"
                 )
         return found, set(exported)
 
@@ -220,7 +231,7 @@ class _Wheel:
                     continue
                 text = self.zf.read(header).decode("utf-8", "replace")
                 for function in declared_functions(text):
-                    if function not in exported and not _mangled(function, exported):
+                    if not exported_by(function, exported):
                         found.append(
                             f"{file}: {function}() is declared in {header} but not exported by "
                             f"the provider's libraries (hidden visibility?)"
@@ -233,7 +244,12 @@ class _Wheel:
         provider_sonames = {
             lib.soname: p.name for p in providers(errors=errors) for lib in p.libraries
         }
-        from .consumer import recorded_sonames, requires_problems, runtime_problems
+        from .consumer import (
+            recorded_sonames,
+            requires_problems,
+            runtime_problems,
+            unloaded_problems,
+        )
 
         provider_sonames.update(recorded_sonames(self.zf))
         for name in sorted(self.names):
@@ -256,7 +272,8 @@ class _Wheel:
                     f"{provider_sonames[original]!r}: a second copy with its own state; "
                     f"repair with auditwheel --exclude {original}"
                 )
-        return found + requires_problems(self.zf, self.dist_info) + runtime_problems(self.zf)
+        found += requires_problems(self.zf, self.dist_info) + unloaded_problems(self.zf)
+        return found + runtime_problems(self.zf)
 
 
 def _image(member: str, image: _binary.Dynamic, images: tuple[_binary.Dynamic, ...]) -> str:
@@ -310,30 +327,3 @@ def _version(text: str) -> Version | str:
         return Version(text)
     except ValueError:
         return text
-
-
-def declared_functions(header: str) -> list[str]:
-    """Names of the functions a C header declares at file scope (not static, not typedefs)."""
-    text = re.sub(r"/\*.*?\*/|//[^\n]*", " ", header, flags=re.DOTALL)
-    text = re.sub(r"^\s*#(?:[^\n]*\\\n)*[^\n]*", " ", text, flags=re.MULTILINE)
-    text = re.sub(r'extern\s*"C"\s*\{', " ", text)
-    while True:  # drop bodies: struct members, inline functions
-        stripped = re.sub(r"\{[^{}]*\}", ";", text)
-        if stripped == text:
-            break
-        text = stripped
-    names = []
-    for statement in re.split(r"[;}]", text):
-        statement = statement.strip()
-        if not statement or re.match(r"(typedef|static|using|namespace|template)\b", statement):
-            continue
-        match = re.search(r"\b([A-Za-z_]\w*)\s*\((?:[^()]|\([^()]*\))*\)\s*$", statement)
-        if match and match.group(1) not in ("__attribute__", "__declspec", "sizeof"):
-            names.append(match.group(1))
-    return names
-
-
-def _mangled(function: str, exported: set[str]) -> bool:
-    """A C++ declaration exports a mangled name containing ``<len><name>``."""
-    token = f"{len(function)}{function}"
-    return any(sym.startswith("_Z") and token in sym for sym in exported)

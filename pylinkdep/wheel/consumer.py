@@ -21,12 +21,13 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 
 from .. import _binary
-from .._resolve import find, providers
+from .._resolve import Index, find, providers
 from .._value import Frozen, frozen
-from .._versions import interval
+from .._versions import Version, interval, narrowed
 from ..errors import PylinkError
 from ..metadata import normalize_name
 from ..outputs.runtime_module import MODULE_NAME
+from . import requirement
 
 if TYPE_CHECKING:
     from .._versions import Bound
@@ -159,10 +160,14 @@ def _provider_table(source: bytes, file: str) -> list[dict[str, Any]]:
 
 
 def requires_problems(zf: zipfile.ZipFile, dist_info: str) -> list[str]:
-    """Each linked provider whose ABI range the wheel's Requires-Dist does not cover."""
+    """Each linked provider whose range the wheel's Requires-Dist does not cover: its ABI
+    range, from the version its binaries need on (:mod:`pylinkdep.wheel.requirement`)."""
     linked = wheel_providers(zf)
     if not linked:
         return []
+    members = [(n, zf.read(n)) for n in sorted(zf.namelist()) if ".so" in posixpath.basename(n)]
+    needs = {n.provider.name: n for n in requirement.needed(members, Index(None))}
+    recorded = {entry["name"]: str(entry.get("version", "")) for entry in _tables(zf)}
     try:
         text = zf.read(f"{dist_info}/METADATA").decode("utf-8", "replace")
     except KeyError:
@@ -179,8 +184,18 @@ def requires_problems(zf: zipfile.ZipFile, dist_info: str) -> list[str]:
     own = normalize_name(dist_info.split("-", 1)[0])
     found = []
     for provider in (p for p in linked if normalize_name(p.distribution) != own):
+        need = needs.get(provider.name)
+        want = narrowed(provider.abi, need.since if need else None)
+        why = f" ({need.reason()})" if need and need.since else ""
+        fix = f"declare {provider.distribution + want!r} in [project] dependencies"
+        built = recorded.get(provider.name)
+        if need and need.provider.symbols and built and _older(need.provider.version, built):
+            found.append(
+                f"{provider.name} {need.provider.version} is installed, older than the {built} "
+                f"the wheel was built against: its symbols map may lack what the wheel "
+                f"imports; install {provider.distribution}>={built} to check"
+            )
         reqs = declared.get(normalize_name(provider.distribution), [])
-        fix = f"declare {provider.requirement!r} in [project] dependencies"
         if not reqs:
             found.append(
                 f"links pylink provider {provider.name!r} ({provider.source}) but does not "
@@ -189,7 +204,7 @@ def requires_problems(zf: zipfile.ZipFile, dist_info: str) -> list[str]:
             continue
         spec = SpecifierSet(",".join(str(r.specifier) for r in reqs if r.specifier))
         try:
-            covered = covers(provider.abi, str(spec))
+            covered = covers(want, str(spec))
         except ValueError:
             found.append(
                 f"{provider.source}: the ABI range {provider.abi!r} recorded for "
@@ -198,10 +213,55 @@ def requires_problems(zf: zipfile.ZipFile, dist_info: str) -> list[str]:
             continue
         if not covered:
             found.append(
-                f"Requires-Dist {provider.distribution}{spec} allows versions outside the ABI "
-                f"range {provider.abi} the wheel was built for ({provider.source}): {fix}"
+                f"Requires-Dist {provider.distribution}{spec} allows versions outside the range "
+                f"{want} the wheel was built for ({provider.source}{why}): {fix}"
             )
     return found
+
+
+def unloaded_problems(zf: zipfile.ZipFile) -> list[str]:
+    """Each provider a generated run-time module of the wheel records that none of its
+    binaries loads (a provider exporting nothing the consumer calls: the linker's
+    ``--as-needed`` dropped it)."""
+    loaded = {
+        needed
+        for name in zf.namelist()
+        if ".so" in posixpath.basename(name)
+        for needed in _needed(zf.read(name))
+    }
+    return [
+        f"{entry['source']}: records pylink provider {entry['name']!r}, but no binary of the "
+        f"wheel loads its libraries ({', '.join(sonames)}): drop it, or check that the "
+        "provider exports what the consumer calls"
+        for entry in _tables(zf)
+        if (sonames := [posixpath.basename(lib["soname"]) for lib in entry["libraries"]])
+        and not loaded & set(sonames)
+    ]
+
+
+def _needed(data: bytes) -> tuple[str, ...]:
+    try:
+        return _binary.read_dynamic(io.BytesIO(data)).needed
+    except _binary.NotSharedLibrary:
+        return ()
+
+
+def _tables(zf: zipfile.ZipFile) -> list[dict[str, Any]]:
+    """The entries of every generated run-time module of the wheel, each with the
+    module's name as ``source``."""
+    return [
+        {**entry, "source": name}
+        for name in sorted(zf.namelist())
+        if posixpath.basename(name) == f"{MODULE_NAME}.py"
+        for entry in _provider_table(zf.read(name), name)
+    ]
+
+
+def _older(installed: str, built: str) -> bool:
+    try:
+        return Version(installed) < Version(built)
+    except ValueError:
+        return False
 
 
 def covers(abi: str, requirement: str) -> bool:

@@ -3,8 +3,9 @@ the library actually built.
 
 Run by the provider's build (meson ``custom_target``, CMake ``add_custom_command``)
 through ``pylinkdep generate``: each library's ``soname`` (ELF SONAME, Mach-O install name,
-PE DLL name) comes from the built file, so the metadata cannot drift from the wheel it
-describes.
+PE DLL name), the exports (checked against the public headers and the symbols file) and
+the use of the Python C API come from the built files, so the metadata cannot drift from
+the wheel it describes.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import _binary, _fs
+from .._resolve import running_python_abi
 from ..errors import InvalidMetadata, PylinkError
-from ..metadata import SCHEMA_VERSION, parse
+from ..metadata import MAX_BYTES, SCHEMA_VERSIONS, parse
+from .headers import declared_functions, exported_by
 
 
 def document(
@@ -35,13 +39,15 @@ def document(
     cmake_package: str | None = None,
     cmake_target: str | None = None,
     description: str = "",
+    symbols: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The pylink.json document; ``libraries`` are ``(built file, kind)`` pairs.
+    """The pylink.json document, in the oldest format version that holds it;
+    ``libraries`` are ``(built file, kind)`` pairs.
 
     Each library is recorded by its file name (installed beside pylink.json) and the
     name consumers record for it, read from the built file.
     """
-    doc: dict[str, Any] = {"pylink": SCHEMA_VERSION, "name": name, "version": version, "abi": abi}
+    doc: dict[str, Any] = {"pylink": 1, "name": name, "version": version, "abi": abi}
     if description:
         doc["description"] = description
     if cmake_package or cmake_target:
@@ -57,7 +63,63 @@ def document(
     doc["link_args"] = list(link_args)
     doc["requires"] = list(requires)
     doc["python_abi"] = python_abi
+    if symbols:
+        doc["symbols"] = dict(sorted(symbols.items()))
+    used = (v for v, added in SCHEMA_VERSIONS.items() if added & doc.keys())
+    doc["pylink"] = max(used, default=1)
     return doc
+
+
+def library_symbols(paths: Sequence[str]) -> tuple[set[str], set[str]]:
+    """What the built libraries export and what they import, together."""
+    exported: set[str] = set()
+    imported: set[str] = set()
+    for path in paths:
+        try:
+            with _fs.open_regular(path) as f:
+                exported |= _binary.exported_symbols(f)
+                f.seek(0)
+                imported |= _binary.imported_symbols(f)
+        except OSError as exc:
+            raise InvalidMetadata(
+                f"cannot read library {path}: {exc.strerror}", field="libraries"
+            ) from None
+        except _binary.NotSharedLibrary as exc:
+            raise InvalidMetadata(f"{path} {exc}", field="libraries") from None
+    return exported, imported - exported
+
+
+def unexported(headers: Sequence[str], exported: set[str]) -> tuple[list[str], list[str]]:
+    """The functions the public ``headers`` declare, and those of them no library
+    exports (a missing export macro under hidden visibility), each ``header: name()``."""
+    declared: list[str] = []
+    missing: list[str] = []
+    for header in headers:
+        try:
+            text = _fs.read_regular(header, MAX_BYTES).decode("utf-8", "replace")
+        except OSError as exc:
+            raise PylinkError(f"cannot read header {header}: {exc.strerror}", file=header) from None
+        for function in declared_functions(text):
+            declared.append(f"{header}: {function}()")
+            if not exported_by(function, exported):
+                missing.append(f"{header}: {function}()")
+    return declared, missing
+
+
+def uses_python(imported: set[str]) -> bool:
+    """Whether libraries importing these symbols use the Python C API."""
+    return any(symbol.startswith(("Py", "_Py")) for symbol in imported)
+
+
+def build_python_abi() -> str:
+    """The ABI of the Python running this (the build's): ``cp312``, ``cp313t``."""
+    tag = running_python_abi()
+    if not tag:
+        raise PylinkError(
+            f"the libraries use the Python C API, and {sys.implementation.name} has no "
+            "python_abi pylinkdep knows: give --python-abi"
+        )
+    return tag
 
 
 def write(doc: dict[str, Any], output: str) -> None:
