@@ -91,6 +91,31 @@ class BuildExtMixin(_setuptools_build_ext):
         finally:
             if linker is not None:
                 self.compiler.linker_so = linker
+        self._check_requirement(ext)
+
+    def _check_requirement(self, ext: Any) -> None:
+        """Warn where the project's dependencies admit a provider version older than
+        the built extension needs (the symbols it imports: :mod:`pylinkdep.wheel.requirement`)."""
+        from packaging.requirements import Requirement
+
+        from . import _fs
+        from .metadata import normalize_name
+        from .wheel import requirement
+        from .wheel.consumer import covers
+
+        path = self.get_ext_fullpath(ext.name)
+        files = [(path, _fs.read_regular(path, 1 << 31))]
+        declared: dict[str, list[str]] = {}
+        for text in getattr(self.distribution, "install_requires", None) or []:
+            req = Requirement(text)
+            declared.setdefault(normalize_name(req.name), []).append(str(req.specifier))
+        for need in requirement.needed(files, Index(None)):
+            specs = declared.get(normalize_name(need.provider.distribution))
+            if specs is None or not covers(need.range, ",".join(s for s in specs if s)):
+                self.warn(
+                    f"pylinkdep: {ext.name} needs {need.requirement} ({need.reason()}): "
+                    "declare it in [project] dependencies"
+                )
 
     def _subdir(self, ext: Any) -> str:
         """The extension's install directory relative to site-packages."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -89,7 +90,8 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 @pytest.fixture(scope="session")
 def drift(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Both provider wheels and both consumer wheels, by version and consumer name."""
+    """Both provider wheels and both consumer wheels, by version and consumer name, and
+    the output of the first consumer's build (``log``)."""
     root = tmp_path_factory.mktemp("drift")
     links = root / "wheels"
     links.mkdir()
@@ -104,7 +106,14 @@ def drift(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFactory) -> d
     for name, body in BODIES.items():  # built in isolation: pip picks driftprov 1.3.0
         files = consumer_project("meson", name, "driftprov", DECLARED, cpp=False)
         project = write(root / name, {**files, "ext.c": CONSUMER.format(body=body)})
-        built[name] = demo.build_wheel(project, links)
+        out = root / f"{name}-dist"
+        log = demo.sh(
+            [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(project)],
+            env=demo.finding_wheels_in(links),
+        )  # fmt: skip
+        (built[name],) = out.glob("*.whl")
+        (root / f"{name}.log").write_text(log)
+        built.setdefault("log", root / f"{name}.log")
     return built
 
 
@@ -145,6 +154,16 @@ def test_a_consumer_built_against_a_newer_provider_runs_beside_the_older(
     proc = run(python, "-c", "import newcons")
     assert proc.returncode == 1 and "ImportError" in proc.stderr
     assert "drift_scale" in proc.stderr
+
+
+@pytest.mark.integration
+def test_the_meson_hook_says_what_to_declare(drift: dict[str, Path]) -> None:
+    log = drift["log"].read_text()
+    assert (
+        "pylink: driftprov 1.3.0 records the version each symbol first appeared in: declare "
+        "driftprov>=1.3,<2 in [project] dependencies, or lower it to what `pylinkdep "
+        "requirement <built wheel>` prints (`pylinkdep check` verifies it)"
+    ) in log
 
 
 @pytest.mark.integration

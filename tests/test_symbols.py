@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -280,3 +281,75 @@ def test_python_abi_matching(
     else:
         with pytest.raises(pylinkdep.PythonMismatch, match=f"this build targets {target}"):
             _resolve.check_python(provider, target)
+
+
+def test_check_flags_a_recorded_provider_no_binary_loads(demo_site: Path, tmp_path: Path) -> None:
+    """A consumer whose run-time module records the provider: its extension loads the
+    provider's library (passes), or, linked with --as-needed against a provider that
+    exports nothing it calls, does not (flagged)."""
+    from pylinkdep.outputs import runtime_module
+    from pylinkdep.wheel.check import check_wheel
+
+    source = runtime_module.module_source("cons", "cons", [pylinkdep.find("demo")])
+    loads = consumer(tmp_path, "demo_add", demo_site)
+    unused = tmp_path / "unused.c"
+    unused.write_text("long consumer_run(void) { return 1; }\n")
+    dropped = tmp_path / "dropped.so"
+    subprocess.run(
+        ["gcc", "-shared", "-fPIC", "-Wl,--as-needed", "-o", str(dropped), str(unused),
+         str(demo_site / "demo" / "libdemo.so.1")],
+        check=True,
+    )  # fmt: skip
+    metadata = "Metadata-Version: 2.1\nName: cons\nVersion: 1.0\nRequires-Dist: demo>=1.0,<2\n"
+    problems = {}
+    for name, ext in (("loads", loads), ("dropped", dropped)):
+        wheel = tmp_path / name / "cons-1.0-cp311-cp311-linux_x86_64.whl"
+        wheel.parent.mkdir()
+        with zipfile.ZipFile(wheel, "w") as zf:
+            zf.writestr("cons/_pylink.py", source)
+            zf.writestr("cons/_ext.so", ext.read_bytes())
+            zf.writestr("cons-1.0.dist-info/METADATA", metadata)
+            zf.writestr("cons-1.0.dist-info/RECORD", "")
+        problems[name] = check_wheel(str(wheel))
+    assert problems["loads"] == []
+    assert problems["dropped"] == [
+        "cons/_pylink.py: records pylink provider 'demo', but no binary of the wheel loads "
+        "its libraries (libdemo.so.1): drop it, or check that the provider exports what the "
+        "consumer calls"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("declared", "warned"),
+    [(["demo>=1.0,<2"], True), (["demo>=1.2,<2"], False), ([], True)],
+)
+def test_setuptools_warns_when_dependencies_admit_too_old_a_provider(
+    demo_site: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    declared: list[str],
+    warned: bool,
+) -> None:
+    """A real setuptools build_ext of an extension importing demo_total (first in 1.2)."""
+    from setuptools import Distribution
+
+    from pylinkdep.setuptools import Extension
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cons").mkdir()
+    (tmp_path / "cons" / "_ext.c").write_text(
+        "long demo_total(void);\nlong run(void) { return demo_total(); }\n"
+        "void *PyInit__ext(void) { return 0; }\n"
+    )
+    ext = Extension("cons._ext", ["cons/_ext.c"], py_libraries=["demo"])
+    dist = Distribution(
+        {"name": "cons", "packages": ["cons"], "ext_modules": [ext], "install_requires": declared}
+    )
+    dist.get_command_obj("build_ext").build_lib = str(tmp_path / "build")
+    dist.run_command("build_ext")
+    err = caplog.text
+    message = "pylinkdep: cons._ext needs demo>=1.2,<2"
+    assert (message in err) is warned, err
+    if warned:
+        assert "imports demo_total, first in 1.2): declare it in [project] dependencies" in err
