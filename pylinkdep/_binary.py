@@ -1,12 +1,20 @@
 """Library facts: what the loader and the linker see in a shared library.
 
-Two readers, for two questions. :func:`read_dynamic` reads the file's headers and, for
-ELF, its dynamic section (SONAME, NEEDED, RUNPATH, RPATH) with ``int.from_bytes``: the
-lookup path asks it whether a provider's library is linkable, and pyelftools would cost
-that path three times Python's start-up. :func:`exported_symbols` and
-:func:`imported_symbols` read the dynamic symbol table with pyelftools, for ``generate``,
-``check`` and ``requirement``; :func:`has_debug_info` its sections, for ``abi-diff``.
-Mach-O and PE files are recognised by their headers only.
+The lookup path asks :func:`read_dynamic` whether a provider's library is linkable: it
+reads the file's headers and, for ELF, its dynamic section (SONAME, NEEDED, RUNPATH, RPATH)
+with ``int.from_bytes`` (pyelftools would cost that path three times Python's start-up),
+and recognises Mach-O and PE files by their headers only. ``generate``, ``check`` and
+``requirement`` ask the rest, read with the libraries the repair tools of each platform
+use, imported inside the functions: :func:`images` gives the loader's names of every image
+(ELF's from :func:`read_dynamic`, Mach-O's with macholib, one per architecture of a
+universal file, PE's with pefile); :func:`exported_symbols`, :func:`imports_by_library`
+and :func:`imported_symbols` the symbols (pyelftools, macholib, pefile);
+:func:`has_debug_info` an ELF file's sections, for ``abi-diff``.
+
+Symbols are named as C names them on every format: a Mach-O symbol loses the one leading
+``_`` that compilers for macOS add (``_prov_answer`` is ``prov_answer``, C++'s ``__Z3fooi``
+is ``_Z3fooi`` as on ELF), and one without it (the linker's ``dyld_stub_binder``) is kept
+as it is. A PE symbol known by its ordinal only is ``#<ordinal>``.
 """
 
 import os
@@ -16,7 +24,10 @@ from ._value import Frozen, frozen
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, BinaryIO, Literal
+    from collections.abc import Callable
+    from typing import Any, BinaryIO, Literal, TypeVar
+
+    _T = TypeVar("_T")
 
     Order = Literal["little", "big"]
 
@@ -39,6 +50,8 @@ ET_EXEC, ET_DYN, PT_LOAD, PT_DYNAMIC = 2, 3, 1, 2
 DT_NULL, DT_NEEDED, DT_STRTAB, DT_SONAME, DT_RPATH, DT_RUNPATH = 0, 1, 5, 14, 15, 29
 _NAMED = (DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH)
 MH_DYLIB, MH_BUNDLE = 6, 8
+MAX_IMAGE_BYTES = 2 << 30
+"""The largest Mach-O or PE file read whole (macholib reads from a file, pefile from bytes)."""
 
 
 class NotSharedLibrary(ValueError):
@@ -47,13 +60,22 @@ class NotSharedLibrary(ValueError):
 
 @frozen
 class Dynamic(Frozen):
-    """The names a shared library gives the loader (ELF; empty for Mach-O and PE)."""
+    """The names a shared library image gives the loader.
+
+    ``soname`` is ELF's DT_SONAME, Mach-O's install name (LC_ID_DYLIB), PE's DLL name (of
+    the export directory); ``needed`` the NEEDED entries, the names of the LC_LOAD_DYLIB
+    family of load commands, the imported and delay-imported DLLs; ``runpath`` the
+    DT_RUNPATH or LC_RPATH entries; ``rpath`` the DT_RPATH entries. :func:`read_dynamic`
+    leaves Mach-O's and PE's empty; :func:`images` reads them.
+    """
 
     format: "Literal['elf', 'macho', 'pe']"
     soname: str | None
     needed: tuple[str, ...]
     runpath: tuple[str, ...]
     rpath: tuple[str, ...]
+    arch: str = ""
+    """A Mach-O image's CPU type, as macholib names it (``ARM64``, ``x86_64``)."""
 
 
 def linkable_soname(path: str) -> str:
@@ -66,11 +88,36 @@ def linkable_soname(path: str) -> str:
     with _fs.open_regular(path) as f:
         info = read_dynamic(f, shared_only=True)
     if info.format == "elf" and not info.soname:
-        raise NotSharedLibrary(
-            "has no SONAME: consumers linking it would record its path; "
-            "link it with -Wl,-soname,<file name>"
-        )
+        raise NotSharedLibrary(name_problem(info, os.path.basename(path)))
     return info.soname or ""
+
+
+def name_problem(image: Dynamic, file: str) -> str | None:
+    """Why consumers cannot record the library ``file`` by the name ``image`` gives the
+    loader, with the fix (None when they can): an ELF library needs a SONAME, a Mach-O one
+    the install name ``@rpath/<file>``, a PE one an export directory naming the DLL."""
+    if image.format == "elf" and not image.soname:
+        return (
+            f"has no SONAME: consumers would record its build path; link it with "
+            f"-Wl,-soname,{file} (meson: soversion, CMake: SOVERSION or NO_SONAME OFF)"
+        )
+    if image.format == "macho":
+        fix = f"link it with -Wl,-install_name,@rpath/{file} (CMake: INSTALL_NAME_DIR @rpath)"
+        if image.soname is None:
+            return f"has no install name (LC_ID_DYLIB), so consumers cannot link it; {fix}"
+        name = image.soname.removeprefix("@rpath/")
+        if name == image.soname or "/" in name:
+            absolute = "absolute " if image.soname.startswith("/") else ""
+            return (
+                f"has the {absolute}install name {image.soname!r}, not @rpath/<file>: "
+                f"consumers would load it by that name, not through their run path; {fix}"
+            )
+    if image.format == "pe" and image.soname is None:
+        return (
+            "has no export directory, so no DLL name for consumers to import from; "
+            "export its API with __declspec(dllexport)"
+        )
+    return None
 
 
 def read_dynamic(f: "BinaryIO", *, shared_only: bool = False) -> Dynamic:
@@ -99,39 +146,87 @@ def read_dynamic(f: "BinaryIO", *, shared_only: bool = False) -> Dynamic:
     raise NotSharedLibrary("is not a shared library (ELF, Mach-O or PE)")
 
 
+def images(f: "BinaryIO") -> tuple[Dynamic, ...]:
+    """The :class:`Dynamic` names of each image of the shared library (or dynamically
+    linked ELF executable) open as ``f`` (seekable): one, or one per architecture of a
+    universal Mach-O file. NotSharedLibrary as :func:`read_dynamic` says, or for a
+    malformed Mach-O or PE file."""
+    info = read_dynamic(f)
+    f.seek(0)
+    if info.format == "elf":
+        return (info,)
+    if info.format == "pe":
+        return (_pe_names(_pe(f)),)
+    return tuple(_each_macho(f, _macho_names))
+
+
 def exported_symbols(f: "BinaryIO") -> frozenset[str]:
-    """The symbols an ELF shared library exports: defined, global or weak, of default or
-    protected visibility (what other objects can link). NotSharedLibrary if not ELF."""
-    return frozenset(
-        sym.name
-        for sym in _dynamic_symbols(f)
-        if sym["st_shndx"] != "SHN_UNDEF"
-        and sym["st_other"]["visibility"] in ("STV_DEFAULT", "STV_PROTECTED")
-        and sym["st_info"]["bind"] in ("STB_GLOBAL", "STB_WEAK")
-    )
+    """The symbols other objects can link from the library open as ``f``, of every
+    architecture of a universal file: ELF's defined global or weak dynamic symbols of
+    default or protected visibility, Mach-O's defined external symbols that are not
+    private, the names of PE's export directory. NotSharedLibrary as :func:`images`."""
+    tables = _symbol_tables(f)
+    return frozenset.intersection(*(exported for exported, _ in tables))
+
+
+def imports_by_library(f: "BinaryIO") -> dict[str, frozenset[str]]:
+    """The symbols the library open as ``f`` needs from the libraries it loads (of any
+    architecture of a universal file): undefined and global, not weak references (which
+    may stay unresolved). By the library named to provide them: PE's by
+    imported DLL, Mach-O's by the LC_LOAD_DYLIB name its two-level namespace binds them
+    to; ``""`` where no library is named (ELF, whose loader searches every loaded object,
+    and Mach-O's flat namespace and ``-undefined dynamic_lookup``). NotSharedLibrary as
+    :func:`images`."""
+    found: dict[str, frozenset[str]] = {}
+    for _, imports in _symbol_tables(f):
+        for library, names in imports.items():
+            found[library] = found.get(library, frozenset()) | names
+    return found
 
 
 def imported_symbols(f: "BinaryIO") -> frozenset[str]:
-    """The symbols an ELF file needs from the libraries it loads: undefined and global (a
-    weak reference may stay unresolved). NotSharedLibrary if not ELF."""
-    return frozenset(
-        sym.name
-        for sym in _dynamic_symbols(f)
-        if sym["st_shndx"] == "SHN_UNDEF" and sym["st_info"]["bind"] == "STB_GLOBAL" and sym.name
-    )
+    """The symbols the library open as ``f`` needs from any library it loads
+    (:func:`imports_by_library`). NotSharedLibrary as :func:`images`."""
+    return frozenset().union(*imports_by_library(f).values())
 
 
-def _dynamic_symbols(f: "BinaryIO") -> "list[Any]":
-    """The entries of an ELF file's ``.dynsym`` (pyelftools ``Symbol`` objects)."""
+# What one image's symbol table says: its exports, and its imports by library.
+_Symbols = tuple[frozenset[str], dict[str, frozenset[str]]]
+
+
+def _symbol_tables(f: "BinaryIO") -> list[_Symbols]:
+    """Each image's :data:`_Symbols`."""
+    fmt = read_dynamic(f).format
+    f.seek(0)
+    if fmt == "elf":
+        return [_elf_symbols(f)]
+    if fmt == "pe":
+        return [_pe_symbols(_pe(f))]
+    return _each_macho(f, _macho_symbols)
+
+
+def _elf_symbols(f: "BinaryIO") -> _Symbols:
     from elftools.common.exceptions import ELFError
     from elftools.elf.elffile import ELFFile
     from elftools.elf.sections import SymbolTableSection
 
+    exported: set[str] = set()
+    imported: set[str] = set()
     try:
         dynsym = ELFFile(f).get_section_by_name(".dynsym")
-        return list(dynsym.iter_symbols()) if isinstance(dynsym, SymbolTableSection) else []
+        symbols = dynsym.iter_symbols() if isinstance(dynsym, SymbolTableSection) else ()
+        for sym in symbols:
+            bind = sym["st_info"]["bind"]
+            if not sym.name or bind not in ("STB_GLOBAL", "STB_WEAK"):
+                continue
+            if sym["st_shndx"] == "SHN_UNDEF":
+                if bind == "STB_GLOBAL":
+                    imported.add(sym.name)
+            elif sym["st_other"]["visibility"] in ("STV_DEFAULT", "STV_PROTECTED"):
+                exported.add(sym.name)
     except ELFError as exc:
         raise NotSharedLibrary(f"is a malformed ELF file: {exc}") from None
+    return frozenset(exported), {"": frozenset(imported)} if imported else {}
 
 
 def has_debug_info(f: "BinaryIO") -> bool:
@@ -222,3 +317,176 @@ def _read_at(f: "BinaryIO", offset: int, size: int) -> bytes:
         raise ValueError("offset past the end of the file")
     f.seek(offset)
     return f.read(size)
+
+
+def _read_whole(f: "BinaryIO", kind: str) -> bytes:
+    data = f.read(MAX_IMAGE_BYTES + 1)
+    if len(data) > MAX_IMAGE_BYTES:
+        raise NotSharedLibrary(f"is a {kind} file larger than {MAX_IMAGE_BYTES} bytes")
+    return data
+
+
+def _each_macho(f: "BinaryIO", read: "Callable[[Any, Any], _T]") -> "list[_T]":
+    """``read(macho, header)`` of each image of the Mach-O file open as ``f`` (macholib's
+    ``MachO`` and ``MachOHeader``), each image a dylib or a bundle.
+
+    macholib reads a named file (its symbol tables too), so the bytes are copied into a
+    temporary one while ``read`` runs.
+    """
+    import struct
+    import tempfile
+
+    from macholib.MachO import MachO
+
+    data = _read_whole(f, "Mach-O")
+    with tempfile.TemporaryDirectory(prefix="pylinkdep-") as tmp:
+        path = os.path.join(tmp, "image")
+        with open(path, "wb") as out:
+            out.write(data)
+        try:
+            macho = MachO(path, allow_unknown_load_commands=True)
+            if not macho.headers:
+                raise NotSharedLibrary("is a universal Mach-O file without an image")
+            if any(h.header.filetype not in (MH_DYLIB, MH_BUNDLE) for h in macho.headers):
+                raise NotSharedLibrary("has a Mach-O image that is not a dylib or bundle")
+            return [read(macho, header) for header in macho.headers]
+        except NotSharedLibrary:
+            raise
+        except (OSError, ValueError, IndexError, KeyError, AttributeError, struct.error) as exc:
+            raise NotSharedLibrary(f"is a malformed Mach-O file: {exc}") from None
+
+
+def _lc_string(command: "tuple[Any, Any, bytes]", offset: int) -> str:
+    """The string an ``lc_str`` field of a load command points to."""
+    from macholib.MachO import lc_str_value
+
+    return _text(lc_str_value(offset, command).split(b"\0", 1)[0])
+
+
+def _macho_names(macho: "Any", header: "Any") -> Dynamic:
+    from macholib.mach_o import CPU_TYPE_NAMES, LC_ID_DYLIB, LC_RPATH
+
+    soname, needed, runpath = None, [], []
+    for command in header.commands:
+        load, body, _ = command
+        if load.cmd == LC_ID_DYLIB:
+            soname = _lc_string(command, body.name)
+        elif load.cmd in _dylib_loads():
+            needed.append(_lc_string(command, body.name))
+        elif load.cmd == LC_RPATH:
+            runpath.append(_lc_string(command, body.path))
+    cputype = header.header.cputype
+    return Dynamic(
+        format="macho",
+        soname=soname,
+        needed=tuple(needed),
+        runpath=tuple(runpath),
+        rpath=(),
+        arch=CPU_TYPE_NAMES.get(cputype, str(cputype)),
+    )
+
+
+def _dylib_loads() -> tuple[int, ...]:
+    """The load commands that name a dylib to load: those library ordinals count."""
+    from macholib import mach_o
+
+    return (
+        mach_o.LC_LOAD_DYLIB,
+        mach_o.LC_LOAD_WEAK_DYLIB,
+        mach_o.LC_REEXPORT_DYLIB,
+        mach_o.LC_LAZY_LOAD_DYLIB,
+        mach_o.LC_LOAD_UPWARD_DYLIB,
+    )
+
+
+def _macho_symbols(macho: "Any", header: "Any") -> _Symbols:
+    from macholib.mach_o import (
+        DYNAMIC_LOOKUP_ORDINAL,
+        GET_LIBRARY_ORDINAL,
+        MH_TWOLEVEL,
+        N_EXT,
+        N_PEXT,
+        N_STAB,
+        N_TYPE,
+        N_UNDF,
+        N_WEAK_REF,
+    )
+    from macholib.SymbolTable import SymbolTable
+
+    if header.getSymbolTableCommand() is None:
+        return frozenset(), {}
+    # Two-level namespace: an undefined symbol's library ordinal (1 to 253) counts the
+    # dylib loads; above those: dynamic lookup (-undefined dynamic_lookup), the executable.
+    libraries = _macho_names(macho, header).needed if header.header.flags & MH_TWOLEVEL else ()
+    exported: set[str] = set()
+    imported: dict[str, set[str]] = {}
+    for nlist, raw in SymbolTable(macho, header).nlists:
+        kind = nlist.n_type
+        if not raw or kind & N_STAB or not kind & N_EXT:
+            continue
+        name = _text(raw.removeprefix(b"_"))
+        if kind & N_TYPE != N_UNDF:
+            if not kind & N_PEXT:
+                exported.add(name)
+        elif nlist.n_value == 0 and not nlist.n_desc & N_WEAK_REF:  # not common, not weak
+            ordinal = GET_LIBRARY_ORDINAL(nlist.n_desc)
+            named = 0 < ordinal < DYNAMIC_LOOKUP_ORDINAL and ordinal <= len(libraries)
+            imported.setdefault(libraries[ordinal - 1] if named else "", set()).add(name)
+    return frozenset(exported), {lib: frozenset(names) for lib, names in imported.items()}
+
+
+def _pe(f: "BinaryIO") -> "Any":
+    """pefile's ``PE`` of the file open as ``f``, its export and import tables parsed."""
+    import pefile
+
+    data = _read_whole(f, "PE")
+    try:
+        pe = pefile.PE(data=data, fast_load=True)
+        pe.parse_data_directories(
+            directories=[
+                pefile.DIRECTORY_ENTRY[f"IMAGE_DIRECTORY_ENTRY_{entry}"]
+                for entry in ("EXPORT", "IMPORT", "DELAY_IMPORT")
+            ]
+        )
+    except pefile.PEFormatError as exc:
+        raise NotSharedLibrary(f"is a malformed PE file: {exc.value}") from None
+    return pe
+
+
+def _pe_imports(pe: "Any") -> "list[Any]":
+    """The import descriptors, delay-loaded ones after the others."""
+    return [
+        *getattr(pe, "DIRECTORY_ENTRY_IMPORT", ()),
+        *getattr(pe, "DIRECTORY_ENTRY_DELAY_IMPORT", ()),
+    ]
+
+
+def _pe_names(pe: "Any") -> Dynamic:
+    exports = getattr(pe, "DIRECTORY_ENTRY_EXPORT", None)
+    return Dynamic(
+        format="pe",
+        soname=_text(exports.name) if exports is not None and exports.name else None,
+        needed=tuple(_text(entry.dll) for entry in _pe_imports(pe)),
+        runpath=(),
+        rpath=(),
+    )
+
+
+def _pe_symbols(pe: "Any") -> _Symbols:
+    exports = getattr(pe, "DIRECTORY_ENTRY_EXPORT", None)
+    exported = frozenset(
+        _pe_symbol(sym.name, sym.ordinal) for sym in (exports.symbols if exports else ())
+    )
+    imported: dict[str, set[str]] = {}
+    for entry in _pe_imports(pe):
+        names = imported.setdefault(_text(entry.dll), set())
+        names.update(_pe_symbol(imp.name, imp.ordinal) for imp in entry.imports)
+    return exported, {dll: frozenset(names) for dll, names in imported.items()}
+
+
+def _pe_symbol(name: bytes | None, ordinal: int | None) -> str:
+    return _text(name) if name else f"#{ordinal}"
+
+
+def _text(name: bytes) -> str:
+    return name.decode("utf-8", "replace")

@@ -19,6 +19,9 @@ import pytest
 
 from pylinkdep import _binary
 
+from .crossbuild import macho_libraries as macho_libraries
+from .crossbuild import pe_libraries as pe_libraries
+
 
 def _load_demo() -> ModuleType:
     """examples/demo.py (it builds and installs the examples), as the module ``demo``."""
@@ -250,8 +253,9 @@ def provider_variants(tmp_path_factory: pytest.TempPathFactory) -> ProviderVaria
     return ProviderVariants(tmp_path_factory.mktemp("provider-variants"))
 
 
-BUILDS = {"wheelhouse", "provider_variants"}
-"""The session fixtures that build real wheels: a test that uses one is an integration test."""
+BUILDS = {"wheelhouse", "provider_variants", "macho_libraries", "pe_libraries"}
+"""The session fixtures that build real wheels or cross-compile (:mod:`tests.crossbuild`):
+a test that uses one is an integration test."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -118,7 +118,8 @@ def _show(parser: argparse.ArgumentParser, argv: list[str]) -> int:
 def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     """Write a provider's pylink.json from the libraries just built (run by the provider's
     build system). Libraries are recorded by file name, installed beside pylink.json, with
-    the SONAME read from the file. Give values starting with '-' as --compile-arg=-O2."""
+    the name read from the file: ELF SONAME, Mach-O install name (@rpath/<file>), PE DLL
+    name. Give values starting with '-' as --compile-arg=-O2."""
     add = parser.add_argument
     add("-o", "--output", required=True, help="the pylink.json to write")
     add("--name", required=True, help="dependency name, as in dependency('NAME')")
@@ -239,10 +240,11 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
 
 @command("check", "WHEEL...", "lint provider and consumer wheels")
 def _check(parser: argparse.ArgumentParser, argv: list[str]) -> int:
-    """Check wheels. Providers: valid pylink.json, paths inside the package and in the wheel,
-    SONAME as declared, header API exported, entry point present. Consumers: no provider
-    library vendored, run paths $ORIGIN-relative, Requires-Dist covering each linked
-    provider's ABI range."""
+    """Check wheels of any platform (ELF, Mach-O, PE). Providers: valid pylink.json, paths
+    inside the package and in the wheel, SONAME / install name (@rpath/<file>) / DLL name
+    as declared, header API exported, entry point present. Every library: run paths from
+    $ORIGIN or @loader_path, no build-machine path among the libraries it loads. Consumers:
+    no provider library vendored, Requires-Dist covering each linked provider's ABI range."""
     parser.add_argument("wheels", nargs="+", metavar="WHEEL")
     opts = parser.parse_args(argv)
     from ..wheel import check

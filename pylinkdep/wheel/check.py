@@ -1,16 +1,21 @@
-"""``pylinkdep check``: lint a wheel as a provider and as a consumer.
+"""``pylinkdep check``: lint a wheel as a provider and as a consumer, of any platform
+(ELF, Mach-O and PE libraries, read by :mod:`pylinkdep._binary`).
 
 Provider rules: each ``pylink`` entry point names a package holding a valid
 pylink.json of the wheel's version; its paths exist in the wheel and stay in the
 package (a library may also be another file of the wheel, such as auditwheel's
-``<dist>.libs/``); each library's SONAME is the declared one and the file name the
+``<dist>.libs/``); each library's name for the loader (ELF SONAME, Mach-O install name,
+which must be ``@rpath/<file>``, PE DLL name) is the declared one and the file name the
 loader will look for; an ``extension`` library exports a ``PyInit_`` function and
 ``python_abi`` is set; every function the public headers declare is exported;
 every pylink.json in the wheel has its entry point; ``python_abi`` matches the
-wheel's ABI tag. Consumer rules: no installed provider's library is vendored
-(auditwheel copies it as ``libfoo-<hash>.so.1``: a second instance with its own
-state), every run path entry is ``$ORIGIN``-relative, and Requires-Dist covers the ABI
-range of each linked provider (:mod:`pylinkdep.wheel.consumer`).
+wheel's ABI tag. Rules for every library in the wheel, a provider's or a consumer's: no
+run path or name of a library to load holds a path of the build machine (run paths
+start at ``$ORIGIN`` or ``@loader_path``; a Mach-O file loads ``@rpath/``,
+``@loader_path/`` or macOS system libraries; ELF and PE libraries are loaded by name).
+Consumer rules: no installed provider's library is vendored (auditwheel copies it as
+``libfoo-<hash>.so.1``: a second instance with its own state), and Requires-Dist covers
+the ABI range of each linked provider (:mod:`pylinkdep.wheel.consumer`).
 """
 
 from __future__ import annotations
@@ -26,11 +31,28 @@ from .._resolve import providers
 from .._versions import Version
 from ..errors import PylinkError
 from ..metadata import MAX_BYTES, PATTERNS, Metadata, normalize_name, parse
+from ..rpath import ORIGIN
 from .headers import declared_functions, exported_by
 
 _HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
 # auditwheel renames a grafted library libfoo.so.1 to libfoo-<8 hex digits>.so.1
 _GRAFTED = re.compile(r"-[0-9a-f]{8}(?=\.so)")
+_LIBRARY_SUFFIXES = (".dylib", ".dll", ".pyd")  # and names holding ".so"
+# What each format calls a library's own name and the names of the libraries it loads.
+_FIELDS = {
+    "elf": ("SONAME", "NEEDED entry"),
+    "macho": ("install name", "LC_LOAD_DYLIB"),
+    "pe": ("DLL name", "imported DLL"),
+}
+# Run paths (none on PE): what each format calls an entry, and how one that starts at the
+# loading file starts.
+_RUN_PATHS = {
+    "elf": ("run path entry", (ORIGIN["linux"], "${ORIGIN}")),
+    "macho": ("LC_RPATH", (ORIGIN["darwin"],)),
+}
+_PATH_SEPARATORS = {"elf": "/", "pe": "/\\:"}
+# What a Mach-O file may load: through its run paths, beside itself, macOS's own libraries.
+_MACOS_LOADABLE = ("@rpath/", "@loader_path/", "/usr/lib/", "/System/Library/")
 
 
 def check_wheel(path: str) -> list[str]:
@@ -176,21 +198,27 @@ class Wheel:
             return [f"{field} {rel!r}: library missing from the wheel"], None
         data = io.BytesIO(self.zf.read(target))
         try:
-            info = _binary.read_dynamic(data)
+            found_images = _binary.images(data)
             data.seek(0)
             exported = _binary.exported_symbols(data)
-        except _binary.NotSharedLibrary:
-            return [f"{field} {rel!r} is not an ELF shared object"], None
+        except _binary.NotSharedLibrary as exc:
+            return [f"{field} {rel!r} {exc}"], None
         found = []
-        if info.soname != soname:
-            found.append(
-                f"{field}: SONAME of {target} is {info.soname!r}, pylink.json says {soname!r}"
-            )
-        elif posixpath.basename(target) != posixpath.basename(soname):
-            found.append(
-                f"{field}: the loader looks for {soname!r} but the wheel ships "
-                f"{posixpath.basename(target)!r}"
-            )
+        shipped = posixpath.basename(target)
+        for image in found_images:
+            where = _image(target, image, found_images)
+            problem = _binary.name_problem(image, shipped)
+            if problem:
+                found.append(f"{field}: {where} {problem}")
+            elif image.soname != soname:
+                found.append(
+                    f"{field}: {_FIELDS[image.format][0]} of {where} is {image.soname!r}, "
+                    f"pylink.json says {soname!r}"
+                )
+            elif shipped != posixpath.basename(soname):
+                found.append(
+                    f"{field}: the loader looks for {soname!r} but the wheel ships {shipped!r}"
+                )
         return found, set(exported)
 
     def _api(self, file: str, meta: Metadata, pkg_dir: str, exported: set[str]) -> list[str]:
@@ -226,16 +254,15 @@ class Wheel:
         provider_sonames.update(recorded_sonames(self.zf))
         for name in sorted(self.names):
             base = posixpath.basename(name)
-            if ".so" not in base:
+            if ".so" not in base and not base.lower().endswith(_LIBRARY_SUFFIXES):
                 continue
             try:
-                info = _binary.read_dynamic(io.BytesIO(self.zf.read(name)))
+                found_images = _binary.images(io.BytesIO(self.zf.read(name)))
             except _binary.NotSharedLibrary:
                 continue
-            for entry in info.runpath + info.rpath:
-                if not entry.startswith(("$ORIGIN", "${ORIGIN}")):
-                    found.append(f"{name}: run path entry {entry!r} is not $ORIGIN-relative")
-            soname = info.soname or base
+            for image in found_images:
+                found += _load_path_problems(_image(name, image, found_images), image)
+            soname = found_images[0].soname or base
             if soname in self.declared_sonames:
                 continue
             original = _GRAFTED.sub("", soname)
@@ -247,6 +274,36 @@ class Wheel:
                 )
         found += requires_problems(self.zf, self.dist_info) + unloaded_problems(self.zf)
         return found + runtime_problems(self.zf)
+
+
+def _image(member: str, image: _binary.Dynamic, images: tuple[_binary.Dynamic, ...]) -> str:
+    """A member of the wheel, or one architecture of it when it is a universal file."""
+    return f"{member} ({image.arch})" if len(images) > 1 else member
+
+
+def _load_path_problems(where: str, image: _binary.Dynamic) -> list[str]:
+    """Run path entries and names of libraries to load that hold a path of the build
+    machine: each run path must start at the loading file, each library be found through
+    the run path (or, on macOS, be a system library)."""
+    found = []
+    for entry in image.runpath + image.rpath:
+        run_field, origin = _RUN_PATHS[image.format]
+        if not entry.startswith(origin):
+            found.append(f"{where}: {run_field} {entry!r} is not {origin[0]}-relative")
+    needed_field = _FIELDS[image.format][1]
+    for needed in image.needed:
+        if image.format == "macho":
+            if not needed.startswith(_MACOS_LOADABLE):
+                found.append(
+                    f"{where}: {needed_field} {needed!r} is neither @rpath/ nor "
+                    "@loader_path/-relative nor a macOS system library: the loader opens "
+                    "that file only"
+                )
+        elif any(sep in needed for sep in _PATH_SEPARATORS[image.format]):
+            found.append(
+                f"{where}: {needed_field} {needed!r} is a path: the loader opens that file only"
+            )
+    return found
 
 
 def _extension(field: str, rel: str, exported: set[str], meta: Metadata) -> list[str]:

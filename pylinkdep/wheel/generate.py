@@ -2,9 +2,10 @@
 the library actually built.
 
 Run by the provider's build (meson ``custom_target``, CMake ``add_custom_command``)
-through ``pylinkdep generate``: the SONAME, the exports (checked against the public
-headers and the symbols file) and the use of the Python C API come from the built files,
-so the metadata cannot drift from the wheel it describes.
+through ``pylinkdep generate``: each library's ``soname`` (ELF SONAME, Mach-O install name,
+PE DLL name), the exports (checked against the public headers and the symbols file) and
+the use of the Python C API come from the built files, so the metadata cannot drift from
+the wheel it describes.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def document(
     ``libraries`` are ``(built file, kind)`` pairs.
 
     Each library is recorded by its file name (installed beside pylink.json) and the
-    SONAME read from the built file.
+    name consumers record for it, read from the built file.
     """
     doc: dict[str, Any] = {"pylink": 1, "name": name, "version": version, "abi": abi}
     if description:
@@ -132,27 +133,29 @@ def write(doc: dict[str, Any], output: str) -> None:
 
 
 def _soname(path: str) -> str:
+    """The name consumers will record for the library at ``path``: its ELF SONAME, Mach-O
+    install name (``@rpath/<file>``, the same in every architecture) or PE DLL name."""
     try:
         with _fs.open_regular(path) as f:
-            info = _binary.read_dynamic(f)
+            found = _binary.images(f)
     except OSError as exc:
         raise InvalidMetadata(
             f"cannot read library {path}: {exc.strerror}", field="libraries"
         ) from None
     except _binary.NotSharedLibrary as exc:
         raise InvalidMetadata(f"{path} {exc}", field="libraries") from None
-    if info.format != "elf":
+    for image in found:
+        problem = _binary.name_problem(image, os.path.basename(path))
+        if problem:
+            raise InvalidMetadata(f"{path} {problem}", field="libraries")
+    names = sorted({str(image.soname) for image in found})
+    if len(names) > 1:
         raise InvalidMetadata(
-            f"{path} is not an ELF shared object; pylinkdep generate reads SONAMEs from ELF only",
+            f"{path}: its architectures have different install names {names}; "
+            "link each with the same -Wl,-install_name",
             field="libraries",
         )
-    if not info.soname:
-        raise InvalidMetadata(
-            f"{path} has no SONAME: consumers would record its build path; link it with "
-            "-Wl,-soname,<file name> (meson: soversion, CMake: SOVERSION or NO_SONAME OFF)",
-            field="libraries",
-        )
-    return info.soname
+    return names[0]
 
 
 def python_abi_of(extension: str) -> str:
