@@ -54,6 +54,17 @@ MAX_IMAGE_BYTES = 2 << 30
 """The largest Mach-O or PE file read whole (macholib reads from a file, pefile from bytes)."""
 
 
+_LIBRARY_SUFFIXES = (".dylib", ".dll", ".pyd")
+
+
+def library_name(name: str) -> bool:
+    """Whether a file name is one a shared library or extension module has: holding
+    ``.so`` (``libfoo.so.1``, ``_ext.cpython-312-x86_64-linux-gnu.so``) or ending in
+    ``.dylib``, ``.dll`` or ``.pyd``."""
+    base = os.path.basename(name)
+    return ".so" in base or base.lower().endswith(_LIBRARY_SUFFIXES)
+
+
 class NotSharedLibrary(ValueError):
     """The file cannot be linked as a shared library; the message says why."""
 

@@ -5,6 +5,7 @@ a consumer's imports, the header export check, ``python_abi`` by default and at 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -353,3 +354,32 @@ def test_setuptools_warns_when_dependencies_admit_too_old_a_provider(
     assert (message in err) is warned, err
     if warned:
         assert "imports demo_total, first in 1.2): declare it in [project] dependencies" in err
+
+
+@pytest.mark.parametrize(("fixture", "soname"), [("macho_libraries", "@rpath/libprov.1.dylib"),
+                                                  ("pe_libraries", "libprov.dll")])  # fmt: skip
+def test_the_requirement_of_a_macos_or_windows_consumer(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    make_provider: MakeProvider,
+    fixture: str,
+    soname: str,
+) -> None:
+    """Real cross-built binaries: a consumer importing prov_answer (1.0) and prov_data
+    (1.3) from its provider's dylib or DLL needs 1.3, read from LC_LOAD_DYLIB and the
+    two-level namespace, or from the import table."""
+    from pylinkdep import _resolve
+    from pylinkdep.wheel import requirement
+
+    built: dict[str, Path] = request.getfixturevalue(fixture)
+    site = tmp_path / "site"
+    name = Path(soname).name
+    libraries = [{"path": name, "soname": soname, "kind": "shared"}]
+    symbols = {"prov_answer": "1.0", "prov_data": "1.3"}
+    doc = valid_doc("prov", pylink=2, version="1.3.0", abi=">=1.0,<2", libraries=libraries,
+                    symbols=symbols, include_dirs=[])  # fmt: skip
+    package = make_provider(site, "prov", doc=doc, version="1.3.0")
+    shutil.copy(built["provider"], package / name)
+    files = [("cons", built["consumer"].read_bytes())]
+    (found,) = requirement.needed(files, _resolve.Index([str(site)], ""))
+    assert (found.requirement, found.symbols) == ("prov>=1.3,<2", ("prov_data",))

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 
-from .. import _fs
+from .. import _binary, _fs
 from .._resolve import Dependency, Index, Provider, find, providers
 from .._value import Frozen, frozen
 from ..errors import PylinkError
@@ -422,7 +422,8 @@ def _binaries(target: str) -> "list[tuple[str, bytes]]":
     try:
         if target.endswith(".whl"):
             with zipfile.ZipFile(target) as zf:
-                return [(f"{target}!{n}", zf.read(n)) for n in zf.namelist() if ".so" in n]
+                names = [n for n in zf.namelist() if _binary.library_name(n)]
+                return [(f"{target}!{n}", zf.read(n)) for n in names]
         return [(target, _fs.read_regular(target, _BINARY_LIMIT))]
     except (OSError, zipfile.BadZipFile) as exc:
         raise PylinkError(f"cannot read {target}: {exc}", file=target) from None

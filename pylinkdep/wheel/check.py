@@ -37,7 +37,6 @@ from .headers import declared_functions, exported_by
 _HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
 # auditwheel renames a grafted library libfoo.so.1 to libfoo-<8 hex digits>.so.1
 _GRAFTED = re.compile(r"-[0-9a-f]{8}(?=\.so)")
-_LIBRARY_SUFFIXES = (".dylib", ".dll", ".pyd")  # and names holding ".so"
 # What each format calls a library's own name and the names of the libraries it loads.
 _FIELDS = {
     "elf": ("SONAME", "NEEDED entry"),
@@ -254,7 +253,7 @@ class Wheel:
         provider_sonames.update(recorded_sonames(self.zf))
         for name in sorted(self.names):
             base = posixpath.basename(name)
-            if ".so" not in base and not base.lower().endswith(_LIBRARY_SUFFIXES):
+            if not _binary.library_name(base):
                 continue
             try:
                 found_images = _binary.images(io.BytesIO(self.zf.read(name)))

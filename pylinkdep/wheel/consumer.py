@@ -70,15 +70,13 @@ def wheel_providers(zf: zipfile.ZipFile) -> list[Linked]:
                 )
     recorded = {s for linked in found.values() for s in linked.sonames}
     recorded |= {posixpath.basename(n) for n in names}  # its own libraries
-    installed = {lib.soname: p for p in providers(errors=[]) for lib in p.libraries}
+    installed = {
+        posixpath.basename(lib.soname): p for p in providers(errors=[]) for lib in p.libraries
+    }
     for name in names:
-        if ".so" not in posixpath.basename(name):
+        if not _binary.library_name(name):
             continue
-        try:
-            info = _binary.read_dynamic(io.BytesIO(zf.read(name)))
-        except _binary.NotSharedLibrary:
-            continue
-        for needed in info.needed:
+        for needed in _needed(zf.read(name)):
             provider = installed.get(needed)
             if provider is None or needed in recorded or provider.name in found:
                 continue
@@ -165,7 +163,7 @@ def requires_problems(zf: zipfile.ZipFile, dist_info: str) -> list[str]:
     linked = wheel_providers(zf)
     if not linked:
         return []
-    members = [(n, zf.read(n)) for n in sorted(zf.namelist()) if ".so" in posixpath.basename(n)]
+    members = [(n, zf.read(n)) for n in sorted(zf.namelist()) if _binary.library_name(n)]
     needs = {n.provider.name: n for n in requirement.needed(members, Index(None))}
     recorded = {entry["name"]: str(entry.get("version", "")) for entry in _tables(zf)}
     try:
@@ -223,12 +221,8 @@ def unloaded_problems(zf: zipfile.ZipFile) -> list[str]:
     """Each provider a generated run-time module of the wheel records that none of its
     binaries loads (a provider exporting nothing the consumer calls: the linker's
     ``--as-needed`` dropped it)."""
-    loaded = {
-        needed
-        for name in zf.namelist()
-        if ".so" in posixpath.basename(name)
-        for needed in _needed(zf.read(name))
-    }
+    binaries = [name for name in zf.namelist() if _binary.library_name(name)]
+    loaded = {needed for name in binaries for needed in _needed(zf.read(name))}
     return [
         f"{entry['source']}: records pylink provider {entry['name']!r}, but no binary of the "
         f"wheel loads its libraries ({', '.join(sonames)}): drop it, or check that the "
@@ -239,11 +233,14 @@ def unloaded_problems(zf: zipfile.ZipFile) -> list[str]:
     ]
 
 
-def _needed(data: bytes) -> tuple[str, ...]:
+def _needed(data: bytes) -> list[str]:
+    """The file names of the libraries a binary loads, in every image (none if it is not
+    a shared library)."""
     try:
-        return _binary.read_dynamic(io.BytesIO(data)).needed
+        images = _binary.images(io.BytesIO(data))
     except _binary.NotSharedLibrary:
-        return ()
+        return []
+    return [posixpath.basename(n) for image in images for n in image.needed]
 
 
 def _tables(zf: zipfile.ZipFile) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """A consumer's run requirement from its binaries, as Debian's dpkg-shlibdeps derives a
-package's: for each provider a binary loads (its NEEDED entries), the latest version in
+package's: for each provider a binary loads (ELF's NEEDED entries, Mach-O's
+LC_LOAD_DYLIB, PE's imported DLLs), the latest version in
 which any symbol the binary imports from it first appeared (the provider's ``symbols``
 map), within the provider's ABI range. A provider without a map gives its ABI range.
 """
@@ -59,16 +60,18 @@ def needed(files: Iterable[tuple[str, bytes]], index: Index) -> list[Needed]:
     providers: dict[str, Provider] = {}
     for name, data in files:
         try:
-            info = _binary.read_dynamic(io.BytesIO(data))
-            imported = _binary.imported_symbols(io.BytesIO(data)) if info.format == "elf" else set()
+            images = _binary.images(io.BytesIO(data))
+            by_library = _binary.imports_by_library(io.BytesIO(data))
         except _binary.NotSharedLibrary:
             continue
-        for soname in info.needed:
-            provider = by_soname.get(soname)
+        for needed in {n for image in images for n in image.needed}:
+            provider = by_soname.get(posixpath.basename(needed))
             if provider is None:
                 continue
             providers.setdefault(provider.name, provider)
             loaders.setdefault(provider.name, []).append(name)
+            # ELF names no library per symbol (""); PE and Mach-O's two-level namespace do.
+            imported = by_library.get(needed, frozenset()) | by_library.get("", frozenset())
             imports.setdefault(provider.name, set()).update(imported)
     found = []
     for key, provider in providers.items():
