@@ -22,7 +22,7 @@ import pytest
 
 from .conftest import MakeProvider, valid_doc
 
-PKGCONF = shutil.which("pkgconf") or shutil.which("pkg-config")
+PKGCONF = shutil.which("pkgconf")
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.skipif(PKGCONF is None, reason="needs pkgconf: apt-get install pkgconf"),
@@ -91,8 +91,7 @@ def tools(
     assert PKGCONF is not None
     version = subprocess.run([PKGCONF, "--version"], capture_output=True, text=True).stdout
     numbers = tuple(int(n) for n in version.strip().split(".")[:3])
-    old = Path(PKGCONF).resolve().name == "pkgconf" and numbers < (1, 9, 4)
-    return Tools(pylinkdep, PKGCONF, env, old)
+    return Tools(pylinkdep, PKGCONF, env, trailing_space=numbers < (1, 9, 4))
 
 
 ONE_OPTION = [
