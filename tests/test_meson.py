@@ -125,13 +125,19 @@ def meson_command(which: str, request: pytest.FixtureRequest, tmp_path: Path) ->
     return [sys.executable, "-m", "pylinkdep.meson", "--native-file", str(native)]
 
 
-def configure(
-    which: str, request: pytest.FixtureRequest, tmp_path: Path, body: str
-) -> subprocess.CompletedProcess[str]:
+def source_tree(tmp_path: Path, body: str) -> Path:
+    """``tmp_path/src``: project 't' (C) with ``body`` in its meson.build, and its m.c."""
     source = tmp_path / "src"
     source.mkdir()
     (source / "meson.build").write_text(f"project('t', 'c')\n{body}")
     (source / "m.c").write_text("int m(void) { return 0; }\n")
+    return source
+
+
+def configure(
+    which: str, request: pytest.FixtureRequest, tmp_path: Path, body: str
+) -> subprocess.CompletedProcess[str]:
+    source = source_tree(tmp_path, body)
     cmd = meson_command(which, request, tmp_path)
     setup = [*cmd[:3], "setup", *cmd[3:], str(tmp_path / "build"), str(source)]
     env = bin_first(cmd[0])
@@ -270,15 +276,12 @@ def configure_and_build(
     """``pylinkdep-meson setup`` and ninja with the meson in ``meson_dir`` (first on
     PYTHONPATH), exampleprov found through the native file's python: the configure's
     output, once the extension it built has its relative run path."""
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "m.c").write_text("int m(void) { return 0; }\n")
-    (source / "meson.build").write_text(
-        "project('t', 'c')\n"
+    source = source_tree(
+        tmp_path,
         "dep = dependency('exampleprov', method: 'pylink', version: '>=1.2')\n"
         "message('VALUE ' + dependency('exampleprov').type_name() + ' ' + dep.version())\n"
         "py = import('python').find_installation()\n"
-        "py.extension_module('m', 'm.c', dependencies: dep, install: true, subdir: 'a/b')\n"
+        "py.extension_module('m', 'm.c', dependencies: dep, install: true, subdir: 'a/b')\n",
     )
     native = tmp_path / "native.ini"
     native.write_text(f"[binaries]\npython = '{provider_python}'\n")
@@ -344,15 +347,12 @@ def test_transitive_requires_and_run_paths(tmp_path: Path, make_provider: MakePr
     site = tmp_path / "site"
     base = make_provider(site, "base")
     top = make_provider(site, "top", doc=valid_doc("top", requires=["base>=1.0"]))
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "m.c").write_text("int m(void) { return 0; }\n")
-    (source / "meson.build").write_text(
-        "project('t', 'c')\n"
+    source = source_tree(
+        tmp_path,
         "py = import('python').find_installation()\n"
         "dep = dependency('top', method: 'pylink')\n"
         "shared_module('m', 'm.c', dependencies: dep, install: true,\n"
-        "              install_dir: py.get_install_dir() / 'pkg' / 'sub')\n"
+        "              install_dir: py.get_install_dir() / 'pkg' / 'sub')\n",
     )
     build = tmp_path / "build"
     setup = [sys.executable, "-m", "pylinkdep.meson", "setup", str(build), str(source)]
