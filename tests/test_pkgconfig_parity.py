@@ -71,7 +71,7 @@ def tools(
         "top",
         requires=["exampleprov>=1.2"],
         compile_args=["-pthread", "-O2"],
-        link_args=["-L/opt/top/lib", "-lm", "-Wl,--as-needed"],
+        link_args=["-L/opt/top/lib", "-lm", "-lib:top", "-Wl,--as-needed"],  # -lib: is other
     )
     make_provider(site, "top", doc=doc)
     make_provider(site, "rc", doc=valid_doc("rc", version="1.0rc1", abi=">=1.0rc1,<2"))
@@ -125,6 +125,7 @@ def test_each_option_as_pkgconf(tools: Tools, name: str) -> None:
     if name == "top":  # its own flags, then those of what it requires
         assert ours["--libs-only-l"] == (0, "-lm\n")
         assert ours["--libs-only-L"] == (0, "-L/opt/top/lib\n")
+        assert "-lib:top" in ours["--libs-only-other"].stdout.split()
         other = ours["--cflags-only-other"].stdout.split()
         assert other == ["-DTOP_SHARED", "-pthread", "-O2", "-DEXAMPLEPROV_SHARED"]
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 class Option(Frozen):
     """One option of the query. ``metavar`` None: a flag; else it takes a value, which
     may be left out (then ``""``) when ``optional``. ``selects``: the classes of flags
-    (:data:`flags.CLASSES`) the option prints."""
+    (:func:`flags.kind`) the option prints."""
 
     flag: str
     help: str

@@ -10,9 +10,6 @@ if TYPE_CHECKING:
 # pkg-config escapes shell-special characters in its output with a backslash: all but these.
 _PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_/.,:=+@%^-")
 
-CLASSES = ("cflags-I", "cflags-other", "libs-L", "libs-l", "libs-other")
-"""The classes pkg-config sorts flags into, as ``select`` names them."""
-
 
 def _providers(deps: "Iterable[Dependency]") -> "tuple[Provider, ...]":
     """Every provider of ``deps``, each once, in link order."""
@@ -69,8 +66,8 @@ def kind(arg: str, section: str) -> str:
 
 
 def select(deps: "Iterable[Dependency]", classes: "Collection[str]") -> list[str]:
-    """The cflags, then the libs, of ``deps`` that fall in ``classes`` (of :data:`CLASSES`),
-    each in its order: what pkg-config prints for ``--cflags-only-I --libs-only-l`` and
+    """The cflags, then the libs, of ``deps`` whose :func:`kind` is in ``classes``, each in
+    its order: what pkg-config prints for ``--cflags-only-I --libs-only-l`` and
     their combinations."""
     deps = list(deps)
     sections = (("cflags", cflags(deps)), ("libs", libs(deps)))
