@@ -90,7 +90,7 @@ def real_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 MakeProvider = Callable[..., Path]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_provider(real_library: Path) -> MakeProvider:
     """Install a provider into a site directory the way a wheel would; returns the package dir.
 

@@ -37,14 +37,14 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_cflags_libs(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, "--cflags", "--libs", "demo")
     assert code == 0
-    assert shlex.split(out) == [
+    assert shlex.split(out) == [  # per provider in link order, as pkg-config
         f"-I{site}/demo/include",
-        f"-I{site}/base/include",
         "-DDEMO_SHARED",
+        f"-I{site}/base/include",
         "-DBASE_SHARED",
         f"{site}/demo/libdemo.so.1",
-        f"{site}/base/libbase.so.1",
         "-lm",
+        f"{site}/base/libbase.so.1",
     ]
     assert out.count("site\\ dir") == 4  # escaped for the shell, as pkg-config does
 
@@ -122,7 +122,7 @@ def test_show(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_cmake_prefix_path_fast_path_agrees_with_argparse(
     site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``--cmake-prefix-path DIR`` skips argparse; ``--cmake-prefix-path=DIR`` does not."""
+    """``--cmake-prefix-path DIR`` and ``--cmake-prefix-path=DIR`` write the same."""
     fast, slow = tmp_path / "fast", tmp_path / "slow"
     assert cli(capsys, "--cmake-prefix-path", str(fast)) == (0, f"{fast}\n", "")
     assert cli(capsys, f"--cmake-prefix-path={slow}") == (0, f"{slow}\n", "")
@@ -132,17 +132,26 @@ def test_cmake_prefix_path_fast_path_agrees_with_argparse(
     assert len(list(slow.glob("*/*.cmake"))) == 5
     with pytest.raises(SystemExit) as info:
         main(["--cmake-prefix-path", "-x"])  # a value that looks like a flag: argparse's error
-    assert info.value.code == 2
+    assert info.value.code == 1  # a usage error of the query, as pkg-config's
 
 
 @pytest.mark.parametrize(
-    "args",
-    [["show", "demo", "--rpath-from", "/abs"], ["--cflags"], ["show"], ["--bogus", "demo"]],
+    ("args", "code"),
+    [
+        (["show", "demo", "--rpath-from", "/abs"], 2),  # a subcommand: argparse's 2
+        (["show"], 2),
+        (["--cflags"], 1),  # the query: 1, as pkg-config
+        (["--bogus", "demo"], 1),
+        (["--variable"], 1),
+        (["--libs-only-l=x", "demo"], 1),
+    ],
 )
-def test_usage_errors(site: Path, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+def test_usage_errors(
+    site: Path, capsys: pytest.CaptureFixture[str], args: list[str], code: int
+) -> None:
     with pytest.raises(SystemExit) as info:
         main(args)
-    assert info.value.code == 2
+    assert info.value.code == code
     assert "usage: pylinkdep" in capsys.readouterr().err
 
 

@@ -52,7 +52,18 @@ def test_query_imports_nothing_denied(tmp_path: Path, make_provider: MakeProvide
     assert not imported, sorted(imported)
 
 
-@pytest.mark.parametrize("argv", [["--cflags", "--libs", "demo"], ["--modversion", "demo"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--cflags", "--libs", "demo"],
+        ["--modversion", "demo"],
+        ["--variable=prefix", "demo"],
+        ["--variable", "pcfiledir", "--print-variables", "demo", "base"],
+        ["--cflags-only-I", "--libs-only-l", "demo"],
+        ["--list-all"],
+        ["--cmake-prefix-path=/some/dir"],
+    ],
+)
 def test_plain_options_are_argparse_options(argv: list[str]) -> None:
     """The plain parser and argparse read one table and give the same options."""
     from pylinkdep.cli import query

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from pylinkdep.meson import TESTED, version_problem
+from pylinkdep.meson import NEWEST, TESTED, version_problem, version_warning
 from pylinkdep.meson import main as meson_main
 
 from .conftest import MakeProvider, Wheelhouse, demo, valid_doc
@@ -124,13 +125,19 @@ def meson_command(which: str, request: pytest.FixtureRequest, tmp_path: Path) ->
     return [sys.executable, "-m", "pylinkdep.meson", "--native-file", str(native)]
 
 
-def configure(
-    which: str, request: pytest.FixtureRequest, tmp_path: Path, body: str
-) -> subprocess.CompletedProcess[str]:
+def source_tree(tmp_path: Path, body: str) -> Path:
+    """``tmp_path/src``: project 't' (C) with ``body`` in its meson.build, and its m.c."""
     source = tmp_path / "src"
     source.mkdir()
     (source / "meson.build").write_text(f"project('t', 'c')\n{body}")
     (source / "m.c").write_text("int m(void) { return 0; }\n")
+    return source
+
+
+def configure(
+    which: str, request: pytest.FixtureRequest, tmp_path: Path, body: str
+) -> subprocess.CompletedProcess[str]:
+    source = source_tree(tmp_path, body)
     cmd = meson_command(which, request, tmp_path)
     setup = [*cmd[:3], "setup", *cmd[3:], str(tmp_path / "build"), str(source)]
     env = bin_first(cmd[0])
@@ -212,21 +219,126 @@ def test_missing_provider_names_it(
     assert "install the distribution that provides 'nosuchprov'" in proc.stdout
 
 
-def test_untested_meson_refused(
+def test_version_policy(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for version in ("1.2.2", "1.13.0", "2.0.0"):
+    """Older than the oldest supported: refused. Newer than the newest tested: a warning
+    naming both (a real configure with it: test_newer_meson_runs_with_a_warning)."""
+    for version in ("1.2.2", "1.0.0", "0.64.1"):
         problem = version_problem(version)
         assert problem and f"meson {version} is not supported" in problem and TESTED in problem
-    assert version_problem(OLDEST_MESON) is None
-    assert version_problem("1.12.1") is None
+    for version in (OLDEST_MESON, "1.12.1", "1.13.0", "2.0.0"):
+        assert version_problem(version) is None
+    for version in (OLDEST_MESON, "1.10.0", "1.12.1"):
+        assert version_warning(version) is None
+    assert version_warning("1.13.0") == (
+        "meson 1.13.0 is newer than the newest meson pylinkdep-meson is tested with (1.12.x): "
+        "running it; if the build fails, pin 'meson<1.13' in [build-system] requires"
+    )
+    assert version_warning("2.0.0") is not None
     from mesonbuild import coredata  # the launcher reads the version from here
 
-    monkeypatch.setattr(coredata, "version", "1.13.0")
+    monkeypatch.setattr(coredata, "version", "1.2.2")
     assert meson_main(["setup", "build"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("pylinkdep-meson: error: meson 1.13.0 is not supported: ")
+    assert err.startswith("pylinkdep-meson: error: meson 1.2.2 is not supported: ")
     assert "tested with meson 1.2.3 to 1.12.x" in err and "PYLINKDEP_MESON_UNTESTED=1" in err
+
+
+def meson_copy(target: Path, version: str | None = None, rename: str | None = None) -> Path:
+    """A copy of this interpreter's real meson (``mesonbuild``) in ``target``, for
+    ``PYTHONPATH``: with ``version`` as its version string, or with the function
+    ``rename`` of ``dependencies/detect.py`` renamed (a meson that moved a hook point)."""
+    import mesonbuild
+
+    copy = target / "mesonbuild"
+    shutil.copytree(
+        Path(mesonbuild.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    if version is not None:
+        coredata = copy / "coredata.py"
+        text = coredata.read_text()
+        assert re.search(r"^version = '[^']+'$", text, flags=re.M)
+        coredata.write_text(
+            re.sub(r"^version = '[^']+'$", f"version = '{version}'", text, flags=re.M)
+        )
+    if rename is not None:
+        detect = copy / "dependencies" / "detect.py"
+        text = detect.read_text()
+        assert f"def {rename}(" in text
+        detect.write_text(text.replace(rename, f"{rename}_moved"))
+    return target
+
+
+def configure_and_build(
+    meson_dir: Path, provider_python: Path, tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    """``pylinkdep-meson setup`` and ninja with the meson in ``meson_dir`` (first on
+    PYTHONPATH), exampleprov found through the native file's python: the configure's
+    output, once the extension it built has its relative run path."""
+    source = source_tree(
+        tmp_path,
+        "dep = dependency('exampleprov', method: 'pylink', version: '>=1.2')\n"
+        "message('VALUE ' + dependency('exampleprov').type_name() + ' ' + dep.version())\n"
+        "py = import('python').find_installation()\n"
+        "py.extension_module('m', 'm.c', dependencies: dep, install: true, subdir: 'a/b')\n",
+    )
+    native = tmp_path / "native.ini"
+    native.write_text(f"[binaries]\npython = '{provider_python}'\n")
+    build = tmp_path / "build"
+    env = bin_first(sys.executable, PYTHONPATH=str(meson_dir))
+    proc = subprocess.run(
+        [sys.executable, "-m", "pylinkdep.meson", "setup", "--native-file", str(native),
+         str(build), str(source)],
+        env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "VALUE pylink 1.2.0" in proc.stdout
+    demo.sh(["ninja", "-C", str(build)], env=env)
+    (ext,) = build.glob("m.*.so")
+    assert "Library runpath: [$ORIGIN/../../exampleprov]" in demo.sh(["readelf", "-d", str(ext)])
+    return proc
+
+
+def test_newer_meson_runs_with_a_warning(provider_python: Path, tmp_path: Path) -> None:
+    """A meson one minor version newer than the newest tested (none is published: a real
+    meson whose version string says so) configures and builds, after one warning line."""
+    newer = f"{NEWEST[0]}.{NEWEST[1] + 1}.0"
+    meson_dir = meson_copy(tmp_path / "meson", version=newer)
+    proc = configure_and_build(meson_dir, provider_python, tmp_path)
+    assert f"Version: {newer}" in proc.stdout
+    warnings = [line for line in proc.stderr.splitlines() if "pylinkdep-meson" in line]
+    assert warnings == [f"pylinkdep-meson: warning: {version_warning(newer)}"]
+
+
+def test_missing_hook_point_is_named(tmp_path: Path) -> None:
+    """A meson without a function the hook patches: one error line naming it, before
+    meson runs."""
+    point = "_build_external_dependency_list"
+    meson_dir = meson_copy(tmp_path / "meson", version="1.13.0", rename=point)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pylinkdep.meson", "setup", str(tmp_path / "build")],
+        env=bin_first(sys.executable, PYTHONPATH=str(meson_dir)),
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"pylinkdep-meson: warning: {version_warning('1.13.0')}",
+        "pylinkdep-meson: error: meson 1.13.0 lacks what the pylink method needs "
+        f"(mesonbuild.dependencies.detect.{point}); {TESTED} work",
+    ]
+
+
+def newest_meson_on_pypi() -> str:
+    """The newest meson release on the package index (``pip index versions meson``)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "index", "versions", "meson"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    found = re.search(r"^meson \(([^)]+)\)", proc.stdout, flags=re.M)
+    if proc.returncode != 0 or not found:
+        pytest.skip(f"needs the package index: pip index versions meson said {proc.stderr!r}")
+    return found.group(1)
 
 
 def test_transitive_requires_and_run_paths(tmp_path: Path, make_provider: MakeProvider) -> None:
@@ -235,15 +347,12 @@ def test_transitive_requires_and_run_paths(tmp_path: Path, make_provider: MakePr
     site = tmp_path / "site"
     base = make_provider(site, "base")
     top = make_provider(site, "top", doc=valid_doc("top", requires=["base>=1.0"]))
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "m.c").write_text("int m(void) { return 0; }\n")
-    (source / "meson.build").write_text(
-        "project('t', 'c')\n"
+    source = source_tree(
+        tmp_path,
         "py = import('python').find_installation()\n"
         "dep = dependency('top', method: 'pylink')\n"
         "shared_module('m', 'm.c', dependencies: dep, install: true,\n"
-        "              install_dir: py.get_install_dir() / 'pkg' / 'sub')\n"
+        "              install_dir: py.get_install_dir() / 'pkg' / 'sub')\n",
     )
     build = tmp_path / "build"
     setup = [sys.executable, "-m", "pylinkdep.meson", "setup", str(build), str(source)]
@@ -257,35 +366,20 @@ def test_transitive_requires_and_run_paths(tmp_path: Path, make_provider: MakePr
     assert "'-Wl,-rpath,$$ORIGIN/../../top' '-Wl,-rpath,$$ORIGIN/../../base'" in link_line
 
 
-@pytest.mark.parametrize("version", ["1.9.0", "1.10.0", "1.11.0"])
+@pytest.mark.parametrize("version", ["1.9.0", "1.10.0", "1.11.0", "newest on PyPI"])
 def test_meson_versions_where_internals_change(
     version: str, provider_python: Path, tmp_path: Path
 ) -> None:
-    """The releases around the hook's feature switches: 1.10 validates 'method' in the
-    interpreter, 1.11 brings DependencyCandidate and drops the type_name argument."""
+    """The releases around the hook's feature switches (1.10 validates 'method' in the
+    interpreter, 1.11 brings DependencyCandidate and drops the type_name argument), and the
+    newest meson on PyPI, all inside the tested range: when a newer meson is published the
+    last fails until it is tested and NEWEST raised (users meanwhile get the warning)."""
+    if version == "newest on PyPI":
+        version = newest_meson_on_pypi()
     meson_dir = tmp_path / "meson"
     demo.sh([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
              str(meson_dir), f"meson=={version}"])  # fmt: skip
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "m.c").write_text("int m(void) { return 0; }\n")
-    (source / "meson.build").write_text(
-        "project('t', 'c')\n"
-        "dep = dependency('exampleprov', method: 'pylink', version: '>=1.2')\n"
-        "message('VALUE ' + dependency('exampleprov').type_name() + ' ' + dep.version())\n"
-        "py = import('python').find_installation()\n"
-        "py.extension_module('m', 'm.c', dependencies: dep, install: true, subdir: 'a/b')\n"
-    )
-    native = tmp_path / "native.ini"
-    native.write_text(f"[binaries]\npython = '{provider_python}'\n")
-    build = tmp_path / "build"
-    env = bin_first(sys.executable, PYTHONPATH=str(meson_dir))
-    out = demo.sh(
-        [sys.executable, "-m", "pylinkdep.meson", "setup", "--native-file", str(native),
-         str(build), str(source)],
-        env=env,
-    )  # fmt: skip
-    assert f"Version: {version}" in out and "VALUE pylink 1.2.0" in out
-    demo.sh(["ninja", "-C", str(build)], env=env)
-    (ext,) = build.glob("m.*.so")
-    assert "Library runpath: [$ORIGIN/../../exampleprov]" in demo.sh(["readelf", "-d", str(ext)])
+    proc = configure_and_build(meson_dir, provider_python, tmp_path)
+    assert f"Version: {version}" in proc.stdout
+    assert version_warning(version) is None, f"meson {version} is out: test it, raise NEWEST"
+    assert "pylinkdep-meson" not in proc.stderr

@@ -3,7 +3,9 @@
 Point meson-python at it with ``[tool.meson-python] meson = "pylinkdep-meson"`` (or
 ``MESON=pylinkdep-meson``), then write ``dependency('name', method: 'pylink')``.
 It runs the meson installed beside it, after :mod:`pylinkdep.meson.hook` has patched
-that meson in this process only; a meson outside the tested range is refused.
+that meson in this process only. A meson newer than the newest tested runs with a
+warning (the hook finds what it needs by feature, and names what is missing); one older
+than the oldest supported is refused.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .._versions import release
+
 OLDEST = (1, 2, 3)
-"""The oldest meson tested (the oldest current meson-python accepts)."""
+"""The oldest meson supported and tested (the oldest current meson-python accepts)."""
 NEWEST = (1, 12)
 """The newest meson series tested."""
 TESTED = "meson 1.2.3 to 1.12.x"
@@ -23,19 +27,35 @@ UNTESTED_ENV = "PYLINKDEP_MESON_UNTESTED"
 _NO_CONFIGURE = {"--version", "-v", "compile", "install", "introspect", "test"}
 
 
-__all__ = ["main", "version_problem"]
+__all__ = ["main", "version_problem", "version_warning"]
 
 
 def version_problem(version: str) -> str | None:
-    """Why ``version`` of meson is refused, or None when it is in the tested range."""
-    parts = tuple(int(p) if p.isdigit() else -1 for p in version.split(".")[:3])
-    if OLDEST <= parts and parts[:2] <= NEWEST:
+    """Why ``version`` of meson is refused (older than :data:`OLDEST`), or None."""
+    if release(version) >= OLDEST:
         return None
     return (
         f"meson {version} is not supported: pylinkdep-meson is tested with {TESTED}. "
-        f"Install one of those (e.g. 'meson>=1.2.3,<1.13' in [build-system] requires), "
+        f"Install one of those (e.g. 'meson>=1.2.3' in [build-system] requires), "
         f"or set {UNTESTED_ENV}=1 to try this meson anyway."
     )
+
+
+def version_warning(version: str) -> str | None:
+    """The one-line warning for a meson newer than the newest tested, or None."""
+    if release(version)[:2] <= NEWEST:
+        return None
+    newest = ".".join(map(str, NEWEST))
+    return (
+        f"meson {version} is newer than the newest meson pylinkdep-meson is tested with "
+        f"({newest}.x): running it; if the build fails, pin 'meson<{_next_series(NEWEST)}' "
+        "in [build-system] requires"
+    )
+
+
+def _next_series(series: tuple[int, int]) -> str:
+    """The first meson after ``series``: ``(1, 12)`` -> ``'1.13'``."""
+    return f"{series[0]}.{series[1] + 1}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args and args[0] in _NO_CONFIGURE):
         from . import hook
 
+        warning = version_warning(coredata.version)
+        if warning:
+            print(f"pylinkdep-meson: warning: {warning}", file=sys.stderr)
         try:
             hook.install()
         except hook.Unsupported as exc:
