@@ -521,6 +521,28 @@ def _abi_diff(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     return 1 if any(v.breaking for v in comparison.verdicts) else 0
 
 
+@command("export-header", "--name NAME -o FILE", "a provider's <name>_export.h export macros")
+def _export_header(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Write a provider's export header defining NAME_API (for exported functions) and
+    NAME_DATA (variables), NAME upper-cased with other characters than letters, digits
+    and '_' as '_'; print the define the library's own build sets, privately (never in
+    pylink.json): NAME_BUILDING. Building the library the macros export it
+    (visibility("default"); dllexport on Windows); in a consumer they give the cheapest
+    call without a flag of its own: dllimport on Windows, GCC's noplt attribute on x86-64
+    ELF (a call through the GOT, no PLT stub), else nothing. NAME_STATIC (a static
+    library) drops the Windows attributes. The pylink_add_provider(EXPORT_HEADER) CMake
+    helper and the meson snippet run this."""
+    parser.add_argument("--name", required=True, help="the provider's dependency name")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="e.g. foo_export.h")
+    opts = parser.parse_args(argv)
+    from ..outputs import export_header
+
+    with writing(opts.output):
+        export_header.write(opts.name, opts.output)
+    print(export_header.building_define(opts.name))
+    return 0
+
+
 def _built(kind: str) -> "Callable[[str], tuple[str, str]]":
     """The argument type of ``--library`` and ``--extension``: ``(file, kind)``."""
     return lambda path: (path, kind)
