@@ -10,7 +10,6 @@ import json
 import platform
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -276,7 +275,7 @@ def test_cmake_helper(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "header", "message"),
     [
-        ("3d", "demo_export.h", "'3d' cannot name C macros: 3D_API must start with an ASCII letter"),
+        ("3d", "demo_export.h", "'3d' cannot name C macros: 3D_API must start with"),
         ("demo", "sub/demo_export.h", "EXPORT_HEADER takes a file name, not sub/demo_export.h"),
     ],
 )
