@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 
 from .. import _binary, _discovery
@@ -35,8 +34,6 @@ from ..rpath import ORIGIN
 from .headers import declared_functions, exported_by
 
 _HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
-# auditwheel renames a grafted library libfoo.so.1 to libfoo-<8 hex digits>.so.1
-_GRAFTED = re.compile(r"-[0-9a-f]{8}(?=\.so)")
 # What each format calls a library's own name and the names of the libraries it loads.
 _FIELDS = {
     "elf": ("SONAME", "NEEDED entry"),
@@ -247,6 +244,7 @@ class Wheel:
             recorded_sonames,
             requires_problems,
             runtime_problems,
+            ungrafted,
             unloaded_problems,
         )
 
@@ -264,7 +262,7 @@ class Wheel:
             soname = found_images[0].soname or base
             if soname in self.declared_sonames:
                 continue
-            original = _GRAFTED.sub("", soname)
+            original = ungrafted(soname)
             if original in provider_sonames:
                 found.append(
                     f"{name}: vendors {original} of pylink provider "
