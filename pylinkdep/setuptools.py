@@ -30,6 +30,7 @@ from setuptools.command.build_ext import build_ext as _setuptools_build_ext
 
 from . import rpath
 from ._resolve import Dependency, Index
+from ._setuptools_entry import uses_py_libraries
 from .errors import PylinkError
 from .outputs import runtime_module
 
@@ -211,7 +212,7 @@ def drop_absolute_rpaths(args: list[str]) -> list[str]:
 
 def finalize_distribution_options(dist: Any) -> None:
     """setuptools hook: give projects with ``py_libraries`` extensions our build_ext."""
-    if not any(getattr(ext, "py_libraries", None) for ext in dist.ext_modules or ()):
+    if not uses_py_libraries(dist):
         return
     base = dist.cmdclass.get("build_ext")
     if base is None:
