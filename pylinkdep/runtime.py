@@ -22,7 +22,15 @@ the provider's: ``pylink.json``, or "" (none) for a provider described by a PYLI
 overlay. ``libraries`` lists, in link order, each library's directory relative
 to site-packages at build time (what the consumer's relative run path points at), its
 path relative to the provider's package directory, and its SONAME (install name, DLL
-name).
+name); a Windows DLL that imports DLLs shipped in its own directory (not pylink
+libraries: those are preloaded) also has ``"dll_directory": True``.
+
+On Windows each DLL is preloaded by full path, in reverse link order (a library after
+what it links): the loader then reuses the loaded module, by name, for the consumer's
+import, which CPython's ``LoadLibraryExW`` search would not find in another directory.
+``os.add_dll_directory`` is used only for a DLL with ``dll_directory``, so that its own
+dependencies resolve; it adds to the search of every later load in the process, whose
+order across directories Windows leaves unspecified.
 """
 
 import os
@@ -327,7 +335,8 @@ def plan(
                     name=consumer,
                 )
             if platform == "win32":
-                actions.append(("add_dll_directory", os.path.dirname(found)))
+                if library.get("dll_directory"):
+                    actions.append(("add_dll_directory", os.path.dirname(found)))
                 actions.append(("load", found))
                 continue
             # What the run path ($ORIGIN / @loader_path relative) reaches from the consumer.

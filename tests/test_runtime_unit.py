@@ -143,11 +143,16 @@ def test_plan_macos_install_name(tmp_path: Path, make_provider: MakeProvider) ->
     ]
 
 
-def test_plan_windows_always_adds_the_dll_directory_and_loads(sites: tuple[Path, Path]) -> None:
-    """No run path on Windows: the directory is added and the DLL loaded by full path, so
-    the loader reuses it by name for the consumer's extension."""
+def test_plan_windows_loads_by_full_path(sites: tuple[Path, Path]) -> None:
+    """No run path on Windows: the DLL is loaded by full path, so the loader reuses it by
+    name for the consumer's extension; its directory is added only for a DLL whose own
+    dependencies ship beside it (``dll_directory``)."""
     site, _ = sites
     assert runtime.plan("cons", str(site), [record()], "win32", [str(site)]) == [
+        ("load", str(site / LIB))
+    ]
+    beside = record(libraries=[{**lib("demo"), "dll_directory": True}])
+    assert runtime.plan("cons", str(site), [beside], "win32", [str(site)]) == [
         ("add_dll_directory", str(site / "demo")),
         ("load", str(site / LIB)),
     ]

@@ -13,7 +13,7 @@ import pprint
 from collections.abc import Sequence
 from typing import Any
 
-from .. import _fs, runtime
+from .. import _binary, _fs, runtime
 from .._resolve import Dependency, Provider
 
 MODULE_NAME = "_pylink"
@@ -25,6 +25,17 @@ def provider_entry(provider: Provider) -> dict[str, Any]:
     file that shows a package directory is the provider's (``marker``): its pylink.json,
     or nothing ("") for a provider an overlay describes."""
     own = os.path.join(provider.package_dir, "pylink.json")
+    libraries: list[dict[str, Any]] = [
+        {
+            "dir": _fs.posix_relpath(os.path.dirname(lib.path), provider.site_dir),
+            "path": _fs.posix_relpath(lib.path, provider.package_dir),
+            "soname": lib.soname,
+        }
+        for lib in provider.libraries
+    ]
+    for entry, lib in zip(libraries, provider.libraries, strict=True):
+        if _imports_beside(lib.path, {other.soname for other in provider.libraries}):
+            entry["dll_directory"] = True
     return {
         "name": provider.name,
         "distribution": provider.distribution,
@@ -32,15 +43,20 @@ def provider_entry(provider: Provider) -> dict[str, Any]:
         "marker": "pylink.json" if provider.metadata_file == own else "",
         "version": provider.version,
         "abi": provider.abi,
-        "libraries": [
-            {
-                "dir": _fs.posix_relpath(os.path.dirname(lib.path), provider.site_dir),
-                "path": _fs.posix_relpath(lib.path, provider.package_dir),
-                "soname": lib.soname,
-            }
-            for lib in provider.libraries
-        ],
+        "libraries": libraries,
     }
+
+
+def _imports_beside(path: str, preloaded: set[str]) -> bool:
+    """Whether the PE library at ``path`` imports a DLL that ships in its directory, other
+    than the ``preloaded`` ones (Windows compares DLL names regardless of case)."""
+    with _fs.open_regular(path) as f:
+        if _binary.read_dynamic(f).format != "pe":
+            return False
+        f.seek(0)
+        imported = {name.lower() for image in _binary.images(f) for name in image.needed}
+    beside = {name.lower() for name in os.listdir(os.path.dirname(path))}
+    return bool(imported & beside - {name.lower() for name in preloaded})
 
 
 def provider_table(deps: Sequence[Dependency]) -> list[dict[str, Any]]:
