@@ -22,14 +22,16 @@ the provider's: ``pylink.json``, or "" (none) for a provider described by a PYLI
 overlay. ``libraries`` lists, in link order, each library's directory relative
 to site-packages at build time (what the consumer's relative run path points at), its
 path relative to the provider's package directory, and its SONAME (install name, DLL
-name); a Windows DLL that imports DLLs shipped in its own directory (not pylink
-libraries: those are preloaded) also has ``"dll_directory": True``.
+name); a Windows DLL that imports DLLs its distribution installed in other directories
+(a repair tool's ``<dist>.libs``) also has ``"dll_dirs"``, those directories relative to
+the package directory.
 
 On Windows each DLL is preloaded by full path, in reverse link order (a library after
-what it links): the loader then reuses the loaded module, by name, for the consumer's
-import, which CPython's ``LoadLibraryExW`` search would not find in another directory.
-``os.add_dll_directory`` is used only for a DLL with ``dll_directory``, so that its own
-dependencies resolve; it adds to the search of every later load in the process, whose
+what it links), as ``ctypes`` loads a path (``LOAD_LIBRARY_SEARCH_DEFAULT_DIRS |
+LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR``: its own dependencies are found beside it): the
+loader then reuses the loaded module, by name, for the consumer's extension, whose
+search would not look in the provider's directory. ``os.add_dll_directory`` is used only
+for a DLL's ``dll_dirs``: it widens the search of every later load in the process, in an
 order across directories Windows leaves unspecified.
 """
 
@@ -335,8 +337,9 @@ def plan(
                     name=consumer,
                 )
             if platform == "win32":
-                if library.get("dll_directory"):
-                    actions.append(("add_dll_directory", os.path.dirname(found)))
+                for folder in library.get("dll_dirs", ()):
+                    where = os.path.join(package_dir, *folder.split("/"))
+                    actions.append(("add_dll_directory", os.path.normpath(where)))
                 actions.append(("load", found))
                 continue
             # What the run path ($ORIGIN / @loader_path relative) reaches from the consumer.

@@ -145,15 +145,15 @@ def test_plan_macos_install_name(tmp_path: Path, make_provider: MakeProvider) ->
 
 def test_plan_windows_loads_by_full_path(sites: tuple[Path, Path]) -> None:
     """No run path on Windows: the DLL is loaded by full path, so the loader reuses it by
-    name for the consumer's extension; its directory is added only for a DLL whose own
-    dependencies ship beside it (``dll_directory``)."""
+    name for the consumer's extension; a directory is added only for a DLL whose own
+    dependencies its distribution installed elsewhere (``dll_dirs``)."""
     site, _ = sites
     assert runtime.plan("cons", str(site), [record()], "win32", [str(site)]) == [
         ("load", str(site / LIB))
     ]
-    beside = record(libraries=[{**lib("demo"), "dll_directory": True}])
-    assert runtime.plan("cons", str(site), [beside], "win32", [str(site)]) == [
-        ("add_dll_directory", str(site / "demo")),
+    libs = record(libraries=[{**lib("demo"), "dll_dirs": ["../demo.libs"]}])
+    assert runtime.plan("cons", str(site), [libs], "win32", [str(site)]) == [
+        ("add_dll_directory", str(site / "demo.libs")),
         ("load", str(site / LIB)),
     ]
 
