@@ -1,8 +1,9 @@
 """Windows for real, on this machine: a provider DLL and its import library built by
-mingw-w64, packaged as a win_amd64 wheel and installed by pip into a site directory;
-consumers linked through pylinkdep's own flags; and under wine, a harness that loads each
-consumer as CPython loads an extension after the actions ``runtime.plan`` gives for
-win32. Skips, naming the install command, without mingw-w64 or wine64."""
+CMake (``pylink_add_provider``) with mingw-w64, packaged as a win_amd64 wheel and
+installed by pip into a site directory; consumers linked through pylinkdep's own flags;
+and under wine, a harness that loads each consumer as CPython loads an extension after
+the actions ``runtime.plan`` gives for win32. Skips, naming the install command, without
+mingw-w64 or wine64."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pylinkdep import find, runtime
+from pylinkdep import _shipped, find, runtime
 from pylinkdep.cli import main
 from pylinkdep.errors import InvalidMetadata
 from pylinkdep.metadata import oldest_format, parse
@@ -28,6 +29,7 @@ from .conftest import MakeProvider, valid_doc
 from .crossbuild import MINGW
 from .test_check import write_wheel
 from .test_metadata import SCHEMA
+from .test_providers import CMAKE
 
 integration = pytest.mark.integration
 
@@ -91,25 +93,45 @@ def mingw(cwd: Path, *argv: str | Path) -> None:
     assert proc.returncode == 0, f"{argv}: {proc.stderr}"
 
 
+PROVIDER_CMAKE = """
+cmake_minimum_required(VERSION 3.15)
+project(prov VERSION 1.0 LANGUAGES C)
+include(PylinkProvider)
+add_library(helper SHARED helper.c)
+add_library(prov SHARED prov.c)
+target_link_libraries(prov PRIVATE helper)
+pylink_add_provider(TARGET prov NAME prov HEADERS prov.h)
+install(TARGETS helper RUNTIME DESTINATION prov.libs)
+"""
+TOOLCHAIN = f"set(CMAKE_SYSTEM_NAME Windows)\nset(CMAKE_C_COMPILER {MINGW})\n"
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The provider's build tree: libprov.dll, its import library libprov.dll.a, the
-    helper libhelper.dll, prov.h and the pylink.json ``pylinkdep generate`` wrote."""
+    """The provider's install tree, built with mingw-w64 by CMake through
+    ``pylink_add_provider``: ``prov/`` holds libprov.dll, its import library
+    libprov.dll.a, include/prov.h and pylink.json; ``prov.libs/`` the helper DLL."""
     if shutil.which(MINGW) is None:
         pytest.skip(f"{MINGW} builds the Windows test DLLs: apt-get install gcc-mingw-w64-x86-64")
     out = tmp_path_factory.mktemp("winbuild")
-    for name, text in (("prov.h", PROV_H), ("prov.c", PROV_C), ("helper.c", HELPER_C)):
-        (out / name).write_text(text)
-    mingw(out, "-shared", "-o", "libhelper.dll", "helper.c", "-Wl,--out-implib,libhelper.dll.a")
-    mingw(out, "-shared", "-o", "libprov.dll", "prov.c", "libhelper.dll.a",
-          "-Wl,--out-implib,libprov.dll.a")  # fmt: skip
-    assert main([
-        "generate", "-o", str(out / "pylink.json"), "--name", "prov", "--version", "1.0",
-        "--abi=>=1.0,<2", "--library", str(out / "libprov.dll"),
-        "--import-library", str(out / "libprov.dll.a"), "--include-dir", "include",
-        "--header", str(out / "prov.h"),
-    ]) == 0  # fmt: skip
-    return out
+    src = out / "src"
+    src.mkdir()
+    for name, text in (("CMakeLists.txt", PROVIDER_CMAKE), ("prov.h", PROV_H),
+                       ("prov.c", PROV_C), ("helper.c", HELPER_C)):  # fmt: skip
+        (src / name).write_text(text)
+    (out / "toolchain.cmake").write_text(TOOLCHAIN)
+    prefix = out / "prefix"
+    for argv in (
+        [*CMAKE, "-S", str(src), "-B", str(out / "build"),
+         f"-DCMAKE_TOOLCHAIN_FILE={out / 'toolchain.cmake'}",
+         f"-DCMAKE_MODULE_PATH={_shipped.CMAKE_DIR}", f"-DPython3_EXECUTABLE={sys.executable}",
+         f"-DCMAKE_INSTALL_PREFIX={prefix}"],
+        [CMAKE[0], "--build", str(out / "build")],
+        [CMAKE[0], "--install", str(out / "build")],
+    ):  # fmt: skip
+        proc = subprocess.run(argv, capture_output=True, text=True)
+        assert proc.returncode == 0, f"{argv}: {proc.stdout}{proc.stderr}"
+    return prefix
 
 
 def provider_members(built: Path) -> dict[str, bytes]:
@@ -118,11 +140,11 @@ def provider_members(built: Path) -> dict[str, bytes]:
     dist_info = "prov-1.0.dist-info"
     return {
         "prov/__init__.py": b"",
-        "prov/pylink.json": (built / "pylink.json").read_bytes(),
-        "prov/libprov.dll": (built / "libprov.dll").read_bytes(),
-        "prov/libprov.dll.a": (built / "libprov.dll.a").read_bytes(),
-        "prov/include/prov.h": PROV_H.encode(),
-        "prov.libs/libhelper.dll": (built / "libhelper.dll").read_bytes(),
+        **{
+            f.relative_to(built).as_posix(): f.read_bytes()
+            for f in sorted(built.rglob("*"))
+            if f.is_file()
+        },
         f"{dist_info}/METADATA": b"Metadata-Version: 2.1\nName: prov\nVersion: 1.0\n",
         f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\n"
         b"Tag: py3-none-win_amd64\n",
@@ -251,8 +273,15 @@ def test_import_library_is_bound_like_path(
 
 
 @integration
-def test_generate_records_the_import_library(built: Path) -> None:
-    doc = json.loads((built / "pylink.json").read_text())
+def test_cmake_installs_the_dll_and_its_import_library(built: Path) -> None:
+    assert sorted(f.relative_to(built).as_posix() for f in built.rglob("*") if f.is_file()) == [
+        "prov.libs/libhelper.dll",
+        "prov/include/prov.h",
+        "prov/libprov.dll",
+        "prov/libprov.dll.a",
+        "prov/pylink.json",
+    ]
+    doc = json.loads((built / "prov" / "pylink.json").read_text())
     assert doc["pylink"] == 2  # import_library is a format 2 key
     assert doc["libraries"] == [
         {"path": "libprov.dll", "soname": "libprov.dll", "kind": "shared",
@@ -265,10 +294,10 @@ def test_generate_refuses_a_mismatched_or_wrong_import_library(
     built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["generate", "-o", str(tmp_path / "pylink.json"), "--name", "prov", "--version",
-            "1.0", "--abi=>=1.0,<2", "--library", str(built / "libprov.dll")]  # fmt: skip
-    assert main([*args, "--import-library", str(built / "libprov.dll")]) == 1
+            "1.0", "--abi=>=1.0,<2", "--library", str(built / "prov" / "libprov.dll")]  # fmt: skip
+    assert main([*args, "--import-library", str(built / "prov" / "libprov.dll")]) == 1
     assert "libprov.dll is not an import library (an ar archive" in capsys.readouterr().err
-    assert main([*args, *(["--import-library", str(built / "libprov.dll.a")] * 2)]) == 1
+    assert main([*args, *(["--import-library", str(built / "prov" / "libprov.dll.a")] * 2)]) == 1
     assert "2 import libraries for 1 libraries" in capsys.readouterr().err
     assert not (tmp_path / "pylink.json").exists()
 
