@@ -338,8 +338,15 @@ def plan(
                 )
             if platform == "win32":
                 for folder in library.get("dll_dirs", ()):
-                    where = os.path.join(package_dir, *folder.split("/"))
-                    actions.append(("add_dll_directory", os.path.normpath(where)))
+                    where = os.path.normpath(os.path.join(package_dir, *folder.split("/")))
+                    if not os.path.isdir(where):
+                        raise ImportError(
+                            f"{consumer} links {library['soname']}, whose dependencies {dist} "
+                            f"{version} installs in {where}, which is missing: "
+                            f"{_install_hint(provider)}",
+                            name=consumer,
+                        )
+                    actions.append(("add_dll_directory", where))
                 actions.append(("load", found))
                 continue
             # What the run path ($ORIGIN / @loader_path relative) reaches from the consumer.

@@ -152,6 +152,13 @@ def test_plan_windows_loads_by_full_path(sites: tuple[Path, Path]) -> None:
         ("load", str(site / LIB))
     ]
     libs = record(libraries=[{**lib("demo"), "dll_dirs": ["../demo.libs"]}])
+    with pytest.raises(ImportError) as exc:
+        runtime.plan("cons", str(site), [libs], "win32", [str(site)])
+    assert str(exc.value) == (
+        f"cons links libdemo.so.1, whose dependencies demo-dist 1.2.0 installs in "
+        f"{site / 'demo.libs'}, which is missing: pip install 'demo-dist>=1.2,<2'"
+    )
+    (site / "demo.libs").mkdir()
     assert runtime.plan("cons", str(site), [libs], "win32", [str(site)]) == [
         ("add_dll_directory", str(site / "demo.libs")),
         ("load", str(site / LIB)),
