@@ -15,9 +15,9 @@ def directives(
 
     Each library's link file (the import library on Windows) by its full path, then the
     link args (``rustc-link-arg``: Cargo gives them to the linker of cdylibs, binaries
-    and tests), the ``$ORIGIN``-relative run
-    path (none on Windows), and ``rerun-if`` lines so Cargo reruns the script when a
-    provider is reinstalled or ``PYLINK_PATH`` changes. Each value runs to the end of
+    and tests), the ``$ORIGIN``-relative run path (none on Windows), and ``rerun-if``
+    lines so Cargo reruns the script when a provider is reinstalled or ``PYLINK_PATH``
+    changes. Each value runs to the end of
     its line, as Cargo reads it: resolution refuses line breaks in them.
     """
     deps = list(deps)
