@@ -59,6 +59,14 @@ class Library(Frozen):
     path: str
     soname: str
     kind: "LibraryKind"
+    import_library: str = ""
+    """Windows: the import library's absolute path; empty when there is none."""
+
+    @property
+    def link_file(self) -> str:
+        """The file the linker gets for this library: the import library where there is
+        one (Windows links a ``.lib`` or ``.dll.a``, never the DLL), else the library."""
+        return self.import_library or self.path
 
 
 @frozen
@@ -163,6 +171,7 @@ class Dependency(Frozen):
             *(f"  define:       {d}" for d in self.defines),
             *(
                 f"  library:      {lib.path} (soname {lib.soname}, {lib.kind})"
+                + (f"\n  import lib:   {lib.import_library}" if lib.import_library else "")
                 for lib in self.libraries
             ),
             *(f"  compile arg:  {a}" for a in self.compile_args),
@@ -419,7 +428,9 @@ def _matched(
             field=field,
         )
     path = _fs.posix_relpath(os.path.join(site_dir, *matches[0].split("/")), package_dir)
-    return LibraryEntry(path=path, soname=lib.soname, kind=lib.kind)
+    return LibraryEntry(
+        path=path, soname=lib.soname, kind=lib.kind, import_library=lib.import_library
+    )
 
 
 def _read(file: str, distribution: str | None) -> bytes:
@@ -492,10 +503,23 @@ def _bind(
             )
         return joined
 
+    def linked(rel: str, field: str) -> str:
+        """A file the linker gets: resolved, and a path ninja can write."""
+        path = resolve(rel, field, want_dir=False)
+        if "|" in path:
+            raise InvalidMetadata(
+                f"{rel!r}: its path {path!r} holds '|', which ninja (meson, CMake's "
+                "Ninja generator) cannot write in the dependencies of a link",
+                distribution=distribution,
+                file=file,
+                field=field,
+            )
+        return path
+
     libraries = []
     for i, lib in enumerate(meta.libraries):
         field = f"libraries[{i}].path"
-        path = resolve(lib.path, field, want_dir=False)
+        path = linked(lib.path, field)
         try:
             actual = _binary.linkable_soname(path)
         except _binary.NotSharedLibrary as exc:
@@ -509,14 +533,6 @@ def _bind(
                 file=file,
                 field=field,
             ) from None
-        if "|" in path:
-            raise InvalidMetadata(
-                f"{lib.path!r}: its path {path!r} holds '|', which ninja (meson, CMake's "
-                "Ninja generator) cannot write in the dependencies of a link",
-                distribution=distribution,
-                file=file,
-                field=field,
-            )
         if not rpath.carried(_fs.posix_relpath(os.path.dirname(path), site_dir)):
             raise InvalidMetadata(
                 f"{lib.path!r}: its directory cannot be written in a run path (a ',', ':' "
@@ -534,7 +550,12 @@ def _bind(
                 file=file,
                 field=field.replace(".path", ".soname"),
             )
-        libraries.append(Library(path=path, soname=soname, kind=lib.kind))
+        import_library = lib.import_library and linked(
+            lib.import_library, f"libraries[{i}].import_library"
+        )
+        libraries.append(
+            Library(path=path, soname=soname, kind=lib.kind, import_library=import_library)
+        )
 
     declared: dict[str, Any] = {name: getattr(meta, name) for name in Declared._fields}
     return Provider(

@@ -189,8 +189,9 @@ def apply_dependencies(ext: Any, deps: list[Dependency], subdir: str, platform: 
             if macro not in ext.define_macros:
                 ext.define_macros.append(macro)
         ext.extra_compile_args += list(dep.compile_args)
+        # By full path, MSVC and mingw alike: the import library on Windows.
         ext.extra_objects += [
-            lib.path for lib in dep.libraries if lib.path not in ext.extra_objects
+            lib.link_file for lib in dep.libraries if lib.link_file not in ext.extra_objects
         ]
         ext.extra_link_args += list(dep.link_args)
         ext.extra_link_args += rpath.linker_args(dep.rpaths(subdir, platform))

@@ -143,12 +143,24 @@ def test_plan_macos_install_name(tmp_path: Path, make_provider: MakeProvider) ->
     ]
 
 
-def test_plan_windows_always_adds_the_dll_directory_and_loads(sites: tuple[Path, Path]) -> None:
-    """No run path on Windows: the directory is added and the DLL loaded by full path, so
-    the loader reuses it by name for the consumer's extension."""
+def test_plan_windows_loads_by_full_path(sites: tuple[Path, Path]) -> None:
+    """No run path on Windows: the DLL is loaded by full path, so the loader reuses it by
+    name for the consumer's extension; a directory is added only for a DLL whose own
+    dependencies its distribution installed elsewhere (``dll_dirs``)."""
     site, _ = sites
     assert runtime.plan("cons", str(site), [record()], "win32", [str(site)]) == [
-        ("add_dll_directory", str(site / "demo")),
+        ("load", str(site / LIB))
+    ]
+    libs = record(libraries=[{**lib("demo"), "dll_dirs": ["../demo.libs"]}])
+    with pytest.raises(ImportError) as exc:
+        runtime.plan("cons", str(site), [libs], "win32", [str(site)])
+    assert str(exc.value) == (
+        f"cons links libdemo.so.1, whose dependencies demo-dist 1.2.0 installs in "
+        f"{site / 'demo.libs'}, which is missing: pip install 'demo-dist>=1.2,<2'"
+    )
+    (site / "demo.libs").mkdir()
+    assert runtime.plan("cons", str(site), [libs], "win32", [str(site)]) == [
+        ("add_dll_directory", str(site / "demo.libs")),
         ("load", str(site / LIB)),
     ]
 

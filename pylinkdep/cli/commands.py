@@ -132,6 +132,15 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         add(flag, dest="libraries", action="append", default=[], metavar="FILE", type=_built(kind),
             help=what)  # fmt: skip
     add(
+        "--import-library",
+        dest="import_libraries",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="Windows: the built import library (.lib, .dll.a) of each --library and "
+        "--extension, one each, in their order; installed beside pylink.json",
+    )
+    add(
         "--include-dir",
         action="append",
         default=[],
@@ -218,6 +227,7 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         version=opts.version,
         abi=opts.abi,
         libraries=opts.libraries,
+        import_libraries=opts.import_libraries,
         include_dirs=opts.include_dir,
         defines=opts.define,
         compile_args=opts.compile_arg,
@@ -579,7 +589,10 @@ def _dependency_json(dep: Dependency, rpath_from: str | None) -> "dict[str, Any]
         include_dirs=list(dep.include_dirs),
         defines=list(dep.defines),
         compile_args=list(dep.compile_args),
-        libraries=[{"path": x.path, "soname": x.soname, "kind": x.kind} for x in dep.libraries],
+        libraries=[
+            {"path": x.path, "soname": x.soname, "kind": x.kind, "import_library": x.import_library}
+            for x in dep.libraries
+        ],
         link_args=list(dep.link_args),
         requires=[
             {"name": r.name, "version": r.version, "distribution": r.distribution}

@@ -27,7 +27,8 @@
 #   )
 #
 # It sets the target's SONAME (libfoo.so.SOVERSION, the only file installed: wheels
-# cannot hold the libfoo.so link) and hidden default visibility (export the API with
+# cannot hold the libfoo.so link; on Windows the DLL and its import library, recorded
+# with --import-library) and hidden default visibility (export the API with
 # __attribute__((visibility("default")))), installs the library and the headers into
 # PACKAGE_DIR, and generates PACKAGE_DIR/pylink.json at build time with
 # `python -m pylinkdep generate`, reading the SONAME from the built file.
@@ -173,9 +174,12 @@ function(pylink_add_provider)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
   )
+  # Windows: RUNTIME is the DLL, ARCHIVE its import library (.lib, .dll.a), which
+  # consumers link: both go beside pylink.json. Elsewhere a SHARED target has no ARCHIVE.
   install(TARGETS "${target}"
     LIBRARY DESTINATION "${arg_PACKAGE_DIR}" NAMELINK_SKIP
     RUNTIME DESTINATION "${arg_PACKAGE_DIR}"
+    ARCHIVE DESTINATION "${arg_PACKAGE_DIR}"
   )
   if(arg_HEADERS)
     install(FILES ${arg_HEADERS} DESTINATION "${arg_PACKAGE_DIR}/include")
@@ -205,6 +209,9 @@ function(pylink_add_provider)
     endif()
   else()
     list(APPEND command --library "$<TARGET_FILE:${target}>")
+  endif()
+  if(WIN32)  # the import library of the DLL, what consumers link
+    list(APPEND command --import-library "$<TARGET_LINKER_FILE:${target}>")
   endif()
   if(arg_PYTHON_ABI)
     list(APPEND command --python-abi "${arg_PYTHON_ABI}")
