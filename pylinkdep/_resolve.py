@@ -270,7 +270,7 @@ class Index:
             for exc in self.unreadable:  # the name's own distribution, most likely
                 if exc.distribution and normalize_name(exc.distribution) == key:
                     raise exc
-            raise not_found(name, requested_by, self.unreadable)
+            raise not_found(name, requested_by, self.unreadable, sorted(self.keys()), self.dirs)
         if len(sources) > 1:
             listed = "; ".join(f"{s.distribution} ({s.origin})" for s in sources)
             raise DuplicateProvider(
@@ -605,10 +605,45 @@ def _visit(provider: Provider, index: Index, order: list[Provider], stack: list[
     order.append(provider)
 
 
+# Where the usual front ends put an isolated build environment: pip's prefixes on
+# sys.path, build's and uv's virtual environments.
+_ISOLATED = re.compile(r"pip-build-env-|build-env-|builds-v\d")
+
+
+def isolated_build_env(path: "Sequence[str]") -> str | None:
+    """The isolated build environment this runs in (a directory of ``path`` or
+    ``sys.prefix``), or None outside one."""
+    for entry in (sys.prefix, *path):
+        match = _ISOLATED.search(entry)
+        if match:
+            end = entry.find(os.sep, match.end())
+            return entry if end < 0 else entry[:end]
+    return None
+
+
 def not_found(
-    name: str, requested_by: Provider | None, unreadable: "Sequence[PylinkError]" = ()
+    name: str,
+    requested_by: Provider | None,
+    unreadable: "Sequence[PylinkError]" = (),
+    installed: "Sequence[str]" = (),
+    path: "Sequence[str]" = (),
 ) -> ProviderNotFound:
-    hint = " (add the directory holding NAME.pylink.json to PYLINK_PATH, or install it)"
+    """ProviderNotFound for ``name``, with the fix: the closest of the ``installed`` names,
+    and, in an isolated build environment on ``path``, that ``[build-system] requires``
+    is where the provider must be named."""
+    import difflib
+
+    build_env = isolated_build_env(path) if requested_by is None else None
+    if build_env:
+        hint = (
+            f" in this build's isolated environment ({build_env}): add the distribution "
+            f"that provides {name!r} to [build-system] requires in pyproject.toml"
+        )
+    else:
+        hint = " (add the directory holding NAME.pylink.json to PYLINK_PATH, or install it)"
+    close = difflib.get_close_matches(normalize_name(name), sorted(installed), n=1, cutoff=0.75)
+    if close:
+        hint += f"; did you mean {close[0]!r}?"
     if unreadable:  # one of them may declare it
         hint += f"; {len(unreadable)} entry_points.txt could not be read: {unreadable[0]}"
     where = (
@@ -620,7 +655,9 @@ def not_found(
         if requested_by
         else {}
     )
-    return ProviderNotFound(f"no pylink provider named {name!r} is installed{hint}", **where)
+    exc = ProviderNotFound(f"no pylink provider named {name!r} is installed{hint}", **where)
+    exc.build_env = build_env
+    return exc
 
 
 def python_abi_tag(implementation: str, major: int, minor: int, threaded: bool) -> str:

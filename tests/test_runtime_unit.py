@@ -12,7 +12,7 @@ import subprocess
 import sys
 import types
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -365,12 +365,19 @@ def test_skbuild_provider(
     assert skbuild.DynamicMetadata.dynamic_metadata(settings, {}) == {
         "dependencies": ["demo-dist>=1.2,<2"]
     }
-    with pytest.raises(PylinkError, match="fills 'dependencies', not 'version'"):
-        skbuild.dynamic_metadata("version", settings, {})
-    with pytest.raises(PylinkError, match=r"unknown settings \['extra'\]"):
-        skbuild.dynamic_metadata("dependencies", {**settings, "extra": "x"}, {})
-    with pytest.raises(PylinkError, match="'providers' must be a non-empty list"):
-        skbuild.dynamic_metadata("dependencies", {"providers": "demo"}, {})
+    # Each problem ends the build with one line, naming the fix.
+    cases: list[tuple[str, Mapping[str, object], str]] = [
+        ("version", settings, "fills 'dependencies', not 'version'"),
+        ("dependencies", {**settings, "extra": "x"}, "unknown settings ['extra']"),
+        ("dependencies", {"providers": "demo"}, "'providers' must be a non-empty list"),
+        ("dependencies", {"providers": ["dmeo"]}, "no pylink provider named 'dmeo'"),
+    ]
+    for field, given, message in cases:
+        with pytest.raises(SystemExit) as info:
+            skbuild.dynamic_metadata(field, given, {})
+        assert str(info.value.code).startswith("pylinkdep: error: ")
+        assert message in str(info.value.code) and "\n" not in str(info.value.code)
+    assert "did you mean 'demo'?" in str(info.value.code)
 
 
 def test_setuptools_hook_installs_build_ext() -> None:

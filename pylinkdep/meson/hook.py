@@ -75,7 +75,8 @@ class PylinkDependency(_ExternalDependency):
         self.variables: dict[str, str] = {}
         python = _target_python(env, self.for_machine)
         try:
-            dep = _index(*_target(python)).find(name)
+            path, python_abi = _target(python)
+            dep = _index(path, python_abi).find(name)
         except PylinkError as exc:
             reason = _reason(name, python, exc)
             if self.required:
@@ -162,7 +163,9 @@ def _requirement_hint(provider: Provider) -> str:
 
 
 def _reason(name: str, python: str, exc: PylinkError) -> str:
-    if isinstance(exc, ProviderNotFound) and exc.distribution is None:
+    """The message of a failed lookup: pylinkdep's, which in an isolated build names that
+    environment, else one that names the Python searched."""
+    if isinstance(exc, ProviderNotFound) and exc.distribution is None and not exc.build_env:
         return (
             f"no pylink provider named {name!r} is installed for {python}: install the "
             f"distribution that provides {name!r} (for meson-python, add it to [build-system] "
