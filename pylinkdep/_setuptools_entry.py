@@ -16,6 +16,6 @@ def uses_py_libraries(dist: "Any") -> bool:
 def finalize_distribution_options(dist: "Any") -> None:
     """The hook: pylinkdep's build_ext for a distribution that uses ``py_libraries``."""
     if uses_py_libraries(dist):
-        from .setuptools import finalize_distribution_options as give_build_ext
+        from .setuptools import use_build_ext
 
-        give_build_ext(dist)
+        use_build_ext(dist)

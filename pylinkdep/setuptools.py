@@ -8,7 +8,8 @@
     setup(ext_modules=[Extension("consumer._ext", ["src/_ext.c"],
                                  py_libraries=["exampleprov>=1.0"])])
 
-pylinkdep registers a ``setuptools.finalize_distribution_options`` hook that gives such a
+pylinkdep registers a ``setuptools.finalize_distribution_options`` hook
+(:mod:`pylinkdep._setuptools_entry`) that gives such a
 project pylinkdep's :class:`build_ext` (mixed into a ``build_ext`` of the project's own
 ``cmdclass``, if any). At build time it resolves each ``py_libraries`` entry among the
 providers installed in the build environment and adds their include dirs, defines and
@@ -30,7 +31,6 @@ from setuptools.command.build_ext import build_ext as _setuptools_build_ext
 
 from . import rpath
 from ._resolve import Dependency, Index
-from ._setuptools_entry import uses_py_libraries
 from .errors import PylinkError
 from .outputs import runtime_module
 
@@ -40,8 +40,8 @@ __all__ = [
     "apply_dependencies",
     "build_ext",
     "drop_absolute_rpaths",
-    "finalize_distribution_options",
     "resolve",
+    "use_build_ext",
 ]
 
 
@@ -211,10 +211,10 @@ def drop_absolute_rpaths(args: list[str]) -> list[str]:
     return kept
 
 
-def finalize_distribution_options(dist: Any) -> None:
-    """setuptools hook: give projects with ``py_libraries`` extensions our build_ext."""
-    if not uses_py_libraries(dist):
-        return
+def use_build_ext(dist: Any) -> None:
+    """Give the setuptools distribution ``dist`` pylinkdep's build_ext (mixed into its own,
+    if any): what the entry point (:mod:`pylinkdep._setuptools_entry`) does for a
+    distribution whose extensions have ``py_libraries``."""
     base = dist.cmdclass.get("build_ext")
     if base is None:
         dist.cmdclass["build_ext"] = build_ext
