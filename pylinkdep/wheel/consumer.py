@@ -281,9 +281,9 @@ def _bound_within(have: Bound, want: Bound, *, lower: bool) -> bool:
     return have[0] > want[0] if lower else have[0] < want[0]
 
 
-def exclude_sonames(targets: list[str]) -> list[str]:
+def exclude_sonames(targets: list[str], index: Index) -> list[str]:
     """Library names repair tools must not vendor: from consumer wheels (``.whl``) and
-    provider names (with their requires), in order, each once."""
+    provider names (with their requires, found in ``index``), in order, each once."""
     found: list[str] = []
     for target in targets:
         if target.endswith(".whl"):
@@ -293,6 +293,6 @@ def exclude_sonames(targets: list[str]) -> list[str]:
             except (OSError, zipfile.BadZipFile) as exc:
                 raise PylinkError(f"cannot read the wheel {target}: {exc}") from None
         else:
-            sonames = [lib.soname for lib in find(target).libraries]
+            sonames = [lib.soname for lib in index.find(target).libraries]
         found += [posixpath.basename(s) for s in sonames if posixpath.basename(s) not in found]
     return found
