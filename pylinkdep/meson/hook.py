@@ -46,7 +46,7 @@ from mesonbuild import coredata, mlog
 from mesonbuild.dependencies import base, detect
 from mesonbuild.interpreter import interpreter, type_checking
 
-from .. import rpath
+from .. import _target, rpath
 from .._resolve import Dependency, Index, Provider, python_abi_tag, unique
 from ..errors import ProviderNotFound, PylinkError
 from ..outputs import flags
@@ -73,9 +73,11 @@ class PylinkDependency(_ExternalDependency):
         self.type_name = METHOD  # an instance attribute survives pickling as a stock class
         self.pylink_libdirs: list[tuple[str, str]] = []
         self.variables: dict[str, str] = {}
+        self.pylink_platform = sys.platform  # the host machine's, once resolved
         python = _target_python(env, self.for_machine)
         try:
-            dep = _index(*_target(python)).find(name)
+            path, python_abi, self.pylink_platform = _build_target(env, self.for_machine)
+            dep = _index(path, python_abi).find(name)
         except PylinkError as exc:
             reason = _reason(name, python, exc)
             if self.required:
@@ -200,6 +202,34 @@ def _target_python(env: Any, for_machine: Any) -> str:
     return sys.executable
 
 
+def _build_target(env: Any, for_machine: Any) -> tuple[tuple[str, ...] | None, str | None, str]:
+    """Where the build's providers are, their Python ABI and the platform (for run
+    paths): the machine file's ``[properties]`` ``pylink_target_site`` (a string or an
+    array) and ``pylink_target_python_abi``, else PYLINKDEP_TARGET_SITE and
+    PYLINKDEP_TARGET_PYTHON_ABI, else the target Python's; the platform is the host
+    machine's ``system``."""
+    properties = env.properties[for_machine]
+    site = properties.get("pylink_target_site", None)
+    machine = env.machines[for_machine]
+    windows = machine.is_windows() or machine.is_cygwin()
+    platform = "darwin" if machine.is_darwin() else "win32" if windows else "linux"
+    found = _target.target(
+        os.pathsep.join(site) if isinstance(site, list) else site,
+        properties.get("pylink_target_python_abi", None),
+        platform,
+    )
+    if found.site is None:
+        return (*_target(_target_python(env, for_machine)), platform)
+    if found.warning:
+        _warn_once(found.warning)
+    return found.site, found.python_abi, platform
+
+
+@functools.cache
+def _warn_once(text: str) -> None:
+    mlog.warning(f"pylink: {text}")
+
+
 def _target(python: str) -> tuple[tuple[str, ...] | None, str | None]:
     """Where ``python`` finds packages and its ABI: ``None`` for both (ours) when it is
     the running one."""
@@ -241,7 +271,7 @@ def _wrap_candidates(original: Callable[..., list[Any]]) -> Callable[..., list[A
             return [_candidate(name, env, kwargs)]
         candidates = original(name, env, *rest)
         if method == "auto":
-            path, _ = _target(_target_python(env, for_machine))
+            path, *_ = _build_target(env, for_machine)
             if name.lower() in _installed_names(path):
                 candidates.insert(0, _candidate(name, env, kwargs))
         return candidates
@@ -277,10 +307,13 @@ def _linked_deps(target: Any) -> list[Any]:
 
 def _add_run_path(target: Any) -> None:
     libdirs: dict[tuple[str, str], None] = {}
+    platform = sys.platform
     for dep in _linked_deps(target):
-        if getattr(dep, "link_args", None):  # a partial_dependency() may link nothing
-            libdirs.update(dict.fromkeys(getattr(dep, "pylink_libdirs", ())))
-    if not libdirs or sys.platform == "win32":
+        # A partial_dependency() may link nothing.
+        if getattr(dep, "link_args", None) and getattr(dep, "pylink_libdirs", None):
+            libdirs.update(dict.fromkeys(dep.pylink_libdirs))
+            platform = dep.pylink_platform  # every dependency of a target: one machine
+    if not libdirs or platform == "win32":
         return
     if not target.should_install():
         # Runs from the build tree only (tests): the provider where it is now.
@@ -294,7 +327,7 @@ def _add_run_path(target: Any) -> None:
                 "its pylink providers was added: set its install_rpath yourself"
             )
             return
-        entries = [rpath.relative_rpath(subdir, rel) for rel, _ in libdirs]
+        entries = [rpath.relative_rpath(subdir, rel, platform) for rel, _ in libdirs]
     target.link_args = [*target.link_args, *rpath.linker_args(unique(entries))]
 
 
