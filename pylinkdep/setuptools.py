@@ -12,9 +12,10 @@ pylinkdep registers a ``setuptools.finalize_distribution_options`` hook that giv
 project pylinkdep's :class:`build_ext` (mixed into a ``build_ext`` of the project's own
 ``cmdclass``, if any). At build time it resolves each ``py_libraries`` entry among the
 providers installed in the build environment (a cross build's target site directory when
-``PYLINKDEP_TARGET_SITE`` is set, with the run path of ``PYLINKDEP_TARGET_PLATFORM``) and adds their include dirs, defines and
-compile args, the libraries by full path, their link args and the run path relative to
-where the extension is installed (``$ORIGIN/..``, ``@loader_path/..``); and it writes
+``PYLINKDEP_TARGET_SITE`` is set) and adds their include dirs, defines and compile args,
+the libraries by full path, their link args and the run path (for
+``PYLINKDEP_TARGET_PLATFORM``, default this machine) relative to where the extension is
+installed (``$ORIGIN/..``, ``@loader_path/..``); and it writes
 ``<package>/_pylink.py``, which the package imports before the extension to check the
 providers' versions and load their libraries (:mod:`pylinkdep.runtime`).
 """

@@ -42,7 +42,7 @@ __all__ = ["DynamicMetadata", "dynamic_metadata", "requirements"]
 def requirements(names: object, index: Index | None = None) -> list[str]:
     """The run requirement of each provider named (``NAME`` or ``NAME>=TARGET``), with
     its transitive requires, found in ``index`` (default: the build's target's)."""
-    from . import _target
+    from ._target import target
     from ._versions import interval, narrowed
 
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or not names:
@@ -51,7 +51,7 @@ def requirements(names: object, index: Index | None = None) -> list[str]:
             f"dependency names, such as ['exampleprov'] or ['exampleprov>=1.2'], not {names!r}",
             field="providers",
         )
-    index = index or _target.target().index()
+    index = index or target().index()
     found: list[str] = []
     for name, spec in (_target(entry) for entry in names):
         dep = index.find(name, spec)

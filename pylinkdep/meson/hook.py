@@ -46,8 +46,9 @@ from mesonbuild import coredata, mlog
 from mesonbuild.dependencies import base, detect
 from mesonbuild.interpreter import interpreter, type_checking
 
-from .. import _target, rpath
+from .. import rpath
 from .._resolve import Dependency, Index, Provider, python_abi_tag, unique
+from .._target import target as build_target
 from ..errors import ProviderNotFound, PylinkError
 from ..outputs import flags
 
@@ -213,7 +214,7 @@ def _build_target(env: Any, for_machine: Any) -> tuple[tuple[str, ...] | None, s
     machine = env.machines[for_machine]
     windows = machine.is_windows() or machine.is_cygwin()
     platform = "darwin" if machine.is_darwin() else "win32" if windows else "linux"
-    found = _target.target(
+    found = build_target(
         os.pathsep.join(site) if isinstance(site, list) else site,
         properties.get("pylink_target_python_abi", None),
         platform,

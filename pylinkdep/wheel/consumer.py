@@ -21,7 +21,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 
 from .. import _binary
-from .._resolve import Index, find, providers
+from .._resolve import Index, providers
 from .._value import Frozen, frozen
 from .._versions import Version, interval, narrowed
 from ..errors import PylinkError
