@@ -1,0 +1,207 @@
+"""Cross builds on this machine: a macOS arm64 provider, linked by zig, packaged as a
+wheel of that platform and installed with pip into a target site directory; consumers
+built against it through cross resolution (``--target-site``) from the CLI's flags and
+run path, CMake with a zig toolchain file and meson with a cross file; each result read
+back with macholib. The build machine's own provider of the same name is never used."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pylinkdep import _binary, runtime
+from pylinkdep._resolve import Index
+from pylinkdep.cli import main
+from pylinkdep.outputs import runtime_module
+
+from .conftest import MakeProvider
+from .crossbuild import API, CONS_C, PROV_H
+from .test_check import write_wheel
+
+TAG = "macosx_11_0_arm64"
+INSTALL_NAME = "@rpath/libprov.1.dylib"
+RUN_PATH = "@loader_path/../prov"
+"""From a consumer installed in ``cons/`` to the provider's ``prov/``."""
+ZIG = [sys.executable, "-m", "ziglang", "cc", "-target", "aarch64-macos"]
+
+
+def wheel_record(members: dict[str, bytes], record: str) -> bytes:
+    """RECORD of ``members`` as a wheel carries it (sha256, urlsafe base64)."""
+    lines = []
+    for name, data in members.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        lines.append(f"{name},sha256={digest},{len(data)}")
+    return "\n".join([*lines, f"{record},,", ""]).encode()
+
+
+@pytest.fixture(scope="module")
+def target_site(macho_libraries: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site directory of a macOS arm64 target holding provider ``prov`` 1.0: its zig-built
+    ``libprov.1.dylib`` with ``pylinkdep generate``'s pylink.json, in a wheel tagged
+    macosx_11_0_arm64 that pip installs with ``--target --platform``."""
+    root = tmp_path_factory.mktemp("cross")
+    package = root / "build" / "prov"
+    (package / "include").mkdir(parents=True)
+    (package / "include" / "prov.h").write_text(PROV_H)
+    shutil.copy(macho_libraries["provider"], package / "libprov.1.dylib")
+    assert main(["generate", "-o", str(package / "pylink.json"), "--name", "prov",
+                 "--version", "1.0", "--abi=>=1.0,<2", "--include-dir", "include",
+                 "--library", str(package / "libprov.1.dylib"), "--python-abi", "cp312",
+                 "--header", str(package / "include" / "prov.h")]) == 0  # fmt: skip
+    members = {
+        f"prov/{f.relative_to(package).as_posix()}": f.read_bytes()
+        for f in sorted(package.rglob("*"))
+        if f.is_file()
+    }
+    members["prov/__init__.py"] = b""
+    dist_info = "prov-1.0.dist-info"
+    members[f"{dist_info}/METADATA"] = b"Metadata-Version: 2.1\nName: prov\nVersion: 1.0\n"
+    members[f"{dist_info}/WHEEL"] = (
+        f"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\nTag: py3-none-{TAG}\n"
+    ).encode()
+    members[f"{dist_info}/entry_points.txt"] = b"[pylink]\nprov = prov\n"
+    members[f"{dist_info}/RECORD"] = wheel_record(members, f"{dist_info}/RECORD")
+    wheels = root / "wheels"
+    write_wheel(wheels / f"prov-1.0-py3-none-{TAG}.whl", members)
+    site = root / "target-site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--target", str(site), "--platform", TAG,
+         "--only-binary=:all:", "--no-deps", "--no-index", "--find-links", str(wheels), "prov"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return site
+
+
+@pytest.fixture
+def host_site(tmp_path: Path, make_provider: MakeProvider, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A provider ``prov`` of the build machine (ELF, gcc) on this Python's sys.path, and
+    no cross-build setting in the environment."""
+    site = tmp_path / "host-site"
+    make_provider(site, "prov")
+    monkeypatch.syspath_prepend(str(site))
+    for variable in ("PYLINKDEP_TARGET_SITE", "PYLINKDEP_TARGET_PYTHON_ABI",
+                     "PYLINKDEP_TARGET_PLATFORM", "PYLINK_PATH"):  # fmt: skip
+        monkeypatch.delenv(variable, raising=False)
+    return site
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out.strip(), err.strip()
+
+
+def macho(path: Path) -> _binary.Dynamic:
+    with path.open("rb") as f:
+        (image,) = _binary.images(f)
+    return image
+
+
+def assert_macos_consumer(library: Path, *build_paths: Path) -> None:
+    """``library`` loads the provider by its install name through an @loader_path run
+    path only, and names no path of the build machine."""
+    image = macho(library)
+    assert image.format == "macho"
+    assert INSTALL_NAME in image.needed
+    assert image.runpath == (RUN_PATH,)
+    absolute = [n for n in (*image.needed, *image.runpath) if n.startswith("/")]
+    assert all(n.startswith("/usr/lib/") for n in absolute), absolute  # libSystem only
+    for path in build_paths:
+        assert not any(str(path) in n for n in (*image.needed, *image.runpath))
+    with library.open("rb") as f:
+        assert API <= _binary.imports_by_library(f)[INSTALL_NAME]
+
+
+def test_cli_flags_come_from_the_target_site(
+    target_site: Path, host_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, host_flags, _ = cli(capsys, "--cflags", "--libs", "prov")
+    assert status == 0 and str(host_site / "prov" / "libprov.so.1") in host_flags
+    status, flags, err = cli(capsys, "--target-site", str(target_site),
+                             "--target-python-abi", "cp312", "--cflags", "--libs", "prov")  # fmt: skip
+    assert (status, err) == (0, "")
+    assert flags == f"-I{target_site}/prov/include {target_site}/prov/libprov.1.dylib"
+    assert str(host_site) not in flags
+
+
+def test_environment_variables_select_the_target(
+    target_site: Path,
+    host_site: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYLINKDEP_TARGET_SITE", f"{host_site.parent / 'missing'}")
+    status, _, err = cli(capsys, "--libs", "prov")
+    assert status == 1
+    assert err == (
+        f"pylinkdep: error: PYLINKDEP_TARGET_SITE: {host_site.parent / 'missing'} is not a "
+        "directory (the target's site-packages, or a directory of unpacked wheels) "
+        "(field 'PYLINKDEP_TARGET_SITE')"
+    )
+    monkeypatch.setenv("PYLINKDEP_TARGET_SITE", str(target_site))
+    # No ABI given: a warning, and no check.
+    status, flags, err = cli(capsys, "--libs", "prov")
+    assert (status, flags) == (0, f"{target_site}/prov/libprov.1.dylib")
+    assert err.startswith("pylinkdep: warning: PYLINKDEP_TARGET_SITE is given without "
+                          "PYLINKDEP_TARGET_PYTHON_ABI: the providers' python_abi is not")  # fmt: skip
+    monkeypatch.setenv("PYLINKDEP_TARGET_PYTHON_ABI", "cp313")
+    status, _, err = cli(capsys, "--libs", "prov")
+    assert status == 1 and "prov 1.0 was built for cp312, but this build targets cp313" in err
+    status, _, err = cli(capsys, "--target-python-abi", "3.13", "--libs", "prov")
+    assert status == 1 and err == (
+        "pylinkdep: error: --target-python-abi: '3.13' is not a Python ABI such as cp312 or "
+        "cp313t (or none: no check) (field '--target-python-abi')"
+    )
+    monkeypatch.setenv("PYLINKDEP_TARGET_PYTHON_ABI", "none")
+    monkeypatch.setenv("PYLINKDEP_TARGET_PLATFORM", "macos")
+    status, _, err = cli(capsys, "rpath", "--from", "cons", "prov")
+    assert status == 1 and "PYLINKDEP_TARGET_PLATFORM: 'macos' is not one of linux, " in err
+    monkeypatch.setenv("PYLINKDEP_TARGET_PLATFORM", "darwin")
+    assert cli(capsys, "rpath", "--from", "cons", "prov") == (0, RUN_PATH, "")
+    status, out, err = cli(capsys, "cargo", "prov", "--rpath-from", "cons")
+    assert (status, err) == (0, "")
+    assert out.splitlines()[:2] == [
+        f"cargo:rustc-link-arg={target_site}/prov/libprov.1.dylib",
+        f"cargo:rustc-link-arg=-Wl,-rpath,{RUN_PATH}",
+    ]
+    status, out, _ = cli(capsys, "show", "prov", "--json", "--rpath-from", "cons")
+    shown = json.loads(out)
+    assert (shown["site_dir"], shown["rpath"]) == (str(target_site), [RUN_PATH])
+
+
+def test_consumer_linked_from_the_cli_flags(
+    target_site: Path, host_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The consumer a Makefile-style build links with ``--cflags --libs`` and the run path
+    ``pylinkdep rpath`` gives for darwin."""
+    target = ["--target-site", str(target_site), "--target-python-abi", "cp312"]
+    _, flags, _ = cli(capsys, *target, "--cflags", "--libs", "prov")
+    _, run_path, _ = cli(capsys, "rpath", "--target-platform", "darwin", "--from", "cons", "prov")
+    (tmp_path / "cons.c").write_text(CONS_C)
+    subprocess.run([*ZIG, "-shared", "-o", "_cons.dylib", "cons.c", *flags.split(),
+                    f"-Wl,-rpath,{run_path}"], cwd=tmp_path, check=True)  # fmt: skip
+    assert_macos_consumer(tmp_path / "_cons.dylib", target_site, host_site)
+
+
+def test_darwin_runtime_plan(target_site: Path, tmp_path: Path) -> None:
+    """The consumer's run-time module on macOS: nothing to do where its @loader_path run
+    path reaches the provider; the provider's library preloaded when the provider is in
+    another site directory."""
+    dep = Index([str(target_site)], "cp312").find("prov")
+    table = runtime_module.provider_table([dep])
+    library = str(target_site / "prov" / "libprov.1.dylib")
+    path = [str(target_site)]
+    assert runtime.plan("cons", str(target_site), table, platform="darwin", path=path) == []
+    other = tmp_path / "other-site"
+    other.mkdir()
+    assert runtime.plan("cons", str(other), table, platform="darwin", path=path) == [
+        ("load", library)
+    ]
