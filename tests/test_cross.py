@@ -205,3 +205,101 @@ def test_darwin_runtime_plan(target_site: Path, tmp_path: Path) -> None:
     assert runtime.plan("cons", str(other), table, platform="darwin", path=path) == [
         ("load", library)
     ]
+
+
+@pytest.fixture(scope="module")
+def zig_cc(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A C compiler command for build systems: zig cc for aarch64-macos."""
+    wrapper = tmp_path_factory.mktemp("zig") / "zigcc"
+    wrapper.write_text(f'#!/bin/sh\nexec {" ".join(ZIG)} "$@"\n')
+    wrapper.chmod(0o755)
+    return wrapper
+
+
+def sh(argv: list[str], env: dict[str, str] | None = None) -> None:
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, f"{argv}: {proc.stdout}{proc.stderr}"
+
+
+def consumer_source(root: Path, build_file: str, text: str) -> Path:
+    source = root / "src"
+    source.mkdir()
+    (source / "cons.c").write_text(CONS_C)
+    (source / build_file).write_text(text)
+    return source
+
+
+CMAKELISTS = """\
+cmake_minimum_required(VERSION 3.15)
+project(cons C)
+find_package(pylinkdep REQUIRED COMPONENTS prov)
+find_package(prov 1.0 REQUIRED)
+# SHARED: zig's Mach-O linker has no -bundle, which CMake's MODULE libraries use.
+add_library(cons SHARED cons.c)
+target_link_libraries(cons PRIVATE prov::prov)
+pylink_target_rpath(cons DESTINATION cons)
+"""
+
+
+def test_cmake_cross_build(
+    target_site: Path, host_site: Path, zig_cc: Path, tmp_path: Path
+) -> None:
+    """CMake with a toolchain file for Darwin (zig cc): find_package(pylinkdep) resolves
+    the providers of PYLINKDEP_TARGET_SITE, pylink_target_rpath gives @loader_path."""
+    from pylinkdep import _shipped
+
+    # CMake's Darwin platform asks sw_vers for the macOS version; off a Mac there is none,
+    # and it leaves the run path flag unset unless the toolchain's rules give it.
+    (tmp_path / "rules.cmake").write_text('set(CMAKE_SHARED_LIBRARY_RUNTIME_C_FLAG "-Wl,-rpath,")\n')
+    (tmp_path / "toolchain.cmake").write_text(
+        f"set(CMAKE_SYSTEM_NAME Darwin)\nset(CMAKE_SYSTEM_PROCESSOR arm64)\n"
+        f"set(CMAKE_C_COMPILER {zig_cc})\n"
+        f"set(CMAKE_USER_MAKE_RULES_OVERRIDE {tmp_path / 'rules.cmake'})\n"
+    )
+    source = consumer_source(tmp_path, "CMakeLists.txt", CMAKELISTS)
+    build = tmp_path / "build"
+    env = {**os.environ, "PYTHONPATH": str(host_site)}  # the build machine's prov: unused
+    sh(
+        ["cmake", "-S", str(source), "-B", str(build), "-G", "Ninja",
+         f"-DCMAKE_TOOLCHAIN_FILE={tmp_path / 'toolchain.cmake'}",
+         f"-DCMAKE_MAKE_PROGRAM={shutil.which('ninja')}",
+         f"-Dpylinkdep_DIR={_shipped.CMAKE_DIR}", f"-DPython_EXECUTABLE={sys.executable}",
+         f"-DPYLINKDEP_TARGET_SITE={target_site}", "-DPYLINKDEP_TARGET_PYTHON_ABI=cp312"],
+        env,
+    )  # fmt: skip
+    sh(["cmake", "--build", str(build)])
+    assert f"{target_site}/prov/libprov.1.dylib" in (build / "build.ninja").read_text()
+    assert_macos_consumer(build / "libcons.dylib", target_site, host_site, build)
+
+
+MESON_BUILD = """\
+project('cons', 'c')
+py = import('python').find_installation()
+dep = dependency('prov', method: 'pylink')
+# shared_library: zig's Mach-O linker has no -bundle, which meson's modules use.
+shared_library('cons', 'cons.c', dependencies: dep, install: true,
+               install_dir: py.get_install_dir() / 'cons')
+"""
+
+
+def test_meson_cross_build(
+    target_site: Path, host_site: Path, zig_cc: Path, tmp_path: Path
+) -> None:
+    """pylinkdep-meson with a cross file for darwin (zig cc) whose [properties] name the
+    target site: the provider's library from it, an @loader_path run path."""
+    cross = tmp_path / "cross.ini"
+    cross.write_text(
+        f"[binaries]\nc = '{zig_cc}'\npython = '{sys.executable}'\n"
+        "[host_machine]\nsystem = 'darwin'\ncpu_family = 'aarch64'\ncpu = 'arm64'\n"
+        "endian = 'little'\n"
+        f"[properties]\npylink_target_site = '{target_site}'\n"
+        "pylink_target_python_abi = 'cp312'\n"
+    )
+    source = consumer_source(tmp_path, "meson.build", MESON_BUILD)
+    build = tmp_path / "build"
+    bindir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PYTHONPATH": str(host_site), "PATH": f"{bindir}:{os.environ['PATH']}"}
+    sh([sys.executable, "-m", "pylinkdep.meson", "setup", "--cross-file", str(cross),
+        str(build), str(source)], env)  # fmt: skip
+    sh(["ninja", "-C", str(build)], env)
+    assert_macos_consumer(build / "libcons.dylib", target_site, host_site, build)
