@@ -125,8 +125,8 @@ def test_cli_flags_come_from_the_target_site(
 ) -> None:
     status, host_flags, _ = cli(capsys, "--cflags", "--libs", "prov")
     assert status == 0 and str(host_site / "prov" / "libprov.so.1") in host_flags
-    status, flags, err = cli(capsys, "--target-site", str(target_site),
-                             "--target-python-abi", "cp312", "--cflags", "--libs", "prov")  # fmt: skip
+    target = ["--target-site", str(target_site), "--target-python-abi", "cp312"]
+    status, flags, err = cli(capsys, *target, "--cflags", "--libs", "prov")
     assert (status, err) == (0, "")
     assert flags == f"-I{target_site}/prov/include {target_site}/prov/libprov.1.dylib"
     assert str(host_site) not in flags
@@ -150,8 +150,10 @@ def test_environment_variables_select_the_target(
     # No ABI given: a warning, and no check.
     status, flags, err = cli(capsys, "--libs", "prov")
     assert (status, flags) == (0, f"{target_site}/prov/libprov.1.dylib")
-    assert err.startswith("pylinkdep: warning: PYLINKDEP_TARGET_SITE is given without "
-                          "PYLINKDEP_TARGET_PYTHON_ABI: the providers' python_abi is not")  # fmt: skip
+    assert err.startswith(
+        "pylinkdep: warning: PYLINKDEP_TARGET_SITE is given without "
+        "PYLINKDEP_TARGET_PYTHON_ABI: the providers' python_abi is not"
+    )
     monkeypatch.setenv("PYLINKDEP_TARGET_PYTHON_ABI", "cp313")
     status, _, err = cli(capsys, "--libs", "prov")
     assert status == 1 and "prov 1.0 was built for cp312, but this build targets cp313" in err
@@ -250,7 +252,8 @@ def test_cmake_cross_build(
 
     # CMake's Darwin platform asks sw_vers for the macOS version; off a Mac there is none,
     # and it leaves the run path flag unset unless the toolchain's rules give it.
-    (tmp_path / "rules.cmake").write_text('set(CMAKE_SHARED_LIBRARY_RUNTIME_C_FLAG "-Wl,-rpath,")\n')
+    rules = 'set(CMAKE_SHARED_LIBRARY_RUNTIME_C_FLAG "-Wl,-rpath,")\n'
+    (tmp_path / "rules.cmake").write_text(rules)
     (tmp_path / "toolchain.cmake").write_text(
         f"set(CMAKE_SYSTEM_NAME Darwin)\nset(CMAKE_SYSTEM_PROCESSOR arm64)\n"
         f"set(CMAKE_C_COMPILER {zig_cc})\n"
