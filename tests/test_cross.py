@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -42,19 +44,17 @@ def wheel_record(members: dict[str, bytes], record: str) -> bytes:
     return "\n".join([*lines, f"{record},,", ""]).encode()
 
 
-@pytest.fixture(scope="module")
-def target_site(macho_libraries: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site directory of a macOS arm64 target holding provider ``prov`` 1.0: its zig-built
-    ``libprov.1.dylib`` with ``pylinkdep generate``'s pylink.json, in a wheel tagged
-    macosx_11_0_arm64 that pip installs with ``--target --platform``."""
-    root = tmp_path_factory.mktemp("cross")
+def install_provider(root: Path, library: Path, tag: str) -> Path:
+    """``root/target-site``, where pip installed provider ``prov`` 1.0 from a wheel tagged
+    ``tag``: ``library`` (a Mach-O or PE file) with ``pylinkdep generate``'s pylink.json
+    and ``prov.h``."""
     package = root / "build" / "prov"
     (package / "include").mkdir(parents=True)
     (package / "include" / "prov.h").write_text(PROV_H)
-    shutil.copy(macho_libraries["provider"], package / "libprov.1.dylib")
+    shutil.copy(library, package / library.name)
     assert main(["generate", "-o", str(package / "pylink.json"), "--name", "prov",
                  "--version", "1.0", "--abi=>=1.0,<2", "--include-dir", "include",
-                 "--library", str(package / "libprov.1.dylib"), "--python-abi", "cp312",
+                 "--library", str(package / library.name), "--python-abi", "cp312",
                  "--header", str(package / "include" / "prov.h")]) == 0  # fmt: skip
     members = {
         f"prov/{f.relative_to(package).as_posix()}": f.read_bytes()
@@ -62,22 +62,45 @@ def target_site(macho_libraries: dict[str, Path], tmp_path_factory: pytest.TempP
         if f.is_file()
     }
     members["prov/__init__.py"] = b""
-    dist_info = "prov-1.0.dist-info"
-    members[f"{dist_info}/METADATA"] = b"Metadata-Version: 2.1\nName: prov\nVersion: 1.0\n"
-    members[f"{dist_info}/WHEEL"] = (
-        f"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\nTag: py3-none-{TAG}\n"
-    ).encode()
-    members[f"{dist_info}/entry_points.txt"] = b"[pylink]\nprov = prov\n"
-    members[f"{dist_info}/RECORD"] = wheel_record(members, f"{dist_info}/RECORD")
+    members[f"{DIST_INFO}/entry_points.txt"] = b"[pylink]\nprov = prov\n"
     wheels = root / "wheels"
-    write_wheel(wheels / f"prov-1.0-py3-none-{TAG}.whl", members)
+    wheel(wheels / f"prov-1.0-py3-none-{tag}.whl", members)
     site = root / "target-site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--target", str(site), "--platform", TAG,
+        [sys.executable, "-m", "pip", "install", "-q", "--target", str(site), "--platform", tag,
          "--only-binary=:all:", "--no-deps", "--no-index", "--find-links", str(wheels), "prov"],
         check=True, capture_output=True,
     )  # fmt: skip
     return site
+
+
+DIST_INFO = "prov-1.0.dist-info"
+
+
+def wheel(path: Path, members: dict[str, bytes]) -> Path:
+    """A wheel at ``path`` (its name gives distribution, version and tags) of ``members``,
+    with METADATA, WHEEL and RECORD."""
+    distribution, version, python, abi, platform = path.name[: -len(".whl")].split("-")
+    dist_info = f"{distribution}-{version}.dist-info"
+    members = {
+        **members,
+        f"{dist_info}/METADATA": (
+            f"Metadata-Version: 2.1\nName: {distribution}\nVersion: {version}\n"
+        ).encode(),
+        f"{dist_info}/WHEEL": (
+            "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\n"
+            f"Tag: {python}-{abi}-{platform}\n"
+        ).encode(),
+    }
+    members[f"{dist_info}/RECORD"] = wheel_record(members, f"{dist_info}/RECORD")
+    return write_wheel(path, members)
+
+
+@pytest.fixture(scope="module")
+def target_site(macho_libraries: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site directory of a macOS arm64 target holding provider ``prov`` 1.0: its
+    zig-built ``libprov.1.dylib``."""
+    return install_provider(tmp_path_factory.mktemp("cross"), macho_libraries["provider"], TAG)
 
 
 @pytest.fixture
@@ -306,3 +329,93 @@ def test_meson_cross_build(
         str(build), str(source)], env)  # fmt: skip
     sh(["ninja", "-C", str(build)], env)
     assert_macos_consumer(build / "libcons.dylib", target_site, host_site, build)
+
+
+def consumer_wheel(
+    path: Path, library: Path, name: str, site: Path, capsys: pytest.CaptureFixture[str]
+) -> Path:
+    """A consumer wheel of ``library`` as ``cons/<name>`` and the ``_pylink.py``
+    ``pylinkdep runtime-module`` writes for provider ``prov`` of the target ``site``."""
+    module = path.parent / "_pylink.py"
+    target = ["--target-site", str(site), "--target-python-abi", "cp312"]
+    assert cli(capsys, "runtime-module", *target, "-o", str(module), "--consumer", "cons",
+               "--subdir", "cons", "prov")[0] == 0  # fmt: skip
+    members = {
+        "cons/__init__.py": b"from . import _pylink\n",
+        "cons/_pylink.py": module.read_bytes(),
+        f"cons/{name}": library.read_bytes(),
+    }
+    return wheel(path, members)
+
+
+EXTENSION = "_cons.cpython-312-darwin.so"
+PYD = "_cons.cp312-win_amd64.pyd"
+"""The consumer's extension module in its wheel (delvewheel analyses .pyd files)."""
+
+
+def test_delocate_args(
+    target_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A macOS consumer wheel: repair-args picks delocate, whose real argument parser
+    reads the exclusion (delocate-wheel itself needs macOS's otool to run)."""
+    delocate_wheel = pytest.importorskip(
+        "delocate.cmd.delocate_wheel", reason="pip install delocate"
+    )
+    (tmp_path / "cons.c").write_text(CONS_C)
+    _, flags, _ = cli(capsys, "--target-site", str(target_site), "--target-python-abi", "cp312",
+                      "--cflags", "--libs", "prov")  # fmt: skip
+    sh([*ZIG, "-shared", "-o", str(tmp_path / "_cons.dylib"), str(tmp_path / "cons.c"),
+        *flags.split(), f"-Wl,-rpath,{RUN_PATH}"])  # fmt: skip
+    path = tmp_path / "wheels" / f"cons-1.0-cp312-cp312-{TAG}.whl"
+    consumer = consumer_wheel(path, tmp_path / "_cons.dylib", EXTENSION, target_site, capsys)
+    args = cli(capsys, "repair-args", str(consumer))
+    assert (
+        args == cli(capsys, "delocate-args", str(consumer)) == (0, "--exclude libprov.1.dylib", "")
+    )
+    opts = delocate_wheel.parser.parse_args([*args[1].split(), str(consumer)])
+    assert opts.exclude == ["libprov.1.dylib"]
+
+
+@pytest.fixture(scope="module")
+def windows_site(pe_libraries: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Windows x86_64 target's site directory holding provider ``prov`` 1.0 (mingw-w64)."""
+    root = tmp_path_factory.mktemp("cross-windows")
+    return install_provider(root, pe_libraries["provider"], "win_amd64")
+
+
+def test_delvewheel_repair_keeps_the_provider_out(
+    windows_site: Path,
+    pe_libraries: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A Windows consumer wheel: repair-args picks delvewheel; delvewheel repair (which
+    runs on Linux) with those arguments leaves libprov.dll out and the consumer's import
+    of it as it was, where without them it fails to find the DLL."""
+    delvewheel = shutil.which("delvewheel", path=str(Path(sys.executable).parent))
+    if delvewheel is None:
+        pytest.skip("delvewheel repairs Windows wheels: pip install delvewheel")
+    path = tmp_path / "wheels" / "cons-1.0-cp312-cp312-win_amd64.whl"
+    consumer = consumer_wheel(path, pe_libraries["consumer"], PYD, windows_site, capsys)
+    status, args, _ = cli(capsys, "repair-args", str(consumer))
+    assert status == 0
+    assert (status, args, "") == cli(capsys, "delvewheel-args", str(consumer))
+    assert args == "--exclude libprov.dll --no-mangle libprov.dll"
+    # delvewheel finds the provider's DLL where the build found it, and vendors it (under
+    # a mangled name: a second copy) unless told not to.
+    find = ["--add-path", str(windows_site / "prov")]
+    vendored = repaired(delvewheel, [*find], consumer, tmp_path / "plain")
+    assert [n for n in vendored if "libprov" in n and n.endswith(".dll")]
+    assert "libprov.dll" not in _binary.imports_by_library(io.BytesIO(vendored[f"cons/{PYD}"]))
+    sh([delvewheel, "show", *find, *args.split()[:2], str(consumer)])
+    kept = repaired(delvewheel, [*find, *args.split()], consumer, tmp_path / "excluded")
+    assert not [n for n in kept if "libprov" in n]
+    assert API <= _binary.imports_by_library(io.BytesIO(kept[f"cons/{PYD}"]))["libprov.dll"]
+
+
+def repaired(delvewheel: str, args: list[str], wheel: Path, out: Path) -> dict[str, bytes]:
+    """The members of the wheel ``delvewheel repair`` makes of ``wheel``."""
+    sh([delvewheel, "repair", *args, "-w", str(out), str(wheel)])
+    (made,) = out.glob("*.whl")
+    with zipfile.ZipFile(made) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
