@@ -16,8 +16,9 @@ def directives(
     Each library by its full path, then the link args (``rustc-link-arg``: Cargo gives
     them to the linker of cdylibs, binaries and tests), the ``$ORIGIN``-relative run
     path (none on Windows), and ``rerun-if`` lines so Cargo reruns the script when a
-    provider is reinstalled or ``PYLINK_PATH`` or a cross-build variable changes. Each value runs to the end of
-    its line, as Cargo reads it: resolution refuses line breaks in them.
+    provider is reinstalled or ``PYLINK_PATH`` or a cross-build variable changes. Each
+    value runs to the end of its line, as Cargo reads it: resolution refuses line breaks
+    in them.
     """
     deps = list(deps)
     providers = unique(p for dep in deps for p in dep.link_order)

@@ -36,19 +36,14 @@ def arguments(tool: str, names: "list[str]") -> list[str]:
     install names' last part, DLL names) out of a repaired wheel.
 
     delvewheel takes DLL names ``os.pathsep``-separated (``;`` on Windows) in one
-    option; ``--no-mangle`` names them too, so that the imports of the wheel's binaries
-    keep the provider's DLL name (delvewheel renames, "mangles", the DLLs it handles;
-    1.13 leaves excluded ones alone already).
+    option (a soname holds neither ``:`` nor ``;``: pylink.json's pattern); ``--no-mangle``
+    names them too, so that the imports of the wheel's binaries keep the provider's DLL
+    name (delvewheel renames, "mangles", the DLLs it handles; 1.13 leaves excluded ones
+    alone already).
     """
     if tool != "delvewheel":
         return [arg for name in names for arg in ("--exclude", name)]
     if not names:
         return []
-    for name in names:
-        if os.pathsep in name:
-            raise PylinkError(
-                f"the DLL name {name!r} holds {os.pathsep!r}, which separates delvewheel's "
-                "DLL names"
-            )
     joined = os.pathsep.join(names)
     return ["--exclude", joined, "--no-mangle", joined]
