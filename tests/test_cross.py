@@ -419,3 +419,39 @@ def repaired(delvewheel: str, args: list[str], wheel: Path, out: Path) -> dict[s
     (made,) = out.glob("*.whl")
     with zipfile.ZipFile(made) as zf:
         return {name: zf.read(name) for name in zf.namelist()}
+
+
+SETUP_PY = """\
+from setuptools import setup
+from pylinkdep.setuptools import Extension
+setup(name="cons", version="1.0", packages=["cons"],
+      ext_modules=[Extension("cons._cons", ["cons/cons.c"], py_libraries=["prov>=1.0"])])
+"""
+
+
+def test_setuptools_cross_build(
+    target_site: Path, host_site: Path, zig_cc: Path, tmp_path: Path
+) -> None:
+    """setuptools' build_ext with zig as CC and LDSHARED and the PYLINKDEP_TARGET_*
+    variables: the target's library, an @loader_path run path, and a _pylink.py that
+    records the target's provider."""
+    source = consumer_source(tmp_path, "setup.py", SETUP_PY)
+    (source / "cons").mkdir()
+    (source / "cons" / "__init__.py").write_text("")
+    (source / "cons.c").rename(source / "cons" / "cons.c")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(host_site),
+        "CC": str(zig_cc),
+        "LDSHARED": f"{zig_cc} -shared",
+        "PYLINKDEP_TARGET_SITE": str(target_site),
+        "PYLINKDEP_TARGET_PYTHON_ABI": "cp312",
+        "PYLINKDEP_TARGET_PLATFORM": "darwin",
+    }
+    proc = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--build-lib", "out"],
+                          cwd=source, capture_output=True, text=True, env=env)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    (extension,) = (source / "out" / "cons").glob("_cons*")
+    assert_macos_consumer(extension, target_site, host_site, source)
+    module = (source / "out" / "cons" / "_pylink.py").read_text()
+    assert "'libprov.1.dylib'" in module and str(host_site) not in module
