@@ -9,9 +9,15 @@ from ..errors import PylinkError
 
 TOOLS = ("auditwheel", "delocate", "delvewheel")
 """auditwheel repair (Linux), delocate-wheel (macOS), delvewheel repair (Windows)."""
-_PLATFORMS = (("linux", "auditwheel"), ("macosx", "delocate"), ("win", "delvewheel"))
-"""A platform tag's start (``manylinux_2_28_x86_64``, ``macosx_11_0_arm64``,
-``win_amd64``; ``linux`` and ``manylinux`` both contain it), and its tool."""
+_PLATFORMS = (
+    ("linux_", "auditwheel"),
+    ("manylinux", "auditwheel"),
+    ("musllinux_", "auditwheel"),
+    ("macosx_", "delocate"),
+    ("win", "delvewheel"),
+)
+"""How a platform tag starts (``manylinux_2_28_x86_64``, ``manylinux2014_aarch64``,
+``macosx_11_0_arm64``, ``win_amd64``, ``win32``), and its tool."""
 
 
 def tool_for(wheel: str) -> str:
@@ -20,7 +26,7 @@ def tool_for(wheel: str) -> str:
     parts = name[: -len(".whl")].split("-") if name.endswith(".whl") else []
     found = set()
     for tag in parts[-1].split(".") if len(parts) >= 5 else ():
-        found |= {tool for start, tool in _PLATFORMS if tag.startswith(start) or f"{start}_" in tag}
+        found |= {tool for start, tool in _PLATFORMS if tag.startswith(start)}
     if len(found) != 1:
         raise PylinkError(
             f"{wheel}: no one repair tool for its platform tag (a wheel file name ends "
