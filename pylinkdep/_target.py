@@ -57,13 +57,6 @@ def target(
     """
     site, site_from = _given(site, "--target-site", SITE)
     python_abi, abi_from = _given(python_abi, "--target-python-abi", PYTHON_ABI)
-    platform, platform_from = _given(platform, "--target-platform", PLATFORM)
-    if platform and platform not in PLATFORMS:
-        raise PylinkError(
-            f"{platform_from}: {platform!r} is not one of {', '.join(PLATFORMS)} (the "
-            "target's sys.platform)",
-            field=platform_from,
-        )
     if python_abi and not _ABI.fullmatch(python_abi):
         raise PylinkError(
             f"{abi_from}: {python_abi!r} is not a Python ABI such as cp312 or cp313t "
@@ -91,7 +84,20 @@ def target(
                 f"{site_from} is given without {PYTHON_ABI}: the providers' python_abi is "
                 "not checked against the target's Python (set it to cp312, cp313t, ...)"
             )
-    return Target(site=dirs, python_abi=abi, platform=platform or sys.platform, warning=warning)
+    return Target(site=dirs, python_abi=abi, platform=target_platform(platform), warning=warning)
+
+
+def target_platform(platform: str | None = None) -> str:
+    """The target's ``sys.platform``: ``platform`` if given, else PYLINKDEP_TARGET_PLATFORM,
+    else this machine's; PylinkError for one that is not in :data:`PLATFORMS`."""
+    value, given_as = _given(platform, "--target-platform", PLATFORM)
+    if value and value not in PLATFORMS:
+        raise PylinkError(
+            f"{given_as}: {value!r} is not one of {', '.join(PLATFORMS)} (the target's "
+            "sys.platform)",
+            field=given_as,
+        )
+    return value or sys.platform
 
 
 def _given(value: str | None, option: str, variable: str) -> tuple[str, str]:

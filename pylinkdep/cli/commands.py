@@ -346,12 +346,13 @@ def _rpath(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         metavar="LIBDIR",
         help="a provider's library directory, relative to site-packages (e.g. prov)",
     )
-    targets.add_options(parser)
+    targets.add_options(parser, platform_only=True)
     opts = parser.parse_args(argv)
     from .. import rpath
     from .._resolve import unique
+    from .._target import target_platform
 
-    platform = targets.target(opts).platform
+    platform = target_platform(opts.target_platform)
     try:
         entries = unique(rpath.relative_rpath(opts.subdir, d, platform) for d in opts.dirs)
     except ValueError as exc:

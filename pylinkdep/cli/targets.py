@@ -38,10 +38,11 @@ OPTIONS = (
 """Each option's flag, metavar and help."""
 
 
-def add_options(parser: "argparse.ArgumentParser") -> None:
-    """Add :data:`OPTIONS` to a subcommand's parser."""
+def add_options(parser: "argparse.ArgumentParser", platform_only: bool = False) -> None:
+    """Add :data:`OPTIONS` (only ``--target-platform``: for a command that resolves
+    nothing) to a subcommand's parser."""
     group = parser.add_argument_group("cross builds")
-    for flag, metavar, text in OPTIONS:
+    for flag, metavar, text in OPTIONS[2:] if platform_only else OPTIONS:
         group.add_argument(flag, metavar=metavar, help=text)
 
 

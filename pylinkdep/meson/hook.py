@@ -272,7 +272,10 @@ def _wrap_candidates(original: Callable[..., list[Any]]) -> Callable[..., list[A
             return [_candidate(name, env, kwargs)]
         candidates = original(name, env, *rest)
         if method == "auto":
-            path, *_ = _build_target(env, for_machine)
+            try:
+                path, *_ = _build_target(env, for_machine)
+            except PylinkError as exc:  # a cross-build setting
+                raise base.DependencyException(str(exc)) from None
             if name.lower() in _installed_names(path):
                 candidates.insert(0, _candidate(name, env, kwargs))
         return candidates
