@@ -309,7 +309,7 @@ shared_library('cons', 'cons.c', dependencies: dep, install: true,
 
 
 def test_meson_cross_build(
-    target_site: Path, host_site: Path, zig_cc: Path, tmp_path: Path
+    target_site: Path, host_site: Path, zig_cc: Path, tmp_path: Path, make_provider: MakeProvider
 ) -> None:
     """pylinkdep-meson with a cross file for darwin (zig cc) whose [properties] name the
     target site: the provider's library from it, an @loader_path run path."""
@@ -329,6 +329,18 @@ def test_meson_cross_build(
         str(build), str(source)], env)  # fmt: skip
     sh(["ninja", "-C", str(build)], env)
     assert_macos_consumer(build / "libcons.dylib", target_site, host_site, build)
+    # A provider the target lacks is missing there, whatever the build machine has.
+    (source / "meson.build").write_text(MESON_BUILD.replace("'prov'", "'demo'"))
+    make_provider(host_site, "demo")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pylinkdep.meson", "setup", "--cross-file", str(cross),
+         str(tmp_path / "missing"), str(source)],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert f"no pylink provider named 'demo' is installed for the target site {target_site}:" in (
+        proc.stdout
+    )
 
 
 def consumer_wheel(

@@ -75,12 +75,12 @@ class PylinkDependency(_ExternalDependency):
         self.pylink_libdirs: list[tuple[str, str]] = []
         self.variables: dict[str, str] = {}
         self.pylink_platform = sys.platform  # the host machine's, once resolved
-        python = _target_python(env, self.for_machine)
+        where = _target_python(env, self.for_machine)
         try:
-            path, python_abi, self.pylink_platform = _build_target(env, self.for_machine)
+            path, python_abi, self.pylink_platform, where = _build_target(env, self.for_machine)
             dep = _index(path, python_abi).find(name)
         except PylinkError as exc:
-            reason = _reason(name, python, exc)
+            reason = _reason(name, where, exc)
             if self.required:
                 raise base.DependencyException(reason) from None
             mlog.log(mlog.yellow("pylink:"), reason)
@@ -164,10 +164,11 @@ def _requirement_hint(provider: Provider) -> str:
     )
 
 
-def _reason(name: str, python: str, exc: PylinkError) -> str:
+def _reason(name: str, where: str, exc: PylinkError) -> str:
+    """Why ``name`` was not found for ``where`` (a Python, or a cross build's target site)."""
     if isinstance(exc, ProviderNotFound) and exc.distribution is None:
         return (
-            f"no pylink provider named {name!r} is installed for {python}: install the "
+            f"no pylink provider named {name!r} is installed for {where}: install the "
             f"distribution that provides {name!r} (for meson-python, add it to [build-system] "
             "requires in pyproject.toml), or add the directory holding "
             f"{name}.pylink.json to PYLINK_PATH"
@@ -203,12 +204,14 @@ def _target_python(env: Any, for_machine: Any) -> str:
     return sys.executable
 
 
-def _build_target(env: Any, for_machine: Any) -> tuple[tuple[str, ...] | None, str | None, str]:
-    """Where the build's providers are, their Python ABI and the platform (for run
-    paths): the machine file's ``[properties]`` ``pylink_target_site`` (a string or an
-    array) and ``pylink_target_python_abi``, else PYLINKDEP_TARGET_SITE and
-    PYLINKDEP_TARGET_PYTHON_ABI, else the target Python's; the platform is the host
-    machine's ``system``."""
+def _build_target(
+    env: Any, for_machine: Any
+) -> tuple[tuple[str, ...] | None, str | None, str, str]:
+    """Where the build's providers are, their Python ABI, the platform (for run paths)
+    and what to call the place in messages: the machine file's ``[properties]``
+    ``pylink_target_site`` (a string or an array) and ``pylink_target_python_abi``, else
+    PYLINKDEP_TARGET_SITE and PYLINKDEP_TARGET_PYTHON_ABI, else the target Python's; the
+    platform is the host machine's ``system``."""
     properties = env.properties[for_machine]
     site = properties.get("pylink_target_site", None)
     machine = env.machines[for_machine]
@@ -220,10 +223,11 @@ def _build_target(env: Any, for_machine: Any) -> tuple[tuple[str, ...] | None, s
         platform,
     )
     if found.site is None:
-        return (*_target(_target_python(env, for_machine)), platform)
+        python = _target_python(env, for_machine)
+        return (*_target(python), platform, python)
     if found.warning:
         _warn_once(found.warning)
-    return found.site, found.python_abi, platform
+    return found.site, found.python_abi, platform, f"the target site {os.pathsep.join(found.site)}"
 
 
 @functools.cache
