@@ -213,13 +213,12 @@ def _build_target(
     PYLINKDEP_TARGET_SITE and PYLINKDEP_TARGET_PYTHON_ABI, else the target Python's; the
     platform is the host machine's ``system``."""
     properties = env.properties[for_machine]
-    site = properties.get("pylink_target_site", None)
     machine = env.machines[for_machine]
     windows = machine.is_windows() or machine.is_cygwin()
     platform = "darwin" if machine.is_darwin() else "win32" if windows else "linux"
     found = build_target(
-        os.pathsep.join(site) if isinstance(site, list) else site,
-        properties.get("pylink_target_python_abi", None),
+        _property(properties, "pylink_target_site"),
+        _property(properties, "pylink_target_python_abi"),
         platform,
     )
     if found.site is None:
@@ -228,6 +227,20 @@ def _build_target(
     if found.warning:
         _warn_once(found.warning)
     return found.site, found.python_abi, platform, f"the target site {os.pathsep.join(found.site)}"
+
+
+def _property(properties: Any, name: str) -> str | None:
+    """A machine file's ``[properties]`` string (an array: ``os.pathsep``-joined), if set."""
+    value = properties.get(name, None)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return os.pathsep.join(value)
+    if value is None or isinstance(value, str):
+        return value
+    raise PylinkError(
+        f"the machine file's [properties] {name} must be a string or an array of strings, "
+        f"not {value!r}",
+        field=name,
+    )
 
 
 @functools.cache
