@@ -386,6 +386,15 @@ def test_delocate_args(
     )
     opts = delocate_wheel.parser.parse_args([*args[1].split(), str(consumer)])
     assert opts.exclude == ["libprov.1.dylib"]
+    # Without _pylink.py the wheel's LC_LOAD_DYLIB names are matched against the target's
+    # providers.
+    bare = wheel(
+        path.parent / "bare" / path.name,
+        {f"cons/{EXTENSION}": (tmp_path / "_cons.dylib").read_bytes()},
+    )
+    assert cli(capsys, "delocate-args", str(bare)) == (0, "", "")
+    target = ["--target-site", str(target_site), "--target-python-abi", "cp312"]
+    assert cli(capsys, "delocate-args", *target, str(bare)) == (0, "--exclude libprov.1.dylib", "")
 
 
 @pytest.fixture(scope="module")

@@ -116,7 +116,7 @@ def run(argv: list[str]) -> int:
     # (the version tests print nothing else).
     quiet = opts.silence_errors or (bool(opts.exists or extra) and not opts.print_errors)
     try:
-        index = targets.index(opts)
+        index = targets.index(opts, quiet)
         deps = [index.find(name, ",".join(spec + extra) or None) for name, spec in opts.requests]
     except PylinkError as exc:
         if not quiet:

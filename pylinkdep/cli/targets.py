@@ -46,14 +46,15 @@ def add_options(parser: "argparse.ArgumentParser", platform_only: bool = False) 
         group.add_argument(flag, metavar=metavar, help=text)
 
 
-def target(opts: "argparse.Namespace | SimpleNamespace") -> _target.Target:
-    """The target the options (else the environment) give; its warning on stderr."""
+def target(opts: "argparse.Namespace | SimpleNamespace", quiet: bool = False) -> _target.Target:
+    """The target the options (else the environment) give; its warning on stderr unless
+    ``quiet``."""
     found = _target.target(opts.target_site, opts.target_python_abi, opts.target_platform)
-    if found.warning:
+    if found.warning and not quiet:
         warn(PylinkError(found.warning))
     return found
 
 
-def index(opts: "argparse.Namespace | SimpleNamespace") -> "Index":
+def index(opts: "argparse.Namespace | SimpleNamespace", quiet: bool = False) -> "Index":
     """The providers of the target the options give."""
-    return target(opts).index()
+    return target(opts, quiet).index()

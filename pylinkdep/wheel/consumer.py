@@ -51,8 +51,9 @@ class Linked(Frozen):
         return f"{self.distribution}{self.abi}"
 
 
-def wheel_providers(zf: zipfile.ZipFile) -> list[Linked]:
-    """The providers the wheel links, recorded ones first, each once."""
+def wheel_providers(zf: zipfile.ZipFile, index: Index | None = None) -> list[Linked]:
+    """The providers the wheel links, recorded ones first, each once; an unrecorded one
+    is found among the providers of ``index`` (default: this Python's)."""
     found: dict[str, Linked] = {}
     names = sorted(n for n in zf.namelist() if not n.endswith("/"))
     for name in names:
@@ -71,7 +72,9 @@ def wheel_providers(zf: zipfile.ZipFile) -> list[Linked]:
     recorded = {s for linked in found.values() for s in linked.sonames}
     recorded |= {posixpath.basename(n) for n in names}  # its own libraries
     installed = {
-        posixpath.basename(lib.soname): p for p in providers(errors=[]) for lib in p.libraries
+        posixpath.basename(lib.soname): p
+        for p in (index or Index(None)).providers([])
+        for lib in p.libraries
     }
     for name in names:
         if not _binary.library_name(name):
@@ -289,7 +292,7 @@ def exclude_sonames(targets: list[str], index: Index) -> list[str]:
         if target.endswith(".whl"):
             try:
                 with zipfile.ZipFile(target) as zf:
-                    sonames = [s for p in wheel_providers(zf) for s in p.sonames]
+                    sonames = [s for p in wheel_providers(zf, index) for s in p.sonames]
             except (OSError, zipfile.BadZipFile) as exc:
                 raise PylinkError(f"cannot read the wheel {target}: {exc}") from None
         else:
