@@ -13,13 +13,19 @@ from typing import Any
 
 from timing import instructions, median, quartiles
 
+from pylinkdep.outputs import export_header
+
 SOURCES = Path(__file__).resolve().parent / "calls"
 CFLAGS = ["-O2", "-fPIC"]
 
+# The project's default consumer flags, the declaration carrying the macro of the header
+# `pylinkdep export-header` generates.
+EXPORT_HEADER = "default consumer route with the export header"
 # label -> extra compiler flags of the consumer library
 ROUTES = {
     "exported symbol, through the PLT (default)": [],
     "exported symbol, -fno-plt (GOT)": ["-fno-plt"],
+    EXPORT_HEADER: ["-DROUTE_EXPORT_HEADER"],
     "capsule-style struct of function pointers": ["-DROUTE_CAPSULE"],
     "NumPy-style void* table macro": ["-DROUTE_NUMPY_TABLE"],
     "call inside one library": ["-DROUTE_SAME_LIBRARY"],
@@ -30,11 +36,12 @@ CAPSULE = "capsule-style struct of function pointers"
 def build(out: Path, callee: list[str]) -> dict[str, Path]:
     """The provider library, one consumer library per route, and the driver."""
     out.mkdir(parents=True, exist_ok=True)
+    export_header.write("callprov", str(out / "callprov_export.h"))
     _gcc(["-shared", *CFLAGS, *callee, "-o", out / "libcallprov.so", SOURCES / "prov.c"])
     libs = {}
     for i, (label, extra) in enumerate(ROUTES.items()):
         lib = out / f"libconsumer{i}.so"
-        _gcc(["-shared", *CFLAGS, *callee, *extra, f"-I{SOURCES}", "-o", lib,
+        _gcc(["-shared", *CFLAGS, *callee, *extra, f"-I{SOURCES}", f"-I{out}", "-o", lib,
               SOURCES / "consumer.c",
               f"-L{out}", "-lcallprov", "-Wl,-rpath,$ORIGIN"])  # fmt: skip
         libs[label] = lib

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+from calls import CAPSULE, EXPORT_HEADER
 from lookup import CLI, EP, FIND, PYBIND11
 
 matplotlib.use("Agg")
@@ -57,6 +58,7 @@ def markdown(results: dict[str, Any], plots: Path, doc_dir: Path) -> str:
         *_imports(results["imports"], plots, rel),
         *_build(results["build"]),
         *_size(results["size"]),
+        *_setuptools_hook(results.get("setuptools_hook")),
     ]
     return "\n".join(out) + "\n"
 
@@ -103,8 +105,16 @@ def _goals(results: dict[str, Any]) -> list[str]:
             r = _row(rows, label)[key]
             goal(f"call through {'the PLT' if label == PLT else '-fno-plt'} ≤ {limit}× the "
                  f"capsule call ({unit}, callee `{callee}`)", r, limit, f"{r:.3f}×")  # fmt: skip
+        r, fno_plt = _row(rows, EXPORT_HEADER)[key], _row(rows, NOPLT)[key]
+        goal(f"default consumer flags, export header's macro ≤ 1.0× the capsule call ({unit}, "
+             f"callee `{callee}`)", r, 1.0, f"{r:.3f}× (-fno-plt {fno_plt:.3f}×)")  # fmt: skip
     r = _row(results["imports"]["rows"], "direct link (consumer.sub._ext)")["ratio"]
     goal("import of a direct-link consumer ≤ 0.6× a capsule consumer", r, 0.6, f"{r:.2f}×")
+    hook = results.get("setuptools_hook")
+    if hook:
+        ms = hook["added_s"] * 1e3
+        goal("a setuptools process of a project without pylink, Cython installed: pylinkdep "
+             "adds < 1 ms", ms, 1.0, f"{ms:+.2f} ms")  # fmt: skip
     for label, data in results["build"].items():
         if "ratio" in data:
             goal(f"build, {label} ≤ 1.05×", data["ratio"], 1.05, f"{data['ratio']:.2f}×")
@@ -384,30 +394,43 @@ def _calls(data: dict[str, Any], plots: Path, rel: str) -> list[str]:
         "What each route compiles to (the loop of `consumer_run`, objdump):",
         "",
     ]
-    for label in (PLT, NOPLT, "capsule-style struct of function pointers"):
+    for label in (PLT, NOPLT, EXPORT_HEADER, CAPSULE):
         loop = first["disassembly"].get(label, "")
         out += [f"- {label}:", "", "  ```", *("  " + x for x in loop.splitlines()), "  ```", ""]
     out += [
-        "### `-fno-plt` and its trade-offs",
+        "### The export header, `-fno-plt` and their trade-offs",
         "",
         "By default a call from a consumer into the provider's library goes to a PLT stub, "
         "which jumps through the GOT: one `call` plus one indirect `jmp`. The capsule route "
         "costs the same: a load of the table pointer plus an indirect `call`. "
         "Compiled with `-fno-plt`, the consumer calls through the GOT directly "
         "(`call *prov_add@GOTPCREL(%rip)`), one instruction fewer than either: as cheap as "
-        "a call inside one library. pylinkdep recommends `-fno-plt` for consumers that call "
-        "the provider in hot loops; it is not added to `compile_args` automatically, since:",
+        "a call inside one library.",
         "",
-        "- every function called that way is bound when the library loads, not on first "
-        "call (as `-Wl,-z,now`): a consumer calling hundreds of provider functions pays "
-        "for all of them at import, even ones never called;",
-        "- calls to the consumer's *own* exported functions also go through the GOT unless "
-        "they have hidden visibility (extensions should use `-fvisibility=hidden` anyway);",
-        "- each call site is one byte longer (`call *mem` vs `call rel32`), and the linker "
-        "relaxes it back to a direct call only for symbols it can resolve locally;",
-        "- it is a GCC/Clang option for ELF; MSVC and Mach-O have their own mechanisms "
-        "(import thunks, `__stubs`), and LTO or `-fno-semantic-interposition` matter more "
-        "for calls inside one library.",
+        "A provider whose header declares its API with the macro of `pylinkdep "
+        "export-header` (`pylink_add_provider(EXPORT_HEADER)`, the meson snippet; "
+        "[providers.md](providers.md#the-export-header)) gives every consumer that call with "
+        "the consumer's default flags: on x86-64 ELF with GCC the macro is "
+        '`__attribute__((noplt))`, the per-function form of `-fno-plt` (the row "default '
+        'consumer route with the export header": gcc -O2 -fPIC, nothing else). What the '
+        "attribute changes:",
+        "",
+        "- the call loads its target from the GOT and the consumer has no PLT entry for the "
+        "function: its GOT slot carries an `R_X86_64_GLOB_DAT` relocation, bound when the "
+        "consumer loads, instead of an `R_X86_64_JUMP_SLOT` bound on first call "
+        "(tests/test_export_header.py reads both with objdump and readelf). CPython loads "
+        "extension modules with `RTLD_NOW` (`sys.getdlopenflags()`), which binds every PLT "
+        "entry at import anyway, so an extension pays nothing more at import, and a "
+        "missing symbol fails the import either way;",
+        "- only the provider's functions change; `-fno-plt` also sends the consumer's calls "
+        "to libc, to Python and to its own exported functions through the GOT;",
+        "- each call site is one byte longer (`call *mem` vs `call rel32`); in a static "
+        "link the linker relaxes it back to a direct call;",
+        "- clang has no `noplt` attribute: there the macro is empty and the call goes "
+        "through the PLT (`-fno-plt` is the consumer's choice). On Windows the macro is "
+        "`__declspec(dllimport)`, which likewise calls through the import address table "
+        "without a thunk; Mach-O calls through `__stubs`. LTO or "
+        "`-fno-semantic-interposition` matter more for calls inside one library.",
         "",
     ]
     return out
@@ -439,6 +462,35 @@ def _imports(data: dict[str, Any], plots: Path, rel: str) -> list[str]:
         *(f"| {r['label']} | {r['median_s'] * 1e6:.0f} µs | {r['ratio']:.2f}× |" for r in rows),
         "",
         f"![import cost]({rel}/imports.png)",
+        "",
+    ]
+
+
+def _setuptools_hook(data: dict[str, Any] | None) -> list[str]:
+    if not data:
+        return []
+    return [
+        "## 6. setuptools builds that do not use pylink",
+        "",
+        "Every setuptools process of an environment with pylinkdep loads its "
+        "`setuptools.finalize_distribution_options` entry point "
+        "(`pylinkdep/_setuptools_entry.py`), which imports nothing and returns unless an "
+        "extension has `py_libraries`. Timed: making a `Distribution` with an ordinary "
+        f"extension, inside {data['rounds']} fresh processes per variant, interleaved, in the "
+        "benchmark venv"
+        + (" with Cython installed" if data["cython"] else " (Cython could not be installed)")
+        + "; the baseline hides pylinkdep's `entry_points.txt`, which is what setuptools sees "
+        "without pylinkdep.",
+        "",
+        "| variant | median | quartiles |",
+        "|---|---|---|",
+        *(
+            f"| {r['label']} | {r['median_s'] * 1e3:.2f} ms | {r['q1_s'] * 1e3:.2f}–"
+            f"{r['q3_s'] * 1e3:.2f} ms |"
+            for r in data["rows"]
+        ),
+        "",
+        f"pylinkdep adds {data['added_s'] * 1e3:+.2f} ms.",
         "",
     ]
 

@@ -29,6 +29,7 @@ import external
 import imports
 import lookup
 import report
+import setuptools_hook
 import size
 
 REPO = Path(__file__).resolve().parent.parent
@@ -116,6 +117,8 @@ def main() -> int:
     results["build"] = external.measure(args.quick)
     print("== wheel size", flush=True)
     results["size"] = size.measure(env)
+    print("== setuptools without pylink", flush=True)
+    results["setuptools_hook"] = setuptools_hook.measure(env, settings["import_rounds"])
     results["seconds"] = time.time() - started
 
     results_dir.mkdir(parents=True, exist_ok=True)

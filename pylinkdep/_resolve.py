@@ -59,6 +59,14 @@ class Library(Frozen):
     path: str
     soname: str
     kind: "LibraryKind"
+    import_library: str = ""
+    """Windows: the import library's absolute path; empty when there is none."""
+
+    @property
+    def link_file(self) -> str:
+        """The file the linker gets for this library: the import library where there is
+        one (Windows links a ``.lib`` or ``.dll.a``, never the DLL), else the library."""
+        return self.import_library or self.path
 
 
 @frozen
@@ -163,6 +171,7 @@ class Dependency(Frozen):
             *(f"  define:       {d}" for d in self.defines),
             *(
                 f"  library:      {lib.path} (soname {lib.soname}, {lib.kind})"
+                + (f"\n  import lib:   {lib.import_library}" if lib.import_library else "")
                 for lib in self.libraries
             ),
             *(f"  compile arg:  {a}" for a in self.compile_args),
@@ -261,7 +270,7 @@ class Index:
             for exc in self.unreadable:  # the name's own distribution, most likely
                 if exc.distribution and normalize_name(exc.distribution) == key:
                     raise exc
-            raise not_found(name, requested_by, self.unreadable)
+            raise not_found(name, requested_by, self.unreadable, sorted(self.keys()), self.dirs)
         if len(sources) > 1:
             listed = "; ".join(f"{s.distribution} ({s.origin})" for s in sources)
             raise DuplicateProvider(
@@ -419,7 +428,9 @@ def _matched(
             field=field,
         )
     path = _fs.posix_relpath(os.path.join(site_dir, *matches[0].split("/")), package_dir)
-    return LibraryEntry(path=path, soname=lib.soname, kind=lib.kind)
+    return LibraryEntry(
+        path=path, soname=lib.soname, kind=lib.kind, import_library=lib.import_library
+    )
 
 
 def _read(file: str, distribution: str | None) -> bytes:
@@ -492,10 +503,23 @@ def _bind(
             )
         return joined
 
+    def linked(rel: str, field: str) -> str:
+        """A file the linker gets: resolved, and a path ninja can write."""
+        path = resolve(rel, field, want_dir=False)
+        if "|" in path:
+            raise InvalidMetadata(
+                f"{rel!r}: its path {path!r} holds '|', which ninja (meson, CMake's "
+                "Ninja generator) cannot write in the dependencies of a link",
+                distribution=distribution,
+                file=file,
+                field=field,
+            )
+        return path
+
     libraries = []
     for i, lib in enumerate(meta.libraries):
         field = f"libraries[{i}].path"
-        path = resolve(lib.path, field, want_dir=False)
+        path = linked(lib.path, field)
         try:
             actual = _binary.linkable_soname(path)
         except _binary.NotSharedLibrary as exc:
@@ -509,14 +533,6 @@ def _bind(
                 file=file,
                 field=field,
             ) from None
-        if "|" in path:
-            raise InvalidMetadata(
-                f"{lib.path!r}: its path {path!r} holds '|', which ninja (meson, CMake's "
-                "Ninja generator) cannot write in the dependencies of a link",
-                distribution=distribution,
-                file=file,
-                field=field,
-            )
         if not rpath.carried(_fs.posix_relpath(os.path.dirname(path), site_dir)):
             raise InvalidMetadata(
                 f"{lib.path!r}: its directory cannot be written in a run path (a ',', ':' "
@@ -534,7 +550,12 @@ def _bind(
                 file=file,
                 field=field.replace(".path", ".soname"),
             )
-        libraries.append(Library(path=path, soname=soname, kind=lib.kind))
+        import_library = lib.import_library and linked(
+            lib.import_library, f"libraries[{i}].import_library"
+        )
+        libraries.append(
+            Library(path=path, soname=soname, kind=lib.kind, import_library=import_library)
+        )
 
     declared: dict[str, Any] = {name: getattr(meta, name) for name in Declared._fields}
     return Provider(
@@ -584,10 +605,45 @@ def _visit(provider: Provider, index: Index, order: list[Provider], stack: list[
     order.append(provider)
 
 
+# Where the usual front ends put an isolated build environment: pip's prefixes on
+# sys.path, build's and uv's virtual environments.
+_ISOLATED = re.compile(r"pip-build-env-|build-env-|builds-v\d")
+
+
+def isolated_build_env(path: "Sequence[str]") -> str | None:
+    """The isolated build environment this runs in (a directory of ``path`` or
+    ``sys.prefix``), or None outside one."""
+    for entry in (sys.prefix, *path):
+        match = _ISOLATED.search(entry)
+        if match:
+            end = entry.find(os.sep, match.end())
+            return entry if end < 0 else entry[:end]
+    return None
+
+
 def not_found(
-    name: str, requested_by: Provider | None, unreadable: "Sequence[PylinkError]" = ()
+    name: str,
+    requested_by: Provider | None,
+    unreadable: "Sequence[PylinkError]" = (),
+    installed: "Sequence[str]" = (),
+    path: "Sequence[str]" = (),
 ) -> ProviderNotFound:
-    hint = " (add the directory holding NAME.pylink.json to PYLINK_PATH, or install it)"
+    """ProviderNotFound for ``name``, with the fix: the closest of the ``installed`` names,
+    and, in an isolated build environment on ``path``, that ``[build-system] requires``
+    is where the provider must be named."""
+    import difflib
+
+    build_env = isolated_build_env(path) if requested_by is None else None
+    if build_env:
+        hint = (
+            f" in this build's isolated environment ({build_env}): add the distribution "
+            f"that provides {name!r} to [build-system] requires in pyproject.toml"
+        )
+    else:
+        hint = " (add the directory holding NAME.pylink.json to PYLINK_PATH, or install it)"
+    close = difflib.get_close_matches(normalize_name(name), sorted(installed), n=1, cutoff=0.75)
+    if close:
+        hint += f"; did you mean {close[0]!r}?"
     if unreadable:  # one of them may declare it
         hint += f"; {len(unreadable)} entry_points.txt could not be read: {unreadable[0]}"
     where = (
@@ -599,7 +655,9 @@ def not_found(
         if requested_by
         else {}
     )
-    return ProviderNotFound(f"no pylink provider named {name!r} is installed{hint}", **where)
+    exc = ProviderNotFound(f"no pylink provider named {name!r} is installed{hint}", **where)
+    exc.build_env = build_env
+    return exc
 
 
 def python_abi_tag(implementation: str, major: int, minor: int, threaded: bool) -> str:

@@ -43,6 +43,9 @@ class PylinkError(Exception):
 class ProviderNotFound(PylinkError):
     """No installed provider has the requested name."""
 
+    build_env: "str | None" = None
+    """The isolated build environment searched, when the lookup ran in one."""
+
 
 class VersionConflict(PylinkError):
     """A provider is installed, but its version does not satisfy a requirement."""

@@ -30,15 +30,17 @@ __all__ = [
 
 SCHEMA_VERSION = 2
 """The newest format version; ``generate`` writes the oldest that holds the document."""
-SCHEMA_VERSIONS = {1: frozenset(), 2: frozenset({"symbols"})}
-"""Each format version this pylinkdep reads, and the keys it adds to the one before."""
+SCHEMA_VERSIONS = {1: frozenset(), 2: frozenset({"symbols", "libraries[].import_library"})}
+"""Each format version this pylinkdep reads, and the keys it adds to the one before: a
+top-level key, or ``libraries[].<key>`` for a key of a ``libraries`` entry
+(:func:`used_keys`)."""
 SCHEMA_FILE = os.path.join(os.path.dirname(__file__), "schema", "pylink.schema.json")
 MAX_BYTES = 1 << 20
 """The largest pylink.json read (and the largest overlay)."""
 
 TYPE_CHECKING = False  # typing is slow to import, and needed only by type checkers
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
     from typing import Any, Literal
 
     LibraryKind = Literal["shared", "extension"]
@@ -46,9 +48,18 @@ else:
     LibraryKind = str
 
 
-def oldest_format(keys: "Iterable[str]") -> int:
-    """The oldest format version that holds a document with these top-level keys."""
-    used = set(keys)
+def used_keys(doc: "dict[str, Any]") -> set[str]:
+    """The keys a document uses, as :data:`SCHEMA_VERSIONS` names them: its top-level
+    keys, and ``libraries[].<key>`` for each key of a ``libraries`` entry."""
+    libraries = doc.get("libraries")
+    entries = libraries if isinstance(libraries, list) else []
+    nested = {f"libraries[].{k}" for e in entries if isinstance(e, dict) for k in e}
+    return set(doc) | nested
+
+
+def oldest_format(doc: "dict[str, Any]") -> int:
+    """The oldest format version that holds ``doc``."""
+    used = used_keys(doc)
     return max((v for v, added in SCHEMA_VERSIONS.items() if added & used), default=1)
 
 
@@ -106,6 +117,9 @@ class LibraryEntry(Frozen):
     path: str
     soname: str
     kind: "LibraryKind"
+    import_library: str = ""
+    """Format 2, Windows: the import library (``.lib``, ``.dll.a``) consumers link, its
+    path relative like ``path``; empty: link ``path`` itself."""
 
 
 @frozen
@@ -196,7 +210,7 @@ class _Reader:
     def library(self, value: object, field: str, overlay: bool) -> LibraryEntry:
         """One ``libraries`` entry; an overlay may leave ``soname`` out ("": read from the
         library when it is resolved)."""
-        entry = self.closed(value, field, {"path", "soname", "kind"})
+        entry = self.closed(value, field, {"path", "soname", "kind", "import_library"})
         for key in ("path",) if overlay else ("path", "soname"):
             if key not in entry:
                 raise self.fail(f"{field}.{key}", "required key missing")
@@ -209,6 +223,9 @@ class _Reader:
             if "soname" in entry
             else "",
             kind=kind,
+            import_library=self.relpath(entry["import_library"], f"{field}.import_library")
+            if "import_library" in entry
+            else "",
         )
 
     def requirement(self, value: object, field: str) -> str:
@@ -321,8 +338,9 @@ def parse(
             f"unsupported schema version {schema}; this pylinkdep reads versions "
             f"{', '.join(map(str, SCHEMA_VERSIONS))}: upgrade pylinkdep",
         )
+    used = used_keys(doc)
     for newer in range(schema + 1, SCHEMA_VERSION + 1):
-        for key in sorted(SCHEMA_VERSIONS[newer] & doc.keys()):
+        for key in sorted(SCHEMA_VERSIONS[newer] & used):
             raise r.fail(key, f"needs format version {newer} or later; this file says {schema}")
 
     name = r.string(doc["name"], "name", "name")

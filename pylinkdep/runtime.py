@@ -22,7 +22,17 @@ the provider's: ``pylink.json``, or "" (none) for a provider described by a PYLI
 overlay. ``libraries`` lists, in link order, each library's directory relative
 to site-packages at build time (what the consumer's relative run path points at), its
 path relative to the provider's package directory, and its SONAME (install name, DLL
-name).
+name); a Windows DLL that imports DLLs its distribution installed in other directories
+(a repair tool's ``<dist>.libs``) also has ``"dll_dirs"``, those directories relative to
+the package directory.
+
+On Windows each DLL is preloaded by full path, in reverse link order (a library after
+what it links), as ``ctypes`` loads a path (``LOAD_LIBRARY_SEARCH_DEFAULT_DIRS |
+LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR``: its own dependencies are found beside it): the
+loader then reuses the loaded module, by name, for the consumer's extension, whose
+search would not look in the provider's directory. ``os.add_dll_directory`` is used only
+for a DLL's ``dll_dirs``: it widens the search of every later load in the process, in an
+order across directories Windows leaves unspecified.
 """
 
 import os
@@ -327,7 +337,16 @@ def plan(
                     name=consumer,
                 )
             if platform == "win32":
-                actions.append(("add_dll_directory", os.path.dirname(found)))
+                for folder in library.get("dll_dirs", ()):
+                    where = os.path.normpath(os.path.join(package_dir, *folder.split("/")))
+                    if not os.path.isdir(where):
+                        raise ImportError(
+                            f"{consumer} links {library['soname']}, whose dependencies {dist} "
+                            f"{version} installs in {where}, which is missing: "
+                            f"{_install_hint(provider)}",
+                            name=consumer,
+                        )
+                    actions.append(("add_dll_directory", where))
                 actions.append(("load", found))
                 continue
             # What the run path ($ORIGIN / @loader_path relative) reaches from the consumer.

@@ -31,6 +31,7 @@ from setuptools.command.build_ext import build_ext as _setuptools_build_ext
 
 from . import _target, rpath
 from ._resolve import Dependency, Index
+from ._setuptools_entry import uses_py_libraries
 from .errors import PylinkError
 from .outputs import runtime_module
 
@@ -74,17 +75,17 @@ class BuildExtMixin(_setuptools_build_ext):
 
     def build_extension(self, ext: Any) -> None:
         requirements = getattr(ext, "py_libraries", None)
+        if not requirements:
+            super().build_extension(ext)
+            return
         target = _target.target()
-        if requirements and not getattr(ext, "_pylinkdep_done", False):
+        if not getattr(ext, "_pylinkdep_done", False):
             if target.warning:
                 self.warn(f"pylinkdep: {target.warning}")
             deps = resolve(requirements, ext.name, target.index())
             apply_dependencies(ext, deps, self._subdir(ext), target.platform)
             ext._pylinkdep_done = True
             self._write_runtime_module(ext, deps)
-        if not requirements:
-            super().build_extension(ext)
-            return
         # Some interpreters' LDSHARED carries -Wl,-rpath,<their lib dir> (pyenv's do): an
         # absolute path of the build machine that must not reach the wheel's run path.
         linker = getattr(self.compiler, "linker_so", None)
@@ -195,8 +196,9 @@ def apply_dependencies(ext: Any, deps: list[Dependency], subdir: str, platform: 
             if macro not in ext.define_macros:
                 ext.define_macros.append(macro)
         ext.extra_compile_args += list(dep.compile_args)
+        # By full path, MSVC and mingw alike: the import library on Windows.
         ext.extra_objects += [
-            lib.path for lib in dep.libraries if lib.path not in ext.extra_objects
+            lib.link_file for lib in dep.libraries if lib.link_file not in ext.extra_objects
         ]
         ext.extra_link_args += list(dep.link_args)
         ext.extra_link_args += rpath.linker_args(dep.rpaths(subdir, platform))
@@ -218,7 +220,7 @@ def drop_absolute_rpaths(args: list[str]) -> list[str]:
 
 def finalize_distribution_options(dist: Any) -> None:
     """setuptools hook: give projects with ``py_libraries`` extensions our build_ext."""
-    if not any(getattr(ext, "py_libraries", None) for ext in dist.ext_modules or ()):
+    if not uses_py_libraries(dist):
         return
     base = dist.cmdclass.get("build_ext")
     if base is None:

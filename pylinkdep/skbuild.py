@@ -81,7 +81,15 @@ def _target(entry: str) -> tuple[str, str | None]:
 def dynamic_metadata(
     field: str, settings: Mapping[str, Any], project: Mapping[str, Any]
 ) -> list[str]:
-    """The legacy ``tool.scikit-build.metadata.dependencies`` hook."""
+    """The legacy ``tool.scikit-build.metadata.dependencies`` hook. A problem ends the
+    build with one line (SystemExit), not scikit-build-core's traceback."""
+    try:
+        return _dependencies(field, settings)
+    except PylinkError as exc:
+        raise SystemExit(f"pylinkdep: error: {exc}") from None
+
+
+def _dependencies(field: str, settings: Mapping[str, Any]) -> list[str]:
     if field != "dependencies":
         raise PylinkError(
             f"pylinkdep dynamic metadata fills 'dependencies', not {field!r}", field=field

@@ -166,16 +166,23 @@ def test_generate_refuses_an_install_name_not_in_rpath(
     assert "field 'libraries'" in line and not out.exists()
 
 
-def provider_wheel(path: Path, library: Path, soname: str, **headers: bytes) -> Path:
+def provider_wheel(
+    path: Path, library: Path, soname: str, implib: Path | None = None, **headers: bytes
+) -> Path:
     """A wheel of provider ``prov``: ``library`` under its own name, declared with
-    ``soname``, and the headers ``prov.h`` and ``headers`` (by file stem)."""
+    ``soname`` (and the import library ``implib`` beside it), and the headers ``prov.h``
+    and ``headers`` (by file stem)."""
     lib = {"path": library.name, "soname": soname, "kind": "shared"}
+    lib.update({"import_library": implib.name} if implib else {})
+    implibs = {f"prov/{implib.name}": implib.read_bytes()} if implib else {}
     doc = valid_doc("prov", version="1.0", abi=">=1.0,<2", libraries=[lib])
+    doc["pylink"] = 2 if implib else doc["pylink"]
     dist_info = "prov-1.0.dist-info"
     members: Members = {
         "prov/__init__.py": b"",
         "prov/pylink.json": json.dumps(doc).encode(),
         f"prov/{library.name}": library.read_bytes(),
+        **implibs,
         "prov/include/prov.h": PROV_H.encode(),
         **{f"prov/include/{stem}.h": text for stem, text in headers.items()},
         f"{dist_info}/METADATA": b"Metadata-Version: 2.1\nName: prov\nVersion: 1.0\n",
@@ -234,19 +241,19 @@ def test_check_macos_wheels(macho_libraries: dict[str, Path], tmp_path: Path) ->
 
 
 def test_check_windows_wheels(pe_libraries: dict[str, Path], tmp_path: Path) -> None:
-    provider = pe_libraries["provider"]
-    wheel = provider_wheel(tmp_path / "prov.whl", provider, "libprov.dll")
+    provider, implib = pe_libraries["provider"], pe_libraries["import-library"]
+    wheel = provider_wheel(tmp_path / "prov.whl", provider, "libprov.dll", implib)
     assert check_wheel(str(wheel)) == []
     consumer = consumer_wheel(tmp_path / "cons.whl", pe_libraries["consumer"])
     assert check_wheel(str(consumer)) == []
 
     wrong = pe_libraries["wrong-dll-name"]
-    wheel = provider_wheel(tmp_path / "wrong" / "prov.whl", wrong, "libprov.dll")
+    wheel = provider_wheel(tmp_path / "wrong" / "prov.whl", wrong, "libprov.dll", implib)
     assert check_wheel(str(wheel)) == [
         "prov/pylink.json: libraries[0]: DLL name of prov/libprov.dll is 'libprov-old.dll', "
         "pylink.json says 'libprov.dll'"
     ]
-    wheel = provider_wheel(tmp_path / "hidden" / "prov.whl", provider, "libprov.dll",
+    wheel = provider_wheel(tmp_path / "hidden" / "prov.whl", provider, "libprov.dll", implib,
                            hidden=HIDDEN_H)  # fmt: skip
     assert check_wheel(str(wheel)) == [UNEXPORTED]
 

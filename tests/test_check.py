@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pylinkdep.outputs import export_header
 from pylinkdep.wheel.check import check_wheel
 from pylinkdep.wheel.headers import declared_functions
 
@@ -59,10 +60,11 @@ def hidden_api_library(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     (out / "api.map").write_text(
         f"{{ global: {'; '.join(exported)}; tallyprov_version; local: *; }};\n"
     )
+    export_header.write("tallyprov", str(out / "tallyprov_export.h"))
     lib = out / "libtallyprov.so.2"
     demo.sh(
         ["gcc", "-shared", "-fPIC", "-fvisibility=hidden", "-DTALLYPROV_BUILDING",
-         f"-I{src / 'include'}", "-Wl,-soname,libtallyprov.so.2",
+         f"-I{src / 'include'}", f"-I{out}", "-Wl,-soname,libtallyprov.so.2",
          f"-Wl,--version-script={out / 'api.map'}", "-o", str(lib), str(src / "src/tallyprov.c")]
     )  # fmt: skip
     return lib.read_bytes()

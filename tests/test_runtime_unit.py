@@ -12,7 +12,7 @@ import subprocess
 import sys
 import types
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -143,12 +143,24 @@ def test_plan_macos_install_name(tmp_path: Path, make_provider: MakeProvider) ->
     ]
 
 
-def test_plan_windows_always_adds_the_dll_directory_and_loads(sites: tuple[Path, Path]) -> None:
-    """No run path on Windows: the directory is added and the DLL loaded by full path, so
-    the loader reuses it by name for the consumer's extension."""
+def test_plan_windows_loads_by_full_path(sites: tuple[Path, Path]) -> None:
+    """No run path on Windows: the DLL is loaded by full path, so the loader reuses it by
+    name for the consumer's extension; a directory is added only for a DLL whose own
+    dependencies its distribution installed elsewhere (``dll_dirs``)."""
     site, _ = sites
     assert runtime.plan("cons", str(site), [record()], "win32", [str(site)]) == [
-        ("add_dll_directory", str(site / "demo")),
+        ("load", str(site / LIB))
+    ]
+    libs = record(libraries=[{**lib("demo"), "dll_dirs": ["../demo.libs"]}])
+    with pytest.raises(ImportError) as exc:
+        runtime.plan("cons", str(site), [libs], "win32", [str(site)])
+    assert str(exc.value) == (
+        f"cons links libdemo.so.1, whose dependencies demo-dist 1.2.0 installs in "
+        f"{site / 'demo.libs'}, which is missing: pip install 'demo-dist>=1.2,<2'"
+    )
+    (site / "demo.libs").mkdir()
+    assert runtime.plan("cons", str(site), [libs], "win32", [str(site)]) == [
+        ("add_dll_directory", str(site / "demo.libs")),
         ("load", str(site / LIB)),
     ]
 
@@ -353,12 +365,19 @@ def test_skbuild_provider(
     assert skbuild.DynamicMetadata.dynamic_metadata(settings, {}) == {
         "dependencies": ["demo-dist>=1.2,<2"]
     }
-    with pytest.raises(PylinkError, match="fills 'dependencies', not 'version'"):
-        skbuild.dynamic_metadata("version", settings, {})
-    with pytest.raises(PylinkError, match=r"unknown settings \['extra'\]"):
-        skbuild.dynamic_metadata("dependencies", {**settings, "extra": "x"}, {})
-    with pytest.raises(PylinkError, match="'providers' must be a non-empty list"):
-        skbuild.dynamic_metadata("dependencies", {"providers": "demo"}, {})
+    # Each problem ends the build with one line, naming the fix.
+    cases: list[tuple[str, Mapping[str, object], str]] = [
+        ("version", settings, "fills 'dependencies', not 'version'"),
+        ("dependencies", {**settings, "extra": "x"}, "unknown settings ['extra']"),
+        ("dependencies", {"providers": "demo"}, "'providers' must be a non-empty list"),
+        ("dependencies", {"providers": ["dmeo"]}, "no pylink provider named 'dmeo'"),
+    ]
+    for field, given, message in cases:
+        with pytest.raises(SystemExit) as info:
+            skbuild.dynamic_metadata(field, given, {})
+        assert str(info.value.code).startswith("pylinkdep: error: ")
+        assert message in str(info.value.code) and "\n" not in str(info.value.code)
+    assert "did you mean 'demo'?" in str(info.value.code)
 
 
 def test_setuptools_hook_installs_build_ext() -> None:

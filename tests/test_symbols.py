@@ -383,3 +383,24 @@ def test_the_requirement_of_a_macos_or_windows_consumer(
     files = [("cons", built["consumer"].read_bytes())]
     (found,) = requirement.needed(files, _resolve.Index([str(site)], ""))
     assert (found.requirement, found.symbols) == ("prov>=1.3,<2", ("prov_data",))
+
+
+def test_a_missing_provider_in_an_isolated_build_names_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_provider: MakeProvider
+) -> None:
+    """In an isolated build (pip's prefix on sys.path), the error names that environment
+    and [build-system] requires; a misspelled name gets the closest installed one."""
+    monkeypatch.delenv("PYLINK_PATH", raising=False)
+    build_env = tmp_path / "pip-build-env-x1y2" / "overlay"
+    site = build_env / "lib" / "python3" / "site-packages"
+    make_provider(site, "exampleprov")
+    with pytest.raises(pylinkdep.ProviderNotFound) as info:
+        pylinkdep.find("exampleprv", path=[str(site)])
+    message = str(info.value)
+    assert f"in this build's isolated environment ({tmp_path / 'pip-build-env-x1y2'})" in message
+    assert "add the distribution that provides 'exampleprv' to [build-system] requires" in message
+    assert "did you mean 'exampleprov'?" in message
+    assert info.value.build_env == str(tmp_path / "pip-build-env-x1y2")
+    with pytest.raises(pylinkdep.ProviderNotFound) as info:  # not in an isolated build
+        pylinkdep.find("unrelated", path=[str(tmp_path)])
+    assert "PYLINK_PATH" in str(info.value) and "did you mean" not in str(info.value)

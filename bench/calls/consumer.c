@@ -22,7 +22,7 @@ __attribute__((noipa)) static long local_add(long n) {
 }
 #endif
 #define CALL(n) local_add(n)
-#else /* the exported symbol: through the PLT, or the GOT with -fno-plt */
+#else /* the exported symbol: through the PLT, or the GOT with -fno-plt or the export macro */
 #define CALL(n) prov_add(n)
 #endif
 

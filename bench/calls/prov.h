@@ -1,9 +1,17 @@
-/* A provider's C API, reachable three ways: exported symbol, capsule-style struct of
- * function pointers, NumPy-style void* table. */
+/* A provider's C API, reachable three ways: exported symbol (declared plainly or with
+ * the generated export macro), capsule-style struct of function pointers, NumPy-style
+ * void* table. */
 #ifndef CALLPROV_H
 #define CALLPROV_H
 
-long prov_add(long n);
+/* The export header route declares it with the macro of `pylinkdep export-header`. */
+#ifdef ROUTE_EXPORT_HEADER
+#include "callprov_export.h"
+#else
+#define CALLPROV_API
+#endif
+
+CALLPROV_API long prov_add(long n);
 
 typedef struct {
     long (*add)(long);

@@ -139,6 +139,15 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         add(flag, dest="libraries", action="append", default=[], metavar="FILE", type=_built(kind),
             help=what)  # fmt: skip
     add(
+        "--import-library",
+        dest="import_libraries",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="Windows: the built import library (.lib, .dll.a) of each --library and "
+        "--extension, one each, in their order; installed beside pylink.json",
+    )
+    add(
         "--include-dir",
         action="append",
         default=[],
@@ -225,6 +234,7 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         version=opts.version,
         abi=opts.abi,
         libraries=opts.libraries,
+        import_libraries=opts.import_libraries,
         include_dirs=opts.include_dir,
         defines=opts.define,
         compile_args=opts.compile_arg,
@@ -564,6 +574,28 @@ def _abi_diff(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     return 1 if any(v.breaking for v in comparison.verdicts) else 0
 
 
+@command("export-header", "--name NAME -o FILE", "a provider's <name>_export.h export macros")
+def _export_header(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    """Write a provider's export header defining NAME_API (for exported functions) and
+    NAME_DATA (variables), NAME upper-cased with other characters than letters, digits
+    and '_' as '_'; print the define the library's own build sets, privately (never in
+    pylink.json): NAME_BUILDING. Building the library the macros export it
+    (visibility("default"); dllexport on Windows); in a consumer they give the cheapest
+    call without a flag of its own: dllimport on Windows, GCC's noplt attribute on x86-64
+    ELF (a call through the GOT, no PLT stub), else nothing. NAME_STATIC (a static
+    library) drops the Windows attributes. The pylink_add_provider(EXPORT_HEADER) CMake
+    helper and the meson snippet run this."""
+    parser.add_argument("--name", required=True, help="the provider's dependency name")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="e.g. foo_export.h")
+    opts = parser.parse_args(argv)
+    from ..outputs import export_header
+
+    with writing(opts.output):
+        export_header.write(opts.name, opts.output)
+    print(export_header.building_define(opts.name))
+    return 0
+
+
 def _built(kind: str) -> "Callable[[str], tuple[str, str]]":
     """The argument type of ``--library`` and ``--extension``: ``(file, kind)``."""
     return lambda path: (path, kind)
@@ -602,7 +634,10 @@ def _dependency_json(dep: Dependency, rpaths: tuple[str, ...] | None) -> "dict[s
         include_dirs=list(dep.include_dirs),
         defines=list(dep.defines),
         compile_args=list(dep.compile_args),
-        libraries=[{"path": x.path, "soname": x.soname, "kind": x.kind} for x in dep.libraries],
+        libraries=[
+            {"path": x.path, "soname": x.soname, "kind": x.kind, "import_library": x.import_library}
+            for x in dep.libraries
+        ],
         link_args=list(dep.link_args),
         requires=[
             {"name": r.name, "version": r.version, "distribution": r.distribution}

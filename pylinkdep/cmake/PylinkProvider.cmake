@@ -11,6 +11,7 @@
 #     [CMAKE_NAME Foo]           # find_package(Foo) (default: NAME)
 #     [CMAKE_TARGET Foo::Foo]    # imported target (default: CMAKE_NAME::CMAKE_NAME)
 #     [HEADERS include/foo.h ...]  # installed into PACKAGE_DIR/include
+#     [EXPORT_HEADER foo_export.h]  # generated FOO_API/FOO_DATA export macros
 #     [VERSION 1.2.0]            # default: SKBUILD_PROJECT_VERSION, else PROJECT_VERSION
 #     [ABI ">=1.2,<2"]           # default: >=MAJOR.MINOR,<MAJOR+1 (with SYMBOLS: >=MAJOR.0)
 #     [SYMBOLS foo.symbols]      # the symbols file (docs/abi.md): each export and the
@@ -26,13 +27,22 @@
 #   )
 #
 # It sets the target's SONAME (libfoo.so.SOVERSION, the only file installed: wheels
-# cannot hold the libfoo.so link) and hidden default visibility (export the API with
+# cannot hold the libfoo.so link; on Windows the DLL and its import library, recorded
+# with --import-library) and hidden default visibility (export the API with
 # __attribute__((visibility("default")))), installs the library and the headers into
 # PACKAGE_DIR, and generates PACKAGE_DIR/pylink.json at build time with
 # `python -m pylinkdep generate`, reading the SONAME from the built file.
 # Register the package in pyproject.toml: [project.entry-points.pylink] foo = "foo".
 # generate fails when the library exports none of the functions HEADERS declare (an API
 # without an export macro under hidden visibility) and warns for each one missing.
+#
+# EXPORT_HEADER: `pylinkdep export-header` writes the file (a name, no directory) into
+# the build tree when CMake configures; the target gets that directory as an include
+# directory (PUBLIC: your own extension linking it sees the header too), the define
+# FOO_BUILDING (PRIVATE: consumers, and pylink.json, never see it), and the header is
+# installed into PACKAGE_DIR/include. Mark the API in your header with FOO_API
+# (functions) and FOO_DATA (variables): exported while the library builds, and the
+# cheapest call for consumers (no PLT stub on x86-64 ELF with GCC, dllimport on Windows).
 #
 # EXTENSION: the target links Python::Module and defines PyInit_<module>; the
 # package's __init__.py imports it from its SONAME-named file (see docs/providers.md).
@@ -77,10 +87,32 @@ function(_pylink_generator out_var)
     "that has it.")
 endfunction()
 
+# EXPORT_HEADER of pylink_add_provider(): generate the header now, and build and install
+# the target with it.
+function(_pylink_export_header target name file package_dir generator)
+  if(file MATCHES "[/\\\\]")
+    message(FATAL_ERROR "pylink_add_provider: EXPORT_HEADER takes a file name, not ${file}")
+  endif()
+  set(dir "${CMAKE_CURRENT_BINARY_DIR}/pylink-${target}/include")
+  file(MAKE_DIRECTORY "${dir}")
+  execute_process(
+    COMMAND ${generator} export-header --name "${name}" --output "${dir}/${file}"
+    WORKING_DIRECTORY "${CMAKE_BINARY_DIR}"
+    RESULT_VARIABLE failed OUTPUT_VARIABLE building ERROR_VARIABLE error
+    OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_STRIP_TRAILING_WHITESPACE
+  )
+  if(failed)
+    message(FATAL_ERROR "pylink_add_provider(EXPORT_HEADER ${file}): ${error}")
+  endif()
+  target_include_directories("${target}" PUBLIC "$<BUILD_INTERFACE:${dir}>")
+  target_compile_definitions("${target}" PRIVATE "${building}")
+  install(FILES "${dir}/${file}" DESTINATION "${package_dir}/include")
+endfunction()
+
 function(pylink_add_provider)
   set(flags EXTENSION)
   set(single TARGET NAME PACKAGE_DIR CMAKE_NAME CMAKE_TARGET VERSION ABI SOVERSION
-             DESCRIPTION PYTHON_ABI SYMBOLS)
+             DESCRIPTION PYTHON_ABI SYMBOLS EXPORT_HEADER)
   set(multi HEADERS DEFINES COMPILE_ARGS LINK_ARGS REQUIRES)
   cmake_parse_arguments(PARSE_ARGV 0 arg "${flags}" "${single}" "${multi}")
   if(arg_UNPARSED_ARGUMENTS)
@@ -142,15 +174,22 @@ function(pylink_add_provider)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
   )
+  # Windows: RUNTIME is the DLL, ARCHIVE its import library (.lib, .dll.a), which
+  # consumers link: both go beside pylink.json. Elsewhere a SHARED target has no ARCHIVE.
   install(TARGETS "${target}"
     LIBRARY DESTINATION "${arg_PACKAGE_DIR}" NAMELINK_SKIP
     RUNTIME DESTINATION "${arg_PACKAGE_DIR}"
+    ARCHIVE DESTINATION "${arg_PACKAGE_DIR}"
   )
   if(arg_HEADERS)
     install(FILES ${arg_HEADERS} DESTINATION "${arg_PACKAGE_DIR}/include")
   endif()
 
   _pylink_generator(generator)
+  if(arg_EXPORT_HEADER)
+    _pylink_export_header("${target}" "${arg_NAME}" "${arg_EXPORT_HEADER}" "${arg_PACKAGE_DIR}"
+                          "${generator}")
+  endif()
   set(output "${CMAKE_CURRENT_BINARY_DIR}/pylink-${target}/pylink.json")
   set(command ${generator} generate --output "${output}" --name "${arg_NAME}"
       --version "${arg_VERSION}" "--abi=${arg_ABI}")
@@ -171,11 +210,14 @@ function(pylink_add_provider)
   else()
     list(APPEND command --library "$<TARGET_FILE:${target}>")
   endif()
+  if(WIN32)  # the import library of the DLL, what consumers link
+    list(APPEND command --import-library "$<TARGET_LINKER_FILE:${target}>")
+  endif()
   if(arg_PYTHON_ABI)
     list(APPEND command --python-abi "${arg_PYTHON_ABI}")
   endif()
   set(depends "${target}")  # generate reads the headers and the symbols file too
-  if(arg_HEADERS)
+  if(arg_HEADERS OR arg_EXPORT_HEADER)
     list(APPEND command --include-dir include)
     foreach(header IN LISTS arg_HEADERS)
       get_filename_component(header "${header}" ABSOLUTE)

@@ -165,8 +165,10 @@ def _requirement_hint(provider: Provider) -> str:
 
 
 def _reason(name: str, where: str, exc: PylinkError) -> str:
-    """Why ``name`` was not found for ``where`` (a Python, or a cross build's target site)."""
-    if isinstance(exc, ProviderNotFound) and exc.distribution is None:
+    """The message of a failed lookup: pylinkdep's, which in an isolated build names that
+    environment, else one that names where it searched (a Python, or a cross build's
+    target site)."""
+    if isinstance(exc, ProviderNotFound) and exc.distribution is None and not exc.build_env:
         return (
             f"no pylink provider named {name!r} is installed for {where}: install the "
             f"distribution that provides {name!r} (for meson-python, add it to [build-system] "

@@ -188,10 +188,12 @@ def _config(p: Provider, requires: Iterable[Provider]) -> str:
     kind = "SHARED" if libs else "INTERFACE"
     props: list[tuple[str, Sequence[str]]] = []
     if libs:
+        # On Windows the DLL is the location and the import library what links.
         props += [("IMPORTED_LOCATION", [libs[0].path]), ("IMPORTED_SONAME", [libs[0].soname])]
+        props += [("IMPORTED_IMPLIB", [libs[0].import_library])] if libs[0].import_library else []
     # CMake evaluates generator expressions in the INTERFACE_ properties: no '$' of
     # pylink.json or of the install path may start one.
-    links = [*(r.cmake_target for r in deps), *(genex_literal(lib.path) for lib in libs[1:])]
+    links = [*(r.cmake_target for r in deps), *(genex_literal(lib.link_file) for lib in libs[1:])]
     props += [
         ("INTERFACE_INCLUDE_DIRECTORIES", [genex_literal(d) for d in p.include_dirs]),
         ("INTERFACE_COMPILE_DEFINITIONS", [genex_literal(d) for d in p.defines]),

@@ -31,8 +31,8 @@ def cflags(deps: "Iterable[Dependency]") -> list[str]:
 
 
 def libs(deps: "Iterable[Dependency]") -> list[str]:
-    """Per provider in link order: each library by its full path (once), then its extra
-    link args.
+    """Per provider in link order: each library's link file (:attr:`Library.link_file`:
+    the import library on Windows) by its full path (once), then its extra link args.
 
     Full paths because wheels ship ``libfoo.so.1`` without the ``libfoo.so`` link
     that ``-lfoo`` would need.
@@ -41,7 +41,7 @@ def libs(deps: "Iterable[Dependency]") -> list[str]:
     return [
         arg
         for p in _providers(deps)
-        for arg in (*_once((lib.path for lib in p.libraries), seen), *p.link_args)
+        for arg in (*_once((lib.link_file for lib in p.libraries), seen), *p.link_args)
     ]
 
 

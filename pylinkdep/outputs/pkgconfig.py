@@ -52,7 +52,7 @@ def pc_text(provider: Provider, *, relocatable_from: str | None = None) -> str:
     # get here (refused when pylink.json is read).
     cflags = [f"-I{under_prefix(d)}" for d in p.include_dirs]
     cflags += [flags.escape(arg) for arg in (*(f"-D{d}" for d in p.defines), *p.compile_args)]
-    libs = [under_prefix(lib.path) for lib in p.libraries]
+    libs = [under_prefix(lib.link_file) for lib in p.libraries]
     libs += [flags.escape(arg) for arg in p.link_args]
     lines = [
         f"{HEADER}{p.metadata_file}; do not edit.",
@@ -111,7 +111,10 @@ def refusal(provider: Provider, prefix: str) -> tuple[str, str] | None:
     cflags += [(f"defines[{i}]", f"-D{d}") for i, d in enumerate(provider.defines)]
     cflags += [(f"compile_args[{i}]", a) for i, a in enumerate(provider.compile_args)]
     libs = [
-        (f"libraries[{i}].path", f"{prefix}/{_fs.posix_relpath(lib.path, provider.package_dir)}")
+        (
+            f"libraries[{i}].{'import_library' if lib.import_library else 'path'}",
+            f"{prefix}/{_fs.posix_relpath(lib.link_file, provider.package_dir)}",
+        )
         for i, lib in enumerate(provider.libraries)
     ]
     libs += [(f"link_args[{i}]", a) for i, a in enumerate(provider.link_args)]

@@ -13,8 +13,8 @@ import pprint
 from collections.abc import Sequence
 from typing import Any
 
-from .. import _fs, runtime
-from .._resolve import Dependency, Provider
+from .. import _binary, _discovery, _fs, runtime
+from .._resolve import Dependency, Provider, record_files
 
 MODULE_NAME = "_pylink"
 """Default name of the generated module, in the consumer's package."""
@@ -25,6 +25,18 @@ def provider_entry(provider: Provider) -> dict[str, Any]:
     file that shows a package directory is the provider's (``marker``): its pylink.json,
     or nothing ("") for a provider an overlay describes."""
     own = os.path.join(provider.package_dir, "pylink.json")
+    libraries: list[dict[str, Any]] = [
+        {
+            "dir": _fs.posix_relpath(os.path.dirname(lib.path), provider.site_dir),
+            "path": _fs.posix_relpath(lib.path, provider.package_dir),
+            "soname": lib.soname,
+        }
+        for lib in provider.libraries
+    ]
+    for entry, lib in zip(libraries, provider.libraries, strict=True):
+        dirs = dependency_dirs(provider, lib.path)
+        if dirs:
+            entry["dll_dirs"] = dirs
     return {
         "name": provider.name,
         "distribution": provider.distribution,
@@ -32,15 +44,32 @@ def provider_entry(provider: Provider) -> dict[str, Any]:
         "marker": "pylink.json" if provider.metadata_file == own else "",
         "version": provider.version,
         "abi": provider.abi,
-        "libraries": [
-            {
-                "dir": _fs.posix_relpath(os.path.dirname(lib.path), provider.site_dir),
-                "path": _fs.posix_relpath(lib.path, provider.package_dir),
-                "soname": lib.soname,
-            }
-            for lib in provider.libraries
-        ],
+        "libraries": libraries,
     }
+
+
+def dependency_dirs(provider: Provider, path: str) -> list[str]:
+    """The directories, relative to the package directory, of the DLLs the PE library at
+    ``path`` imports that its distribution installed elsewhere than beside it (such as a
+    repair tool's ``<dist>.libs``): Windows finds a preloaded DLL's dependencies in its
+    own directory and the system's, and these only once added (``os.add_dll_directory``).
+    Empty for ELF and Mach-O, and for the provider's own libraries (preloaded)."""
+    with _fs.open_regular(path) as f:
+        if _binary.read_dynamic(f).format != "pe":
+            return []
+        f.seek(0)
+        needed = {name.lower() for image in _binary.images(f) for name in image.needed}
+    needed -= {lib.soname.lower() for lib in provider.libraries}
+    dist_info = _discovery.find_dist_info(provider.site_dir, provider.distribution)
+    record = dist_info and os.path.join(dist_info, "RECORD")
+    own = _fs.posix_relpath(os.path.dirname(path), provider.site_dir)
+    return sorted(
+        {
+            _fs.posix_relpath(os.path.join(provider.site_dir, folder), provider.package_dir)
+            for folder, _, name in (r.rpartition("/") for r in record_files(record or None))
+            if name.lower() in needed and folder != own
+        }
+    )
 
 
 def provider_table(deps: Sequence[Dependency]) -> list[dict[str, Any]]:

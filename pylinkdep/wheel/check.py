@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 
 from .. import _binary, _discovery
@@ -30,13 +29,11 @@ from .._fs import inside
 from .._resolve import providers
 from .._versions import Version
 from ..errors import PylinkError
-from ..metadata import MAX_BYTES, PATTERNS, Metadata, normalize_name, parse
+from ..metadata import MAX_BYTES, PATTERNS, LibraryEntry, Metadata, normalize_name, parse
 from ..rpath import ORIGIN
 from .headers import declared_functions, exported_by
 
 _HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
-# auditwheel renames a grafted library libfoo.so.1 to libfoo-<8 hex digits>.so.1
-_GRAFTED = re.compile(r"-[0-9a-f]{8}(?=\.so)")
 # What each format calls a library's own name and the names of the libraries it loads.
 _FIELDS = {
     "elf": ("SONAME", "NEEDED entry"),
@@ -156,7 +153,7 @@ class Wheel:
             )
         exported: set[str] | None = set()
         for i, lib in enumerate(meta.libraries):
-            problem, symbols = self._library(file, pkg_dir, i, lib.path, lib.soname)
+            problem, symbols = self._library(file, pkg_dir, i, lib)
             found += problem
             self.declared_sonames.add(lib.soname)
             if symbols is None:  # unreadable: its exports are unknown
@@ -183,18 +180,27 @@ class Wheel:
             found += self._api(file, meta, pkg_dir, exported)
         return found
 
-    def _library(
-        self, file: str, pkg_dir: str, i: int, rel: str, soname: str
-    ) -> tuple[list[str], set[str] | None]:
-        """Problems of one library entry, and its exported symbols (None: unreadable)."""
-        field = f"{file}: libraries[{i}]"
+    def _shipped(self, pkg_dir: str, field: str, rel: str, what: str) -> tuple[str, str | None]:
+        """The wheel member a library entry's path names, and the problem if it leaves
+        the package (not recorded beside it) or is missing."""
         target = posixpath.normpath(posixpath.join(pkg_dir, rel))
         if target.startswith("../") or (
             not inside(target, pkg_dir, "/") and target not in self.names
         ):
-            return [f"{field} {rel!r} leaves the package {pkg_dir}/"], None
+            return target, f"{field} {rel!r} leaves the package {pkg_dir}/"
         if target not in self.names:
-            return [f"{field} {rel!r}: library missing from the wheel"], None
+            return target, f"{field} {rel!r}: {what} missing from the wheel"
+        return target, None
+
+    def _library(
+        self, file: str, pkg_dir: str, i: int, lib: LibraryEntry
+    ) -> tuple[list[str], set[str] | None]:
+        """Problems of one library entry, and its exported symbols (None: unreadable)."""
+        field = f"{file}: libraries[{i}]"
+        rel, soname = lib.path, lib.soname
+        target, missing = self._shipped(pkg_dir, field, rel, "library")
+        if missing:
+            return [missing], None
         data = io.BytesIO(self.zf.read(target))
         try:
             found_images = _binary.images(data)
@@ -218,6 +224,17 @@ class Wheel:
                 found.append(
                     f"{field}: the loader looks for {soname!r} but the wheel ships {shipped!r}"
                 )
+        if lib.import_library:
+            _, missing = self._shipped(
+                pkg_dir, f"{field}.import_library", lib.import_library, "import library"
+            )
+            found += [missing] if missing else []
+        elif any(image.format == "pe" for image in found_images):
+            found.append(
+                f"{field}: {rel!r} is a DLL and pylink.json gives no import_library: "
+                "consumers on Windows link the .lib or .dll.a (pylinkdep generate "
+                "--import-library FILE, and ship the file)"
+            )
         return found, set(exported)
 
     def _api(self, file: str, meta: Metadata, pkg_dir: str, exported: set[str]) -> list[str]:
@@ -247,6 +264,7 @@ class Wheel:
             recorded_sonames,
             requires_problems,
             runtime_problems,
+            ungrafted,
             unloaded_problems,
         )
 
@@ -264,7 +282,7 @@ class Wheel:
             soname = found_images[0].soname or base
             if soname in self.declared_sonames:
                 continue
-            original = _GRAFTED.sub("", soname)
+            original = ungrafted(soname)
             if original in provider_sonames:
                 found.append(
                     f"{name}: vendors {original} of pylink provider "

@@ -30,6 +30,7 @@ def document(
     version: str,
     abi: str,
     libraries: Sequence[tuple[str, str]] = (),
+    import_libraries: Sequence[str] = (),
     include_dirs: Sequence[str] = (),
     defines: Sequence[str] = (),
     compile_args: Sequence[str] = (),
@@ -42,11 +43,18 @@ def document(
     symbols: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The pylink.json document, in the oldest format version that holds it;
-    ``libraries`` are ``(built file, kind)`` pairs.
+    ``libraries`` are ``(built file, kind)`` pairs, ``import_libraries`` none or one
+    built import library (``.lib``, ``.dll.a``: Windows) per library, in order.
 
     Each library is recorded by its file name (installed beside pylink.json) and the
-    name consumers record for it, read from the built file.
+    name consumers record for it, read from the built file; so is its import library.
     """
+    if import_libraries and len(import_libraries) != len(libraries):
+        raise PylinkError(
+            f"{len(import_libraries)} import libraries for {len(libraries)} libraries: "
+            "give one --import-library per --library and --extension, in order",
+            field="libraries",
+        )
     doc: dict[str, Any] = {"pylink": 1, "name": name, "version": version, "abi": abi}
     if description:
         doc["description"] = description
@@ -58,6 +66,8 @@ def document(
         {"path": os.path.basename(path), "soname": _soname(path), "kind": kind}
         for path, kind in libraries
     ]
+    for entry, implib in zip(doc["libraries"], import_libraries, strict=False):
+        entry["import_library"] = _import_library(implib)
     doc["defines"] = list(defines)
     doc["compile_args"] = list(compile_args)
     doc["link_args"] = list(link_args)
@@ -156,6 +166,22 @@ def _soname(path: str) -> str:
             field="libraries",
         )
     return names[0]
+
+
+def _import_library(path: str) -> str:
+    """The file name of the built import library at ``path``: an ``ar`` archive, as
+    MSVC's ``.lib`` and mingw's ``.dll.a`` both are."""
+    try:
+        head = _fs.read_regular(path, 8)
+    except OSError as exc:
+        raise InvalidMetadata(
+            f"cannot read import library {path}: {exc.strerror}", field="libraries"
+        ) from None
+    if head != b"!<arch>\n":
+        raise InvalidMetadata(
+            f"{path} is not an import library (an ar archive, .lib or .dll.a)", field="libraries"
+        )
+    return os.path.basename(path)
 
 
 def python_abi_of(extension: str) -> str:

@@ -3,30 +3,18 @@
  *
  * Every extension module that links libtallyprov.so.2 sees the same registry.
  *
- * Macros:
- *   TALLYPROV_BUILDING  defined only while compiling the library itself.
- *   TALLYPROV_SHARED    defined by consumers (pylink.json "defines"); selects
- *                       __declspec(dllimport) on Windows, no effect on ELF.
+ * TALLYPROV_API marks the exported functions. It comes from tallyprov_export.h, which
+ * pylink_add_provider(EXPORT_HEADER) generates and installs beside this header: it
+ * exports the functions while the library is built (TALLYPROV_BUILDING, set only
+ * there) and gives consumers the cheapest call the platform has. Consumers are also
+ * compiled with TALLYPROV_SHARED (pylink.json "defines"), which they may test.
  */
 #ifndef TALLYPROV_H
 #define TALLYPROV_H
 
 #include <stddef.h>
 
-#if defined(_WIN32) || defined(__CYGWIN__)
-#  if defined(TALLYPROV_BUILDING)
-#    define TALLYPROV_API __declspec(dllexport)
-#  elif defined(TALLYPROV_SHARED)
-#    define TALLYPROV_API __declspec(dllimport)
-#  else
-#    define TALLYPROV_API
-#  endif
-#elif defined(__GNUC__) || defined(__clang__)
-/* The library is built with hidden visibility; this exports the API. */
-#  define TALLYPROV_API __attribute__((visibility("default")))
-#else
-#  define TALLYPROV_API
-#endif
+#include "tallyprov_export.h"
 
 #ifdef __cplusplus
 extern "C" {

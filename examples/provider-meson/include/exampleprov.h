@@ -5,31 +5,18 @@
  * same counter, which is the whole point of shipping it as a real shared
  * library instead of compiling a private copy into each consumer.
  *
- * Macros:
- *   EXAMPLEPROV_BUILDING  defined only while compiling the library itself.
- *   EXAMPLEPROV_SHARED    defined by consumers linking the shared library
- *                         (pylink.json lists it in "defines").  On Windows it
- *                         selects __declspec(dllimport); on ELF/Mach-O it has
- *                         no effect, because the API symbols are always
- *                         declared with default visibility.
+ * EXAMPLEPROV_API marks the exported functions. It comes from exampleprov_export.h,
+ * which the build generates (`pylinkdep export-header`, the meson snippet) and installs
+ * beside this header: it exports the functions while the library is built
+ * (EXAMPLEPROV_BUILDING, set only there), and gives consumers the cheapest call the
+ * platform has (a GOT call without PLT stub on x86-64 ELF with GCC, dllimport on
+ * Windows). Consumers are also compiled with EXAMPLEPROV_SHARED (pylink.json
+ * "defines"), which they may test to know they link the shared library.
  */
 #ifndef EXAMPLEPROV_H
 #define EXAMPLEPROV_H
 
-#if defined(_WIN32) || defined(__CYGWIN__)
-#  if defined(EXAMPLEPROV_BUILDING)
-#    define EXAMPLEPROV_API __declspec(dllexport)
-#  elif defined(EXAMPLEPROV_SHARED)
-#    define EXAMPLEPROV_API __declspec(dllimport)
-#  else
-#    define EXAMPLEPROV_API
-#  endif
-#elif defined(__GNUC__) || defined(__clang__)
-/* The library is built with -fvisibility=hidden; this re-exports the API. */
-#  define EXAMPLEPROV_API __attribute__((visibility("default")))
-#else
-#  define EXAMPLEPROV_API
-#endif
+#include "exampleprov_export.h"
 
 #ifdef __cplusplus
 extern "C" {
