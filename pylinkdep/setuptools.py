@@ -12,9 +12,11 @@ pylinkdep registers a ``setuptools.finalize_distribution_options`` hook
 (:mod:`pylinkdep._setuptools_entry`) that gives such a
 project pylinkdep's :class:`build_ext` (mixed into a ``build_ext`` of the project's own
 ``cmdclass``, if any). At build time it resolves each ``py_libraries`` entry among the
-providers installed in the build environment and adds their include dirs, defines and
-compile args, the libraries by full path, their link args and the run path relative to
-where the extension is installed (``$ORIGIN/..``, ``@loader_path/..``); and it writes
+providers installed in the build environment (a cross build's target site directory when
+``PYLINKDEP_TARGET_SITE`` is set) and adds their include dirs, defines and compile args,
+the libraries by full path, their link args and the run path (for
+``PYLINKDEP_TARGET_PLATFORM``, default this machine) relative to where the extension is
+installed (``$ORIGIN/..``, ``@loader_path/..``); and it writes
 ``<package>/_pylink.py``, which the package imports before the extension to check the
 providers' versions and load their libraries (:mod:`pylinkdep.runtime`).
 """
@@ -22,14 +24,13 @@ providers' versions and load their libraries (:mod:`pylinkdep.runtime`).
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 from typing import Any
 
 import setuptools
 from setuptools.command.build_ext import build_ext as _setuptools_build_ext
 
-from . import rpath
+from . import _target, rpath
 from ._resolve import Dependency, Index
 from .errors import PylinkError
 from .outputs import runtime_module
@@ -74,14 +75,17 @@ class BuildExtMixin(_setuptools_build_ext):
 
     def build_extension(self, ext: Any) -> None:
         requirements = getattr(ext, "py_libraries", None)
-        if requirements and not getattr(ext, "_pylinkdep_done", False):
-            deps = resolve(requirements, ext.name)
-            apply_dependencies(ext, deps, self._subdir(ext), sys.platform)
-            ext._pylinkdep_done = True
-            self._write_runtime_module(ext, deps)
         if not requirements:
             super().build_extension(ext)
             return
+        target = _target.target()
+        if not getattr(ext, "_pylinkdep_done", False):
+            if target.warning:
+                self.warn(f"pylinkdep: {target.warning}")
+            deps = resolve(requirements, ext.name, target.index())
+            apply_dependencies(ext, deps, self._subdir(ext), target.platform)
+            ext._pylinkdep_done = True
+            self._write_runtime_module(ext, deps)
         # Some interpreters' LDSHARED carries -Wl,-rpath,<their lib dir> (pyenv's do): an
         # absolute path of the build machine that must not reach the wheel's run path.
         linker = getattr(self.compiler, "linker_so", None)
@@ -92,9 +96,9 @@ class BuildExtMixin(_setuptools_build_ext):
         finally:
             if linker is not None:
                 self.compiler.linker_so = linker
-        self._check_requirement(ext)
+        self._check_requirement(ext, target.index())
 
-    def _check_requirement(self, ext: Any) -> None:
+    def _check_requirement(self, ext: Any, index: Index) -> None:
         """Warn where the project's dependencies admit a provider version older than
         the built extension needs (the symbols it imports: :mod:`pylinkdep.wheel.requirement`)."""
         from packaging.requirements import Requirement
@@ -110,7 +114,7 @@ class BuildExtMixin(_setuptools_build_ext):
         for text in getattr(self.distribution, "install_requires", None) or []:
             req = Requirement(text)
             declared.setdefault(normalize_name(req.name), []).append(str(req.specifier))
-        for need in requirement.needed(files, Index(None)):
+        for need in requirement.needed(files, index):
             specs = declared.get(normalize_name(need.provider.distribution))
             if specs is None or not covers(need.range, ",".join(s for s in specs if s)):
                 self.warn(
@@ -154,11 +158,14 @@ class build_ext(BuildExtMixin, _setuptools_build_ext):
     """setuptools' build_ext with pylink providers."""
 
 
-def resolve(requirements: list[str], extension: str) -> list[Dependency]:
-    """Resolve ``py_libraries`` entries; errors name the extension and the entry."""
+def resolve(
+    requirements: list[str], extension: str, index: Index | None = None
+) -> list[Dependency]:
+    """Resolve ``py_libraries`` entries in ``index`` (default: the running Python's
+    providers); errors name the extension and the entry."""
     from packaging.requirements import InvalidRequirement, Requirement
 
-    index = Index(None)
+    index = index or Index(None)
     deps = []
     for i, text in enumerate(requirements):
         try:

@@ -29,17 +29,20 @@ wheel proves its binaries import nothing newer.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import PylinkError
+
+if TYPE_CHECKING:
+    from ._resolve import Index
 
 __all__ = ["DynamicMetadata", "dynamic_metadata", "requirements"]
 
 
-def requirements(names: object) -> list[str]:
+def requirements(names: object, index: Index | None = None) -> list[str]:
     """The run requirement of each provider named (``NAME`` or ``NAME>=TARGET``), with
-    its transitive requires."""
-    from ._resolve import Index
+    its transitive requires, found in ``index`` (default: the build's target's)."""
+    from ._target import target
     from ._versions import interval, narrowed
 
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or not names:
@@ -48,7 +51,7 @@ def requirements(names: object) -> list[str]:
             f"dependency names, such as ['exampleprov'] or ['exampleprov>=1.2'], not {names!r}",
             field="providers",
         )
-    index = Index(None)
+    index = index or target().index()
     found: list[str] = []
     for name, spec in (_target(entry) for entry in names):
         dep = index.find(name, spec)

@@ -192,6 +192,9 @@ def test_cargo(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
         f"cargo:rerun-if-changed={site}/demo/libdemo.so.1",
         f"cargo:rerun-if-changed={site}/base/libbase.so.1",
         "cargo:rerun-if-env-changed=PYLINK_PATH",
+        "cargo:rerun-if-env-changed=PYLINKDEP_TARGET_SITE",
+        "cargo:rerun-if-env-changed=PYLINKDEP_TARGET_PYTHON_ABI",
+        "cargo:rerun-if-env-changed=PYLINKDEP_TARGET_PLATFORM",
     ]
     code, out, _ = cli(capsys, "cargo", "base", "demo", "--rpath-from", ".")
     assert code == 0

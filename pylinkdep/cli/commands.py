@@ -7,10 +7,11 @@ import os
 import sys
 
 from .. import _binary, _fs
-from .._resolve import Dependency, Index, Provider, find, providers
+from .._resolve import Dependency, Provider
 from .._value import Frozen, frozen
 from ..errors import PylinkError
 from ..outputs import flags
+from . import targets
 from .messages import one_line, report, warn, writing
 from .requests import parse_requests
 
@@ -18,6 +19,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, TypeAlias
+
+    from .._resolve import Index
 
     Main: TypeAlias = Callable[[argparse.ArgumentParser, list[str]], int]
 
@@ -68,9 +71,10 @@ def command(
 def _list(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     """List installed pylink providers."""
     parser.add_argument("--json", action="store_true", help="print a JSON array of objects")
+    targets.add_options(parser)
     opts = parser.parse_args(argv)
     errors: list[PylinkError] = []
-    found = providers(errors=errors)
+    found = targets.index(opts).providers(errors)
     if opts.json:
         print(json.dumps([_provider_json(p) for p in found], indent=2))
     else:
@@ -98,19 +102,22 @@ def _show(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         help="also show the run path from a consumer installed in SUBDIR "
         "(relative to site-packages, e.g. consumer/sub)",
     )
+    targets.add_options(parser)
     opts = parser.parse_args(argv)
-    dep = find(opts.name)
+    target = targets.target(opts)
+    dep = target.index().find(opts.name)
+    rpaths = None
     if opts.rpath_from is not None:
         try:
-            dep.rpaths(opts.rpath_from)
+            rpaths = dep.rpaths(opts.rpath_from, target.platform)
         except ValueError as exc:
             parser.error(str(exc))
     if opts.json:
-        print(json.dumps(_dependency_json(dep, opts.rpath_from), indent=2))
+        print(json.dumps(_dependency_json(dep, rpaths), indent=2))
     else:
         print(dep)
-        if opts.rpath_from is not None:
-            print(f"  run path from {opts.rpath_from}: {':'.join(dep.rpaths(opts.rpath_from))}")
+        if rpaths is not None:
+            print(f"  run path from {opts.rpath_from}: {':'.join(rpaths)}")
     return 0
 
 
@@ -288,15 +295,14 @@ def _cargo(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         help="where the extension is installed, relative to site-packages (for a maturin "
         "module-name 'pkg._native': pkg; for a top-level module: .)",
     )
+    targets.add_options(parser)
     opts = parser.parse_args(argv)
     from ..outputs import cargo
 
-    deps = [
-        find(name, ",".join(spec) or None)
-        for name, spec in parse_requests(opts.packages, parser.error)
-    ]
+    target = targets.target(opts)
+    deps = _find_requests(opts.packages, parser, target.index())
     try:
-        lines = cargo.directives(deps, opts.rpath_from)
+        lines = cargo.directives(deps, opts.rpath_from, target.platform)
     except ValueError as exc:
         parser.error(str(exc))
     print("\n".join(lines))
@@ -350,12 +356,15 @@ def _rpath(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         metavar="LIBDIR",
         help="a provider's library directory, relative to site-packages (e.g. prov)",
     )
+    targets.add_options(parser, platform_only=True)
     opts = parser.parse_args(argv)
     from .. import rpath
     from .._resolve import unique
+    from .._target import target_platform
 
+    platform = target_platform(opts.target_platform)
     try:
-        entries = unique(rpath.relative_rpath(opts.subdir, d) for d in opts.dirs)
+        entries = unique(rpath.relative_rpath(opts.subdir, d, platform) for d in opts.dirs)
     except ValueError as exc:
         print(f"pylinkdep rpath: {exc}", file=sys.stderr)  # one line: CMake shows it
         return 2
@@ -381,17 +390,19 @@ def _pkgconfig_path(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         action="store_true",
         help="paths relative to the .pc file (${pcfiledir}) instead of absolute",
     )
+    targets.add_options(parser)
     opts = parser.parse_args(argv)
     from ..outputs import pkgconfig
 
     errors: list[PylinkError] = []
+    target = targets.target(opts)
+    index = target.index()
     if opts.names:
-        index = Index(None)
         chosen = {p.name: p for name in opts.names for p in index.find(name).link_order}
         found = list(chosen.values())
     else:
-        found = providers(errors=errors)
-    directory = opts.output or pkgconfig.default_dir()
+        found = index.providers(errors)
+    directory = opts.output or pkgconfig.default_dir(target.site)
     with writing(directory):
         pkgconfig.write_dir(found, directory, relocatable=opts.relocatable, errors=errors)
     print(os.path.abspath(directory))
@@ -409,16 +420,18 @@ def _requirement(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     range. Given NAMEs: each provider's ABI range, and those of what it requires."""
     parser.add_argument("targets", nargs="+", metavar="NAME|WHEEL|FILE")
     parser.add_argument("-v", "--verbose", action="store_true", help="say why, on stderr")
+    targets.add_options(parser)
     opts = parser.parse_args(argv)
+    index = targets.index(opts)
     if not any(os.path.isfile(target) for target in opts.targets):
         from ..skbuild import requirements
 
-        print("\n".join(requirements(opts.targets)))
+        print("\n".join(requirements(opts.targets, index)))
         return 0
     from ..wheel import requirement
 
     files = [member for target in opts.targets for member in _binaries(target)]
-    for found in requirement.needed(files, Index(None)):
+    for found in requirement.needed(files, index):
         print(found.requirement)
         if opts.verbose:
             print(f"pylinkdep: {found.requirement}: {found.reason()}", file=sys.stderr)
@@ -461,10 +474,11 @@ def _runtime_module(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     parser.add_argument(
         "names", nargs="+", metavar="NAME [OP VERSION]", help="the providers the consumer links"
     )
+    targets.add_options(parser)
     opts = parser.parse_args(argv)
     from ..outputs import runtime_module
 
-    deps = _find_requests(opts.names, parser)
+    deps = _find_requests(opts.names, parser, targets.index(opts))
     with writing(opts.output):
         runtime_module.write_module(opts.output, opts.consumer, opts.subdir, deps)
     return 0
@@ -472,31 +486,60 @@ def _runtime_module(parser: argparse.ArgumentParser, argv: list[str]) -> int:
 
 _REPAIR = (
     "Print the options that keep {tool} from copying pylink providers' libraries into a "
-    "consumer wheel (a second copy has its own state): one --exclude per library of the "
+    "consumer wheel (a second copy has its own state): {how}, for the libraries of the "
     "providers a wheel links, or of the providers named."
 )
+_REPAIR_TOOLS = {
+    "auditwheel": ("auditwheel repair", "one --exclude per library"),
+    "delocate": ("delocate-wheel", "one --exclude per library"),
+    "delvewheel": (
+        "delvewheel repair",
+        "--exclude and --no-mangle with the DLL names (separated by the path separator, "
+        "';' on Windows), so that the consumer's imports keep the provider's DLL name",
+    ),
+}
 
 
-# Registered from the inside out: auditwheel-args first.
-@command(
-    "delocate-args",
-    "WHEEL|NAME",
-    "--exclude flags for delocate-wheel",
-    _REPAIR.format(tool="delocate-wheel"),
-)
-@command(
-    "auditwheel-args",
-    "WHEEL|NAME",
-    "--exclude flags for auditwheel repair",
-    _REPAIR.format(tool="auditwheel repair"),
-)
+def _repair_command(tool: str) -> None:
+    program, how = _REPAIR_TOOLS[tool]
+
+    def main(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+        parser.add_argument("targets", nargs="+", metavar="WHEEL_OR_NAME")
+        targets.add_options(parser)
+        opts = parser.parse_args(argv)
+        return _print_repair_args(tool, opts.targets, opts)
+
+    command(
+        f"{tool}-args",
+        "WHEEL|NAME",
+        f"options for {program}",
+        _REPAIR.format(tool=program, how=how),
+    )(main)
+
+
+for _tool in _REPAIR_TOOLS:
+    _repair_command(_tool)
+
+
+@command("repair-args", "WHEEL", "the repair tool's options for a wheel's platform")
 def _repair_args(parser: argparse.ArgumentParser, argv: list[str]) -> int:
-    parser.add_argument("targets", nargs="+", metavar="WHEEL_OR_NAME")
+    """Print the options of the repair tool a consumer wheel's platform tag calls for
+    (auditwheel repair for linux and manylinux, delocate-wheel for macosx, delvewheel
+    repair for win), as auditwheel-args, delocate-args and delvewheel-args print them."""
+    parser.add_argument("wheel", metavar="WHEEL")
+    targets.add_options(parser)
     opts = parser.parse_args(argv)
-    from ..wheel import consumer
+    from ..wheel import repair
 
-    sonames = consumer.exclude_sonames(opts.targets)
-    print(flags.shell_join(arg for soname in sonames for arg in ("--exclude", soname)))
+    return _print_repair_args(repair.tool_for(opts.wheel), [opts.wheel], opts)
+
+
+def _print_repair_args(tool: str, names: list[str], opts: argparse.Namespace) -> int:
+    """Print ``tool``'s options for the wheels or provider NAMEs ``names``."""
+    from ..wheel import consumer, repair
+
+    sonames = consumer.exclude_sonames(names, targets.index(opts))
+    print(flags.shell_join(repair.arguments(tool, sonames)))
     return 0
 
 
@@ -558,9 +601,11 @@ def _built(kind: str) -> "Callable[[str], tuple[str, str]]":
     return lambda path: (path, kind)
 
 
-def _find_requests(tokens: list[str], parser: argparse.ArgumentParser) -> list[Dependency]:
-    """Each ``NAME [OP VERSION]`` request resolved; a malformed one is a usage error."""
-    index = Index(None)
+def _find_requests(
+    tokens: list[str], parser: argparse.ArgumentParser, index: "Index"
+) -> list[Dependency]:
+    """Each ``NAME [OP VERSION]`` request resolved in ``index``; a malformed one is a
+    usage error."""
     requests = parse_requests(tokens, parser.error)
     return [index.find(name, ",".join(spec) or None) for name, spec in requests]
 
@@ -583,7 +628,7 @@ def _provider_json(p: Provider) -> "dict[str, Any]":
     }
 
 
-def _dependency_json(dep: Dependency, rpath_from: str | None) -> "dict[str, Any]":
+def _dependency_json(dep: Dependency, rpaths: tuple[str, ...] | None) -> "dict[str, Any]":
     data = _provider_json(dep.provider)
     data.update(
         include_dirs=list(dep.include_dirs),
@@ -601,6 +646,6 @@ def _dependency_json(dep: Dependency, rpath_from: str | None) -> "dict[str, Any]
         cflags=flags.cflags([dep]),
         libs=flags.libs([dep]),
     )
-    if rpath_from is not None:
-        data["rpath"] = list(dep.rpaths(rpath_from))
+    if rpaths is not None:
+        data["rpath"] = list(rpaths)
     return data

@@ -10,6 +10,7 @@ from .._resolve import Index
 from .._value import Frozen, frozen
 from ..errors import PylinkError
 from ..outputs import flags
+from . import targets
 from .messages import report, warn, writing
 from .requests import OPERATORS, parse_requests
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
     from .._resolve import Dependency
+    from .._target import Target
 
 
 @frozen
@@ -91,6 +93,7 @@ OPTIONS = (
         help="write a CMake config package for every installed provider into DIR (default: "
         "a cache directory for this interpreter) and print DIR, for CMAKE_PREFIX_PATH",
     ),
+    *(Option(flag=flag, metavar=metavar, help=text) for flag, metavar, text in targets.OPTIONS),
 )
 _BY_FLAG = {option.flag: option for option in OPTIONS}
 _VERSION_TESTS = (("atleast_version", ">="), ("exact_version", "=="), ("max_version", "<="))
@@ -105,15 +108,15 @@ def run(argv: list[str]) -> int:
         print(_shipped.CMAKE_DIR)
         return 0
     if opts.cmake_prefix_path is not None:
-        return _cmake_prefix_path(opts.cmake_prefix_path)
+        return _cmake_prefix_path(opts.cmake_prefix_path, targets.target(opts))
     if opts.list_all:
-        return _list_all()
+        return _list_all(targets.index(opts))
     extra = [f"{op}{getattr(opts, dest)}" for dest, op in _VERSION_TESTS if getattr(opts, dest)]
     # As in pkg-config, --exists and the version tests answer with the exit status only
     # (the version tests print nothing else).
     quiet = opts.silence_errors or (bool(opts.exists or extra) and not opts.print_errors)
     try:
-        index = Index(None)
+        index = targets.index(opts, quiet)
         deps = [index.find(name, ",".join(spec + extra) or None) for name, spec in opts.requests]
     except PylinkError as exc:
         if not quiet:
@@ -234,27 +237,26 @@ def _parse_options(argv: list[str]) -> SimpleNamespace:
     return opts
 
 
-def _list_all() -> int:
+def _list_all(index: Index) -> int:
     """Every provider that resolves, as pkgconf's ``--list-all`` shows the .pc files
     ``pylinkdep pkgconfig-path`` writes (sorted by name; pkgconf's order is its
     directory's); a broken provider is a warning."""
-    from .._resolve import providers
     from ..outputs import pkgconfig
 
     errors: list[PylinkError] = []
-    for p in providers(errors=errors):
+    for p in index.providers(errors):
         print(f"{p.name:<30} {p.name} - {pkgconfig.description(p)}")
     for problem in errors:
         warn(problem)
     return 0
 
 
-def _cmake_prefix_path(prefix: str) -> int:
+def _cmake_prefix_path(prefix: str, target: "Target") -> int:
     from ..outputs import cmake
 
-    directory = os.path.abspath(prefix or cmake.default_prefix())
+    directory = os.path.abspath(prefix or cmake.default_prefix(target.site))
     with writing(directory):
-        generated = cmake.write_prefix(directory)
+        generated = cmake.write_prefix(directory, path=target.site, python_abi=target.python_abi)
     for problem in generated.errors:
         warn(problem)
     print(generated.prefix)

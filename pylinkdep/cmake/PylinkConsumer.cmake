@@ -93,7 +93,14 @@ function(pylink_target_rpath target)
     message(FATAL_ERROR "pylink_target_rpath(${target}): no Python interpreter to ask "
       "pylinkdep for the run path: set PYLINKDEP_PYTHON or Python_EXECUTABLE")
   endif()
-  _pylinkdep_run("${python}" _pylink rpath "--from=${dest}" -- ${dirs})
+  # The platform CMake builds for: @loader_path when it is macOS, from any build machine.
+  if(APPLE)
+    set(platform darwin)
+  else()
+    set(platform linux)
+  endif()
+  _pylinkdep_run("${python}" _pylink rpath "--from=${dest}" "--target-platform=${platform}"
+    -- ${dirs})
   if(NOT _pylink_STATUS EQUAL 0)
     message(FATAL_ERROR "pylink_target_rpath(${target}): ${_pylink_ERR}")
   endif()
@@ -123,6 +130,25 @@ function(_pylinkdep_python var)
   else()
     set(${var} "" PARENT_SCOPE)
   endif()
+endfunction()
+
+# _pylinkdep_target_args(<var>): the cross-build options of the CMake variables
+# PYLINKDEP_TARGET_SITE (a list of the target's site-packages or unpacked-wheel
+# directories) and PYLINKDEP_TARGET_PYTHON_ABI (cp312, cp313t, none), where set; else
+# pylinkdep reads the environment variables of the same names.
+function(_pylinkdep_target_args var)
+  set(args "")
+  if(PYLINKDEP_TARGET_SITE)
+    set(site "${PYLINKDEP_TARGET_SITE}")
+    if(NOT CMAKE_HOST_WIN32)  # os.pathsep of the build machine: ':' (';' on Windows)
+      string(REPLACE ";" ":" site "${site}")
+    endif()
+    list(APPEND args "--target-site=${site}")
+  endif()
+  if(PYLINKDEP_TARGET_PYTHON_ABI)
+    list(APPEND args "--target-python-abi=${PYLINKDEP_TARGET_PYTHON_ABI}")
+  endif()
+  set(${var} "${args}" PARENT_SCOPE)
 endfunction()
 
 # _pylinkdep_run(<python> <prefix> <arg>...): runs `<python> -m pylinkdep <arg>...` and sets

@@ -8,6 +8,10 @@
 # Python3_EXECUTABLE (scikit-build-core sets both to the build's Python; so does
 # find_package(Python)), else the Python3 interpreter CMake finds.
 #
+# A cross build resolves the target's providers instead: set PYLINKDEP_TARGET_SITE (a
+# list of the target's site-packages or unpacked-wheel directories) and
+# PYLINKDEP_TARGET_PYTHON_ABI (cp312, ...), as CMake or environment variables.
+#
 # Sets pylinkdep_PYTHON, pylinkdep_PREFIX (the generated directory) and
 # pylinkdep_PROVIDERS (the CMake package names generated).
 #
@@ -30,7 +34,9 @@ if(NOT pylinkdep_PREFIX)
   set(pylinkdep_PREFIX "${CMAKE_BINARY_DIR}/pylinkdep")
 endif()
 
-_pylinkdep_run("${pylinkdep_PYTHON}" _pylinkdep --cmake-prefix-path "${pylinkdep_PREFIX}")
+_pylinkdep_target_args(_pylinkdep_target)
+_pylinkdep_run("${pylinkdep_PYTHON}" _pylinkdep --cmake-prefix-path "${pylinkdep_PREFIX}"
+  ${_pylinkdep_target})
 if(NOT _pylinkdep_STATUS EQUAL 0)
   set(pylinkdep_FOUND FALSE)
   string(CONCAT pylinkdep_NOT_FOUND_MESSAGE "`${pylinkdep_PYTHON} -m pylinkdep --cmake-prefix-path` "
@@ -50,7 +56,11 @@ file(GLOB pylinkdep_PROVIDERS LIST_DIRECTORIES true RELATIVE "${pylinkdep_PREFIX
   "${pylinkdep_PREFIX}/*")
 list(REMOVE_ITEM pylinkdep_PROVIDERS pylinkdep)
 if(NOT pylinkdep_FIND_QUIETLY)
-  message(STATUS "pylinkdep: providers of ${pylinkdep_PYTHON}: ${pylinkdep_PROVIDERS}")
+  if(_pylinkdep_target)
+    message(STATUS "pylinkdep: providers of the target (${_pylinkdep_target}): ${pylinkdep_PROVIDERS}")
+  else()
+    message(STATUS "pylinkdep: providers of ${pylinkdep_PYTHON}: ${pylinkdep_PROVIDERS}")
+  endif()
 endif()
 set(pylinkdep_FOUND TRUE)
 

@@ -48,6 +48,7 @@ from mesonbuild.interpreter import interpreter, type_checking
 
 from .. import rpath
 from .._resolve import Dependency, Index, Provider, python_abi_tag, unique
+from .._target import target as build_target
 from ..errors import ProviderNotFound, PylinkError
 from ..outputs import flags
 
@@ -73,12 +74,13 @@ class PylinkDependency(_ExternalDependency):
         self.type_name = METHOD  # an instance attribute survives pickling as a stock class
         self.pylink_libdirs: list[tuple[str, str]] = []
         self.variables: dict[str, str] = {}
-        python = _target_python(env, self.for_machine)
+        self.pylink_platform = sys.platform  # the host machine's, once resolved
+        where = _target_python(env, self.for_machine)
         try:
-            path, python_abi = _target(python)
+            path, python_abi, self.pylink_platform, where = _build_target(env, self.for_machine)
             dep = _index(path, python_abi).find(name)
         except PylinkError as exc:
-            reason = _reason(name, python, exc)
+            reason = _reason(name, where, exc)
             if self.required:
                 raise base.DependencyException(reason) from None
             mlog.log(mlog.yellow("pylink:"), reason)
@@ -162,12 +164,13 @@ def _requirement_hint(provider: Provider) -> str:
     )
 
 
-def _reason(name: str, python: str, exc: PylinkError) -> str:
+def _reason(name: str, where: str, exc: PylinkError) -> str:
     """The message of a failed lookup: pylinkdep's, which in an isolated build names that
-    environment, else one that names the Python searched."""
+    environment, else one that names where it searched (a Python, or a cross build's
+    target site)."""
     if isinstance(exc, ProviderNotFound) and exc.distribution is None and not exc.build_env:
         return (
-            f"no pylink provider named {name!r} is installed for {python}: install the "
+            f"no pylink provider named {name!r} is installed for {where}: install the "
             f"distribution that provides {name!r} (for meson-python, add it to [build-system] "
             "requires in pyproject.toml), or add the directory holding "
             f"{name}.pylink.json to PYLINK_PATH"
@@ -201,6 +204,50 @@ def _target_python(env: Any, for_machine: Any) -> str:
         if command:
             return str(command[0])
     return sys.executable
+
+
+def _build_target(
+    env: Any, for_machine: Any
+) -> tuple[tuple[str, ...] | None, str | None, str, str]:
+    """Where the build's providers are, their Python ABI, the platform (for run paths)
+    and what to call the place in messages: the machine file's ``[properties]``
+    ``pylink_target_site`` (a string or an array) and ``pylink_target_python_abi``, else
+    PYLINKDEP_TARGET_SITE and PYLINKDEP_TARGET_PYTHON_ABI, else the target Python's; the
+    platform is the host machine's ``system``."""
+    properties = env.properties[for_machine]
+    machine = env.machines[for_machine]
+    windows = machine.is_windows() or machine.is_cygwin()
+    platform = "darwin" if machine.is_darwin() else "win32" if windows else "linux"
+    found = build_target(
+        _property(properties, "pylink_target_site"),
+        _property(properties, "pylink_target_python_abi"),
+        platform,
+    )
+    if found.site is None:
+        python = _target_python(env, for_machine)
+        return (*_target(python), platform, python)
+    if found.warning:
+        _warn_once(found.warning)
+    return found.site, found.python_abi, platform, f"the target site {os.pathsep.join(found.site)}"
+
+
+def _property(properties: Any, name: str) -> str | None:
+    """A machine file's ``[properties]`` string (an array: ``os.pathsep``-joined), if set."""
+    value = properties.get(name, None)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return os.pathsep.join(value)
+    if value is None or isinstance(value, str):
+        return value
+    raise PylinkError(
+        f"the machine file's [properties] {name} must be a string or an array of strings, "
+        f"not {value!r}",
+        field=name,
+    )
+
+
+@functools.cache
+def _warn_once(text: str) -> None:
+    mlog.warning(f"pylink: {text}")
 
 
 def _target(python: str) -> tuple[tuple[str, ...] | None, str | None]:
@@ -244,7 +291,10 @@ def _wrap_candidates(original: Callable[..., list[Any]]) -> Callable[..., list[A
             return [_candidate(name, env, kwargs)]
         candidates = original(name, env, *rest)
         if method == "auto":
-            path, _ = _target(_target_python(env, for_machine))
+            try:
+                path, *_ = _build_target(env, for_machine)
+            except PylinkError as exc:  # a cross-build setting
+                raise base.DependencyException(str(exc)) from None
             if name.lower() in _installed_names(path):
                 candidates.insert(0, _candidate(name, env, kwargs))
         return candidates
@@ -280,10 +330,13 @@ def _linked_deps(target: Any) -> list[Any]:
 
 def _add_run_path(target: Any) -> None:
     libdirs: dict[tuple[str, str], None] = {}
+    platform = sys.platform
     for dep in _linked_deps(target):
-        if getattr(dep, "link_args", None):  # a partial_dependency() may link nothing
-            libdirs.update(dict.fromkeys(getattr(dep, "pylink_libdirs", ())))
-    if not libdirs or sys.platform == "win32":
+        # A partial_dependency() may link nothing.
+        if getattr(dep, "link_args", None) and getattr(dep, "pylink_libdirs", None):
+            libdirs.update(dict.fromkeys(dep.pylink_libdirs))
+            platform = dep.pylink_platform  # every dependency of a target: one machine
+    if not libdirs or platform == "win32":
         return
     if not target.should_install():
         # Runs from the build tree only (tests): the provider where it is now.
@@ -297,7 +350,7 @@ def _add_run_path(target: Any) -> None:
                 "its pylink providers was added: set its install_rpath yourself"
             )
             return
-        entries = [rpath.relative_rpath(subdir, rel) for rel, _ in libdirs]
+        entries = [rpath.relative_rpath(subdir, rel, platform) for rel, _ in libdirs]
     target.link_args = [*target.link_args, *rpath.linker_args(unique(entries))]
 
 

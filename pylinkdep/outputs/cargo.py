@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .. import rpath
+from .. import _target, rpath
 from .._resolve import Dependency, unique
 
 
@@ -17,8 +17,8 @@ def directives(
     link args (``rustc-link-arg``: Cargo gives them to the linker of cdylibs, binaries
     and tests), the ``$ORIGIN``-relative run path (none on Windows), and ``rerun-if``
     lines so Cargo reruns the script when a provider is reinstalled or ``PYLINK_PATH``
-    changes. Each value runs to the end of
-    its line, as Cargo reads it: resolution refuses line breaks in them.
+    or a cross-build variable changes. Each value runs to the end of its line, as Cargo
+    reads it: resolution refuses line breaks in them.
     """
     deps = list(deps)
     providers = unique(p for dep in deps for p in dep.link_order)
@@ -30,5 +30,8 @@ def directives(
         *(f"cargo:rustc-link-arg={arg}" for arg in [*libraries, *link_args]),
         *(f"cargo:rustc-link-arg={arg}" for arg in rpath.linker_args(rpaths)),
         *(f"cargo:rerun-if-changed={path}" for path in watched),
-        "cargo:rerun-if-env-changed=PYLINK_PATH",
+        *(
+            f"cargo:rerun-if-env-changed={variable}"
+            for variable in ("PYLINK_PATH", _target.SITE, _target.PYTHON_ABI, _target.PLATFORM)
+        ),
     ]

@@ -42,23 +42,27 @@ def helpers_file() -> str:
     return os.path.join(_shipped.CMAKE_DIR, HELPERS).replace(os.sep, "/")
 
 
-def default_prefix() -> str:
-    """A per-interpreter cache directory: ``<pylinkdep's cache>/cmake/<hash>``."""
+def default_prefix(path: Sequence[str] | None = None) -> str:
+    """A cache directory per interpreter and search path (``path``, default ``sys.path``):
+    ``<pylinkdep's cache>/cmake/<hash>``."""
     import hashlib  # find_package(pylinkdep) names its own directory: only for the CLI default
 
-    key = "\0".join([sys.executable, *sys.path]).encode()
+    key = "\0".join([sys.executable, *(sys.path if path is None else path)]).encode()
     return _fs.cache_dir("cmake", hashlib.sha256(key).hexdigest()[:16])
 
 
-def write_prefix(prefix: str, *, path: Sequence[str] | None = None) -> Generated:
-    """Generate config packages for every provider on ``path`` (default ``sys.path``).
+def write_prefix(
+    prefix: str, *, path: Sequence[str] | None = None, python_abi: str | None = None
+) -> Generated:
+    """Generate config packages for every provider on ``path`` (default ``sys.path``),
+    for a Python of ABI ``python_abi`` (as :class:`~pylinkdep._resolve.Index` takes it).
 
     A provider whose requires do not resolve gets a config that fails with that error,
     so ``find_package`` reports it; one that cannot be read at all is only reported in
     ``errors``. Packages generated earlier for providers now gone are removed.
     """
     errors: list[PylinkError] = []
-    index = Index(path)
+    index = Index(path, python_abi)
     found = index.providers(errors)
     files: dict[str, dict[str, str]] = {}
     owners: dict[str, Provider] = {}

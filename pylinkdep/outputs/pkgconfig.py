@@ -13,7 +13,7 @@ import hashlib
 import os
 import site
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .. import _fs, _versions
 from .._resolve import Provider
@@ -168,10 +168,11 @@ def _past(numbers: tuple[int, ...]) -> str:
     return _versions.dotted(_versions.past_prefix(numbers))
 
 
-def default_dir() -> str:
-    """A cache directory for this interpreter and search path, absolute:
-    ``<pylinkdep's cache>/pkgconfig/<key>``."""
-    key = hashlib.sha256("\0".join([sys.prefix, *sys.path]).encode()).hexdigest()[:16]
+def default_dir(path: Sequence[str] | None = None) -> str:
+    """A cache directory for this interpreter and search path (``path``, default
+    ``sys.path``), absolute: ``<pylinkdep's cache>/pkgconfig/<key>``."""
+    dirs = sys.path if path is None else path
+    key = hashlib.sha256("\0".join([sys.prefix, *dirs]).encode()).hexdigest()[:16]
     return os.path.abspath(_fs.cache_dir("pkgconfig", key))
 
 

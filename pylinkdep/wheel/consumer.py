@@ -22,7 +22,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 
 from .. import _binary
-from .._resolve import Index, find, providers
+from .._resolve import Index, providers
 from .._value import Frozen, frozen
 from .._versions import Version, interval, narrowed
 from ..errors import PylinkError
@@ -54,8 +54,9 @@ class Linked(Frozen):
         return f"{self.distribution}{self.abi}"
 
 
-def wheel_providers(zf: zipfile.ZipFile) -> list[Linked]:
-    """The providers the wheel links, recorded ones first, each once."""
+def wheel_providers(zf: zipfile.ZipFile, index: Index | None = None) -> list[Linked]:
+    """The providers the wheel links, recorded ones first, each once; an unrecorded one
+    is found among the providers of ``index`` (default: this Python's)."""
     found: dict[str, Linked] = {}
     names = sorted(n for n in zf.namelist() if not n.endswith("/"))
     for name in names:
@@ -74,7 +75,9 @@ def wheel_providers(zf: zipfile.ZipFile) -> list[Linked]:
     recorded = {s for linked in found.values() for s in linked.sonames}
     recorded |= {posixpath.basename(n) for n in names}  # its own libraries
     installed = {
-        posixpath.basename(lib.soname): p for p in providers(errors=[]) for lib in p.libraries
+        posixpath.basename(lib.soname): p
+        for p in (index or Index(None)).providers([])
+        for lib in p.libraries
     }
     for name in names:
         if not _binary.library_name(name):
@@ -293,18 +296,18 @@ def _bound_within(have: Bound, want: Bound, *, lower: bool) -> bool:
     return have[0] > want[0] if lower else have[0] < want[0]
 
 
-def exclude_sonames(targets: list[str]) -> list[str]:
+def exclude_sonames(targets: list[str], index: Index) -> list[str]:
     """Library names repair tools must not vendor: from consumer wheels (``.whl``) and
-    provider names (with their requires), in order, each once."""
+    provider names (with their requires, found in ``index``), in order, each once."""
     found: list[str] = []
     for target in targets:
         if target.endswith(".whl"):
             try:
                 with zipfile.ZipFile(target) as zf:
-                    sonames = [s for p in wheel_providers(zf) for s in p.sonames]
+                    sonames = [s for p in wheel_providers(zf, index) for s in p.sonames]
             except (OSError, zipfile.BadZipFile) as exc:
                 raise PylinkError(f"cannot read the wheel {target}: {exc}") from None
         else:
-            sonames = [lib.soname for lib in find(target).libraries]
+            sonames = [lib.soname for lib in index.find(target).libraries]
         found += [posixpath.basename(s) for s in sonames if posixpath.basename(s) not in found]
     return found
