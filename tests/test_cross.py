@@ -25,7 +25,7 @@ from pylinkdep.cli import main
 from pylinkdep.outputs import runtime_module
 
 from .conftest import MakeProvider
-from .crossbuild import API, CONS_C, PROV_H
+from .crossbuild import API, CONS_C, PROV_C, PROV_H
 from .test_check import write_wheel
 
 TAG = "macosx_11_0_arm64"
@@ -476,3 +476,52 @@ def test_setuptools_cross_build(
     assert_macos_consumer(extension, target_site, host_site, source)
     module = (source / "out" / "cons" / "_pylink.py").read_text()
     assert "'libprov.1.dylib'" in module and str(host_site) not in module
+
+
+PROVIDER_CMAKELISTS = """\
+cmake_minimum_required(VERSION 3.15)
+project(prov VERSION 1.3.0 LANGUAGES C)
+include(PylinkProvider)
+add_library(prov SHARED prov.c)
+pylink_add_provider(TARGET prov NAME prov HEADERS prov.h)
+"""
+
+
+def test_cmake_provider_for_macos(zig_cc: Path, tmp_path: Path) -> None:
+    """pylink_add_provider with a Darwin toolchain (zig cc): the library's install name is
+    @rpath/libprov.1.dylib, pylink.json records it, and the installed tree, packaged as a
+    macOS wheel, passes pylinkdep check."""
+    from pylinkdep import _shipped
+    from pylinkdep.wheel.check import check_wheel
+
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "prov.c").write_text(PROV_C)
+    (source / "prov.h").write_text(PROV_H)
+    (source / "CMakeLists.txt").write_text(PROVIDER_CMAKELISTS)
+    (tmp_path / "toolchain.cmake").write_text(
+        f"set(CMAKE_SYSTEM_NAME Darwin)\nset(CMAKE_SYSTEM_PROCESSOR arm64)\n"
+        f"set(CMAKE_C_COMPILER {zig_cc})\n"
+    )
+    build, prefix = tmp_path / "build", tmp_path / "prefix"
+    sh(["cmake", "-S", str(source), "-B", str(build), "-G", "Ninja",
+        f"-DCMAKE_TOOLCHAIN_FILE={tmp_path / 'toolchain.cmake'}",
+        f"-DCMAKE_MAKE_PROGRAM={shutil.which('ninja')}",
+        f"-DCMAKE_MODULE_PATH={_shipped.CMAKE_DIR}",
+        f"-DPython_EXECUTABLE={sys.executable}"])  # fmt: skip
+    sh(["cmake", "--build", str(build)])
+    sh(["cmake", "--install", str(build), "--prefix", str(prefix)])
+    assert macho(prefix / "prov" / "libprov.1.dylib").soname == "@rpath/libprov.1.dylib"
+    doc = json.loads((prefix / "prov" / "pylink.json").read_text())
+    assert doc["libraries"] == [
+        {"path": "libprov.1.dylib", "soname": "@rpath/libprov.1.dylib", "kind": "shared"}
+    ]
+    members = {
+        f"prov/{p.relative_to(prefix / 'prov').as_posix()}": p.read_bytes()
+        for p in sorted((prefix / "prov").rglob("*"))
+        if p.is_file()
+    }
+    members["prov/__init__.py"] = b""
+    members["prov-1.3.0.dist-info/entry_points.txt"] = b"[pylink]\nprov = prov\n"
+    built = wheel(tmp_path / "prov-1.3.0-py3-none-macosx_11_0_arm64.whl", members)
+    assert check_wheel(str(built)) == []

@@ -166,13 +166,17 @@ function(pylink_add_provider)
     set(arg_PACKAGE_DIR "${arg_NAME}")
   endif()
 
-  # VERSION == SOVERSION: one real file libfoo.so.N whose SONAME is its own name.
+  # VERSION == SOVERSION: one real file libfoo.so.N (macOS: libfoo.N.dylib) whose SONAME
+  # (install name @rpath/libfoo.N.dylib, in the build tree too) is its own name.
   set_target_properties("${target}" PROPERTIES
     SOVERSION "${arg_SOVERSION}"
     VERSION "${arg_SOVERSION}"
     C_VISIBILITY_PRESET hidden
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
+    MACOSX_RPATH ON
+    INSTALL_NAME_DIR "@rpath"
+    BUILD_WITH_INSTALL_NAME_DIR ON
   )
   # Windows: RUNTIME is the DLL, ARCHIVE its import library (.lib, .dll.a), which
   # consumers link: both go beside pylink.json. Elsewhere a SHARED target has no ARCHIVE.
