@@ -383,3 +383,42 @@ def test_meson_versions_where_internals_change(
     assert f"Version: {version}" in proc.stdout
     assert version_warning(version) is None, f"meson {version} is out: test it, raise NEWEST"
     assert "pylinkdep-meson" not in proc.stderr
+
+
+AUTO = (
+    "z = dependency('zlib', required: false)\n"
+    "message('ZLIB @0@ @1@'.format(z.found(), z.found() ? z.type_name() : '-'))\n"
+)
+
+
+@pytest.mark.parametrize(
+    "python", ["/nonexistent/python3", "['/usr/bin/env', 'python3']", "PROVIDER_PYTHON"]
+)
+def test_auto_answers_as_stock_meson(
+    python: str, provider_python: Path, tmp_path: Path, make_provider: MakeProvider
+) -> None:
+    """A project that does not use pylink: ``dependency('zlib')`` finds what stock meson
+    finds (a pylink provider named zlib is installed, and tried only after meson's own
+    methods), and a machine file's python that cannot run here fails nothing."""
+    if subprocess.run(["pkg-config", "--exists", "zlib"], check=False).returncode != 0:
+        pytest.skip("stock meson finds zlib through pkg-config: apt-get install zlib1g-dev")
+    site = tmp_path / "site"
+    make_provider(site, "zlib", package="pylink_zlib")  # named like the system library
+    value = f"'{provider_python}'" if python == "PROVIDER_PYTHON" else python
+    value = value if value.startswith("[") else f"'{value.strip(chr(39))}'"
+    native = tmp_path / "native.ini"
+    native.write_text(f"[binaries]\npython = {value}\n")
+    source = source_tree(tmp_path, AUTO)
+    env = bin_first(sys.executable, PYTHONPATH=str(site))
+    answers = []
+    for launcher in (["-m", "mesonbuild.mesonmain"], ["-m", "pylinkdep.meson"]):
+        build = tmp_path / f"build-{launcher[1]}"
+        proc = subprocess.run(
+            [sys.executable, *launcher, "setup", "--native-file", str(native), str(build),
+             str(source)],
+            capture_output=True, text=True, cwd=tmp_path, env=env,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "This is a Meson bug" not in proc.stdout + proc.stderr
+        answers.append(re.findall(r"Message: ZLIB (.*)", proc.stdout))
+    assert answers[0] == answers[1] == ["true pkgconfig"]

@@ -7,8 +7,8 @@ Probed on meson 1.2.3, 1.4.2, 1.8.5, 1.9.0, 1.10.0, 1.11.0 and 1.12.1:
 
 1. ``dependencies.detect._build_external_dependency_list(name, env, [for_machine,] kwargs)``
    builds the candidate list for ``dependency()``. Wrapped: ``method: 'pylink'`` gets
-   only our candidate; ``method: 'auto'`` gets it first when a provider of that name
-   is installed, and meson's own list after it. Up to 1.9 this function rejects
+   only our candidate; ``method: 'auto'`` gets it after meson's own list, when a
+   provider of that name is installed for a target that can be asked. Up to 1.9 this function rejects
    unknown methods itself ("method 'pylink' is invalid"), so the wrapper does not call
    it for 'pylink'. Candidates are ``functools.partial``s up to 1.10 (meson reads
    ``c.func.log_tried()``), ``DependencyCandidate`` objects from 1.11.
@@ -190,9 +190,9 @@ def _python_facts(python: str) -> tuple[tuple[str, ...], str]:
     builds for)."""
     try:
         out = subprocess.run([python, "-c", _FACTS], capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError) as exc:
+        path, implementation, (major, minor), threaded = json.loads(out.stdout)
+    except (OSError, subprocess.CalledProcessError, ValueError, TypeError) as exc:
         raise PylinkError(f"cannot ask {python} (meson's python) for its sys.path: {exc}") from None
-    path, implementation, (major, minor), threaded = json.loads(out.stdout)
     return tuple(path), python_abi_tag(implementation, major, minor, threaded)
 
 
@@ -266,7 +266,7 @@ def _index(path: tuple[str, ...] | None, python_abi: str | None = None) -> Index
 
 @functools.cache
 def _installed_names(path: tuple[str, ...] | None) -> frozenset[str]:
-    """Providers installed for the target; decides whether 'auto' tries pylink first."""
+    """Providers installed for the target; decides whether 'auto' tries pylink at all."""
     return frozenset(p.name.lower() for p in _index(path).providers(errors=[]))
 
 
@@ -291,12 +291,16 @@ def _wrap_candidates(original: Callable[..., list[Any]]) -> Callable[..., list[A
             return [_candidate(name, env, kwargs)]
         candidates = original(name, env, *rest)
         if method == "auto":
+            # After meson's own methods, which answer as stock meson does; and only where
+            # the target can be asked (a machine file's python that cannot run here, or a
+            # bad cross-build setting, matters to pylink lookups alone).
             try:
                 path, *_ = _build_target(env, for_machine)
-            except PylinkError as exc:  # a cross-build setting
-                raise base.DependencyException(str(exc)) from None
-            if name.lower() in _installed_names(path):
-                candidates.insert(0, _candidate(name, env, kwargs))
+                installed = _installed_names(path)
+            except PylinkError:
+                return candidates
+            if name.lower() in installed:
+                candidates.append(_candidate(name, env, kwargs))
         return candidates
 
     return build_list
