@@ -8,9 +8,9 @@ Probed on meson 1.2.3, 1.4.2, 1.8.5, 1.9.0, 1.10.0, 1.11.0 and 1.12.1:
 1. ``dependencies.detect._build_external_dependency_list(name, env, [for_machine,] kwargs)``
    builds the candidate list for ``dependency()``. Wrapped: ``method: 'pylink'`` gets
    only our candidate; ``method: 'auto'`` gets it after meson's own list, when a
-   provider of that name is installed for a target that can be asked. Up to 1.9 this function rejects
-   unknown methods itself ("method 'pylink' is invalid"), so the wrapper does not call
-   it for 'pylink'. Candidates are ``functools.partial``s up to 1.10 (meson reads
+   provider of that name is installed for a target that can be asked. Up to 1.9 this
+   function rejects unknown methods itself ("method 'pylink' is invalid"), so the wrapper
+   does not call it for 'pylink'. Candidates are ``functools.partial``s up to 1.10 (meson reads
    ``c.func.log_tried()``), ``DependencyCandidate`` objects from 1.11.
 2. From 1.10, ``interpreter.type_checking.DEPENDENCY_METHOD_KW`` validates ``method``
    with a validator and converts it with ``DependencyMethods(value)``. Both are plain
