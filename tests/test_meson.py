@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pylinkdep.meson import NEWEST, TESTED, version_problem, version_warning
+from pylinkdep.meson import NEWEST, TESTED, configures, version_problem, version_warning
 from pylinkdep.meson import main as meson_main
 
 from .conftest import MakeProvider, Wheelhouse, demo, valid_doc
@@ -217,6 +217,26 @@ def test_missing_provider_names_it(
     assert proc.returncode != 0
     assert "no pylink provider named 'nosuchprov' is installed" in proc.stdout
     assert "install the distribution that provides 'nosuchprov'" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "hooked"),
+    [
+        (["setup", "build"], True),
+        (["--internal", "regenerate", "src", "build"], True),
+        (["--internal", "exe", "--unpickle", "x.dat"], False),
+        (["--internal", "symbolextractor", "a", "b"], False),
+        (["compile"], False),
+        (["--version"], False),
+        ([], True),
+    ],
+)
+def test_the_hook_is_installed_only_where_meson_build_is_read(
+    args: list[str], hooked: bool
+) -> None:
+    """ninja runs the launcher with --internal for every custom target; only
+    regenerate reads meson.build."""
+    assert configures(args) is hooked
 
 
 def test_version_policy(

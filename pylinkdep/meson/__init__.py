@@ -23,11 +23,19 @@ NEWEST = (1, 12)
 TESTED = "meson 1.2.3 to 1.12.x"
 UNTESTED_ENV = "PYLINKDEP_MESON_UNTESTED"
 # Commands that never run meson.build, so need no hook (ninja reruns the launcher with
-# --internal regenerate when a build has to reconfigure).
+# --internal regenerate when a build has to reconfigure, and with other --internal
+# commands, which do not, for every custom target and symbol extraction).
 _NO_CONFIGURE = {"--version", "-v", "compile", "install", "introspect", "test"}
 
 
-__all__ = ["main", "version_problem", "version_warning"]
+def configures(args: Sequence[str]) -> bool:
+    """Whether meson run with ``args`` reads meson.build (so needs the hook)."""
+    if args and args[0] == "--internal":
+        return args[1:2] == ["regenerate"]
+    return not (args and args[0] in _NO_CONFIGURE)
+
+
+__all__ = ["configures", "main", "version_problem", "version_warning"]
 
 
 def version_problem(version: str) -> str | None:
@@ -69,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem and not os.environ.get(UNTESTED_ENV):
         return _fail(problem)
 
-    if not (args and args[0] in _NO_CONFIGURE):
+    if configures(args):
         from . import hook
 
         warning = version_warning(coredata.version)
