@@ -14,14 +14,16 @@ import json
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, BinaryIO, TypeVar
 
 from .. import _binary, _fs
 from .._resolve import running_python_abi
 from ..errors import InvalidMetadata, PylinkError
 from ..metadata import MAX_BYTES, oldest_format, parse
 from .headers import declared_functions, exported_by
+
+_T = TypeVar("_T")
 
 
 def document(
@@ -84,18 +86,23 @@ def library_symbols(paths: Sequence[str]) -> tuple[set[str], set[str]]:
     exported: set[str] = set()
     imported: set[str] = set()
     for path in paths:
-        try:
-            with _fs.open_regular(path) as f:
-                exported |= _binary.exported_symbols(f)
-                f.seek(0)
-                imported |= _binary.imported_symbols(f)
-        except OSError as exc:
-            raise InvalidMetadata(
-                f"cannot read library {path}: {exc.strerror}", field="libraries"
-            ) from None
-        except _binary.NotSharedLibrary as exc:
-            raise InvalidMetadata(f"{path} {exc}", field="libraries") from None
+        exported |= _read_library(path, _binary.exported_symbols)
+        imported |= _read_library(path, _binary.imported_symbols)
     return exported, imported - exported
+
+
+def _read_library(path: str, read: Callable[[BinaryIO], _T]) -> _T:
+    """``read`` of the built library at ``path``; InvalidMetadata naming it when it cannot
+    be read or is no shared library."""
+    try:
+        with _fs.open_regular(path) as f:
+            return read(f)
+    except OSError as exc:
+        raise InvalidMetadata(
+            f"cannot read library {path}: {exc.strerror}", field="libraries"
+        ) from None
+    except _binary.NotSharedLibrary as exc:
+        raise InvalidMetadata(f"{path} {exc}", field="libraries") from None
 
 
 def unexported(headers: Sequence[str], exported: set[str]) -> tuple[list[str], list[str]]:
@@ -145,15 +152,7 @@ def write(doc: dict[str, Any], output: str) -> None:
 def _soname(path: str) -> str:
     """The name consumers will record for the library at ``path``: its ELF SONAME, Mach-O
     install name (``@rpath/<file>``, the same in every architecture) or PE DLL name."""
-    try:
-        with _fs.open_regular(path) as f:
-            found = _binary.images(f)
-    except OSError as exc:
-        raise InvalidMetadata(
-            f"cannot read library {path}: {exc.strerror}", field="libraries"
-        ) from None
-    except _binary.NotSharedLibrary as exc:
-        raise InvalidMetadata(f"{path} {exc}", field="libraries") from None
+    found = _read_library(path, _binary.images)
     for image in found:
         problem = _binary.name_problem(image, os.path.basename(path))
         if problem:
