@@ -91,8 +91,8 @@ def use_current_pip(env: Env, pylinkdep_wheel: Path) -> None:
 def make_uv_env(env: Env, wheels: list[Path]) -> Path | None:
     """The same wheels installed by uv, into a venv made by uv (without setuptools' start-up
     ``.pth`` file); its python, or None when uv cannot be had from PyPI."""
-    deps = env.work / "uv-deps"  # pylinkdep's dependencies, which uv installs offline
-    for step in (["install", "uv"], ["download", "-d", str(deps), "packaging", "pyelftools"]):
+    deps = env.work / "uv-deps"  # the wheels' dependencies, which uv installs offline
+    for step in (["install", "uv"], ["download", "-d", str(deps), *map(str, wheels)]):
         if subprocess.run(
             [str(env.python), "-m", "pip", "-q", *step], capture_output=True
         ).returncode:
