@@ -95,7 +95,7 @@ def test_link_order_each_once(tmp_path: Path, make_provider: MakeProvider) -> No
     assert f"cython dir:   {top / 'cython'}" in str(dep)
     config = cmake.config_files(dep)["TopConfig.cmake"]
     assert f'INTERFACE_PYLINK_CYTHON_INCLUDE_DIRS "{top / "cython"}"' in config
-    assert f'set(Top_CYTHON_ARGS "-I{top / "cython"};-I{low / "cython"}")' in config
+    assert f'set(Top_CYTHON_INCLUDE_DIRS "{top / "cython"};{low / "cython"}")' in config
 
 
 def test_cli_variable_and_generate(tmp_path: Path, make_provider: MakeProvider) -> None:
@@ -164,30 +164,71 @@ packages = ["cycons_st"]
 """
 
 
+SKBUILD_PYPROJECT = """\
+[build-system]
+requires = ["scikit-build-core>=0.10", "cython-cmake>=0.3", "Cython>=3.0", "pylinkdep",
+            "exampleprov>=1.2"]
+build-backend = "scikit_build_core.build"
+
+[project]
+name = "cycons-cm"
+version = "0.1.0"
+dependencies = ["exampleprov>=1.2,<2"]
+
+[tool.scikit-build]
+wheel.packages = ["cycons_cm"]
+"""
+
+CMAKELISTS = """\
+cmake_minimum_required(VERSION 3.15...4.4)
+project(${SKBUILD_PROJECT_NAME} LANGUAGES C)
+find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)
+find_package(Cython MODULE REQUIRED VERSION 3.0)
+include(UseCython)
+find_package(pylinkdep REQUIRED)
+find_package(ExampleProv 1.2 CONFIG REQUIRED)
+
+cython_transpile(cycons_cm/_ext.pyx LANGUAGE C OUTPUT_VARIABLE ext_c
+                 INCLUDE_DIRECTORIES ${ExampleProv_CYTHON_INCLUDE_DIRS})
+python_add_library(_ext MODULE "${ext_c}" WITH_SOABI)
+target_link_libraries(_ext PRIVATE ExampleProv::ExampleProv)
+pylink_target_rpath(_ext DESTINATION cycons_cm)
+install(TARGETS _ext DESTINATION cycons_cm)
+include(PylinkdepRuntime)
+pylinkdep_runtime_module(DESTINATION cycons_cm PROVIDERS exampleprov)
+"""
+
+
+def _project(root: Path, package: str, files: dict[str, str]) -> Path:
+    """A consumer of examples/consumer-cython's ``_ext.pyx`` in ``root/package``."""
+    (root / package).mkdir(parents=True)
+    for name, text in files.items():
+        (root / name).write_text(text)
+    shutil.copy(demo.EXAMPLES / "consumer-cython" / "consumer_cython" / "_ext.pyx", root / package)
+    (root / package / "__init__.py").write_text(
+        "from . import _pylink  # noqa: F401\nfrom ._ext import add, total\n"
+    )
+    return root
+
+
 @pytest.fixture(scope="module")
 def cython_python(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A venv with exampleprov, consumer-meson, consumer-cython (meson-python + Cython) and
-    a setuptools + Cython consumer of the same .pyx, each built in an isolated build."""
+    """A venv with exampleprov, consumer-meson, consumer-cython (meson-python + Cython),
+    and setuptools + Cython and scikit-build-core + cython-cmake consumers of the same
+    .pyx, each built in an isolated build."""
     projects = ("pylinkdep", "provider-meson", "consumer-meson", "consumer-cython")
     wheels = wheelhouse.wheels(*projects)
     root = tmp_path_factory.mktemp("cython")
     python = demo.make_env(root / "venv", wheels)
-    project = root / "cycons-st"
-    (project / "cycons_st").mkdir(parents=True)
-    (project / "setup.py").write_text(SETUP_PY)
-    (project / "pyproject.toml").write_text(PYPROJECT)
-    shutil.copy(
-        demo.EXAMPLES / "consumer-cython" / "consumer_cython" / "_ext.pyx", project / "cycons_st"
-    )
-    (project / "cycons_st" / "__init__.py").write_text(
-        "from . import _pylink  # noqa: F401\nfrom ._ext import add, total\n"
-    )
-    demo.pip_install(python, project, wheels[0].parent)
+    setuptools = {"setup.py": SETUP_PY, "pyproject.toml": PYPROJECT}
+    skbuild = {"CMakeLists.txt": CMAKELISTS, "pyproject.toml": SKBUILD_PYPROJECT}
+    for package, files in [("cycons_st", setuptools), ("cycons_cm", skbuild)]:
+        demo.pip_install(python, _project(root / package, package, files), wheels[0].parent)
     return python
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("package", ["consumer_cython", "cycons_st"])
+@pytest.mark.parametrize("package", ["consumer_cython", "cycons_st", "cycons_cm"])
 def test_cimport_calls_real_symbols(cython_python: Path, package: str) -> None:
     """The Cython extension links libexampleprov.so.1 and imports its API by name."""
     (ext,) = demo.site_packages(cython_python).joinpath(package).glob("_ext.*.so")
@@ -201,15 +242,16 @@ def test_cimport_calls_real_symbols(cython_python: Path, package: str) -> None:
 @pytest.mark.integration
 def test_one_counter_for_every_consumer(cython_python: Path) -> None:
     code = (
-        "import consumer_cython as cy, cycons_st as st, consumer_meson as m, exampleprov\n"
-        "print(cy.add(40), st.add(1), m.add(1), exampleprov.add(0), cy.stats(), cy.version())\n"
+        "import consumer_cython as cy, cycons_st as st, cycons_cm as cm, consumer_meson as m\n"
+        "import exampleprov\n"
+        "print(cy.add(40), st.add(1), cm.add(-1), m.add(2), exampleprov.add(0), cy.stats())\n"
         "maps = open('/proc/self/maps').read().splitlines()\n"
         "print(len({l.split()[-1] for l in maps if 'libexampleprov' in l}))\n"
-        "print(cy._pylink.CONSUMER, st._pylink.CONSUMER)\n"
+        "print(cy._pylink.CONSUMER, st._pylink.CONSUMER, cy.version())\n"
     )
     out = demo.sh([str(cython_python), "-c", code], cwd="/").splitlines()
     assert out == [
-        "40 41 42 42 {'count': 4, 'total': 42} 1.2.0",
+        "40 41 40 42 42 {'count': 5, 'total': 42}",
         "1",
-        "consumer-cython cycons-st",
+        "consumer-cython cycons-st 1.2.0",
     ]
