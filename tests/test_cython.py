@@ -27,6 +27,10 @@ from pylinkdep.wheel.check import check_wheel
 from pylinkdep.wheel.generate import document
 
 from .conftest import MakeProvider, Wheelhouse, demo, valid_doc
+from .test_meson import OLDEST_MESON, bin_first
+from .test_meson import oldest_python as oldest_python_fixture
+
+oldest_python = oldest_python_fixture  # a venv with meson 1.2.3, for this module too
 
 API = {"exampleprov_add", "exampleprov_total", "exampleprov_get_stats", "exampleprov_version"}
 
@@ -255,3 +259,20 @@ def test_one_counter_for_every_consumer(cython_python: Path) -> None:
         "1",
         "consumer-cython cycons-st 1.2.0",
     ]
+
+
+@pytest.mark.integration
+def test_oldest_meson_passes_the_pxd_directory(oldest_python: Path, tmp_path: Path) -> None:
+    """meson 1.2.3 (the oldest supported) builds examples/consumer-cython too."""
+    demo.sh([str(oldest_python), "-m", "pip", "install", "-q", "Cython>=3.0"])
+    demo.sh(
+        [str(oldest_python), "-m", "build", "--no-isolation", "--wheel", "--outdir", str(tmp_path),
+         f"-Cbuild-dir={tmp_path / 'build'}", str(demo.EXAMPLES / "consumer-cython")],
+        env=bin_first(oldest_python),
+    )  # fmt: skip
+    info = json.loads((tmp_path / "build" / "meson-info" / "meson-info.json").read_text())
+    assert info["meson_version"]["full"] == OLDEST_MESON
+    (wheel,) = tmp_path.glob("*.whl")
+    demo.sh([str(oldest_python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)])
+    code = "import consumer_cython as c, exampleprov; print(c.add(5), exampleprov.total())"
+    assert demo.sh([str(oldest_python), "-c", code], cwd="/") == "5 5\n"
