@@ -276,3 +276,46 @@ def test_oldest_meson_passes_the_pxd_directory(oldest_python: Path, tmp_path: Pa
     demo.sh([str(oldest_python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)])
     code = "import consumer_cython as c, exampleprov; print(c.add(5), exampleprov.total())"
     assert demo.sh([str(oldest_python), "-c", code], cwd="/") == "5 5\n"
+
+
+CMAKE_PROVIDER = {
+    "pyproject.toml": """\
+[build-system]
+requires = ["scikit-build-core>=0.10", "pylinkdep"]
+build-backend = "scikit_build_core.build"
+[project]
+name = "pxdprov"
+version = "1.0.0"
+[project.entry-points.pylink]
+pxdprov = "pxdprov"
+[tool.scikit-build]
+wheel.packages = ["pxdprov"]
+""",
+    "CMakeLists.txt": """\
+cmake_minimum_required(VERSION 3.15...4.4)
+project(pxdprov LANGUAGES C)
+include(PylinkProvider)
+add_library(pxdprov SHARED pxdprov.c)
+pylink_add_provider(TARGET pxdprov NAME pxdprov HEADERS pxdprov.h PXD pxdprov.pxd)
+""",
+    "pxdprov.h": '__attribute__((visibility("default"))) int pxdprov_answer(void);\n',
+    "pxdprov.c": '#include "pxdprov.h"\nint pxdprov_answer(void) { return 42; }\n',
+    "pxdprov.pxd": 'cdef extern from "pxdprov.h":\n    int pxdprov_answer()\n',
+    "pxdprov/__init__.py": "",
+}
+
+
+@pytest.mark.integration
+def test_cmake_provider_ships_pxd(wheelhouse: Wheelhouse, tmp_path: Path) -> None:
+    """pylink_add_provider(PXD ...) installs the files and records their directory."""
+    project = tmp_path / "pxdprov"
+    for name, text in CMAKE_PROVIDER.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text)
+    wheelhouse.wheel("pylinkdep")
+    wheel = demo.build_wheel(project, wheelhouse.root)
+    with zipfile.ZipFile(wheel) as zf:
+        assert zf.read("pxdprov/cython/pxdprov.pxd") == CMAKE_PROVIDER["pxdprov.pxd"].encode()
+        doc = json.loads(zf.read("pxdprov/pylink.json"))
+    assert doc["pylink"] == 2 and doc["cython_include_dirs"] == ["cython"]
+    assert check_wheel(str(wheel)) == []
