@@ -79,6 +79,7 @@ class Provider(Declared):
     metadata_file: str
     package_dir: str
     site_dir: str
+    cython_include_dirs: tuple[str, ...] = ()
 
     @property
     def requirement(self) -> str:
@@ -129,6 +130,11 @@ class Dependency(Frozen):
         return unique(d for p in self.link_order for d in p.include_dirs)
 
     @property
+    def cython_include_dirs(self) -> tuple[str, ...]:
+        """The directories of ``.pxd`` declarations Cython searches for ``cimport``."""
+        return unique(d for p in self.link_order for d in p.cython_include_dirs)
+
+    @property
     def defines(self) -> tuple[str, ...]:
         return unique(d for p in self.link_order for d in p.defines)
 
@@ -168,6 +174,7 @@ class Dependency(Frozen):
             f"  cmake:        find_package({p.cmake_package}) -> {p.cmake_target}",
             f"  python abi:   {p.python_abi or 'none (no Python C API)'}",
             *(f"  include dir:  {d}" for d in self.include_dirs),
+            *(f"  cython dir:   {d}" for d in self.cython_include_dirs),
             *(f"  define:       {d}" for d in self.defines),
             *(
                 f"  library:      {lib.path} (soname {lib.soname}, {lib.kind})"
@@ -557,13 +564,17 @@ def _bind(
             Library(path=path, soname=soname, kind=lib.kind, import_library=import_library)
         )
 
+    def directories(key: str) -> tuple[str, ...]:
+        return tuple(
+            resolve(d, f"{key}[{i}]", want_dir=True) for i, d in enumerate(getattr(meta, key))
+        )
+
     declared: dict[str, Any] = {name: getattr(meta, name) for name in Declared._fields}
     return Provider(
         **declared,
         distribution=distribution,
-        include_dirs=tuple(
-            resolve(d, f"include_dirs[{i}]", want_dir=True) for i, d in enumerate(meta.include_dirs)
-        ),
+        include_dirs=directories("include_dirs"),
+        cython_include_dirs=directories("cython_include_dirs"),
         libraries=tuple(libraries),
         metadata_file=file,
         package_dir=package_dir,

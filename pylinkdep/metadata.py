@@ -30,7 +30,10 @@ __all__ = [
 
 SCHEMA_VERSION = 2
 """The newest format version; ``generate`` writes the oldest that holds the document."""
-SCHEMA_VERSIONS = {1: frozenset(), 2: frozenset({"symbols", "libraries[].import_library"})}
+SCHEMA_VERSIONS = {
+    1: frozenset(),
+    2: frozenset({"symbols", "libraries[].import_library", "cython_include_dirs"}),
+}
 """Each format version this pylinkdep reads, and the keys it adds to the one before: a
 top-level key, or ``libraries[].<key>`` for a key of a ``libraries`` entry
 (:func:`used_keys`)."""
@@ -151,6 +154,9 @@ class Metadata(Declared):
     libraries: tuple[LibraryEntry, ...]
     package: str | None = None
     distribution: str | None = None
+    cython_include_dirs: tuple[str, ...] = ()
+    """Format 2: directories of the Cython declarations (``.pxd``) of the C API, relative
+    like ``include_dirs``."""
 
 
 class _Reader:
@@ -295,6 +301,7 @@ _TOP_KEYS = {
     "abi",
     "cmake",
     "include_dirs",
+    "cython_include_dirs",
     "libraries",
     "defines",
     "compile_args",
@@ -374,6 +381,7 @@ def parse(
         cmake_package=cmake_package,
         cmake_target=cmake_target,
         include_dirs=r.strings(doc, "include_dirs", r.relpath),
+        cython_include_dirs=r.strings(doc, "cython_include_dirs", r.relpath),
         libraries=tuple(r.library(v, f"libraries[{i}]", overlay) for i, v in enumerate(libraries)),
         defines=r.strings(doc, "defines", lambda v, f: r.string(v, f, "define")),
         compile_args=r.strings(doc, "compile_args", lambda v, f: r.string(v, f, "arg")),

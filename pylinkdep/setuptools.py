@@ -190,6 +190,9 @@ def apply_dependencies(ext: Any, deps: list[Dependency], subdir: str, platform: 
     """Add the flags of ``deps`` to ``ext``, an extension installed in ``subdir``."""
     for dep in deps:
         ext.include_dirs += [d for d in dep.include_dirs if d not in ext.include_dirs]
+        # Cython's build_ext (setuptools' base when Cython is installed) searches these.
+        cython = list(getattr(ext, "cython_include_dirs", None) or [])
+        ext.cython_include_dirs = cython + [d for d in dep.cython_include_dirs if d not in cython]
         for define in dep.defines:
             name, sep, value = define.partition("=")
             macro = (name, value if sep else None)

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.integration
 STORED = Path(__file__).parent / "cmake_files"
 
 # name: (version, overrides of the pylink.json): every ABI form the generator bounds,
-# pre/post releases (left to packaging), a failing require, a generator expression.
+# pre/post releases (left to packaging), a failing require, a generator expression, .pxd
+# directories (alpha's variable holds beta's too).
 PROVIDERS: dict[str, tuple[str, dict[str, object]]] = {
     "alpha": (
         "1.2.0",
@@ -33,9 +34,11 @@ PROVIDERS: dict[str, tuple[str, dict[str, object]]] = {
             "defines": ["A=$<1:x>", "B"],
             "compile_args": ["-O2"],
             "link_args": ["-Wl,--as-needed"],
+            "pylink": 2,
+            "cython_include_dirs": ["include"],
         },
     ),
-    "beta": ("1.2.0", {}),
+    "beta": ("1.2.0", {"pylink": 2, "cython_include_dirs": ["include"]}),
     "gamma": ("1.3.0rc1", {"abi": ">=1.3.0rc1,<=1.9"}),
     "delta": ("1.5", {"abi": "==1.*"}),
     "epsilon": ("2.0.post1", {"abi": ">=2"}),

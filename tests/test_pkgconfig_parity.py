@@ -75,7 +75,9 @@ def tools(
     )
     make_provider(site, "top", doc=doc)
     make_provider(site, "rc", doc=valid_doc("rc", version="1.0rc1", abi=">=1.0rc1,<2"))
-    make_provider(spaced_site, "spaced")
+    # Its .pxd directory (the header directory will do) under a path with ' ' and '#'.
+    spaced = valid_doc("spaced", pylink=2, cython_include_dirs=["include"])
+    make_provider(spaced_site, "spaced", doc=spaced)
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PKG_CONFIG"))},
         "PYTHONPATH": os.pathsep.join([str(site), str(spaced_site)]),
@@ -106,6 +108,7 @@ ONE_OPTION = [
     ["--variable=prefix"],
     ["--variable", "pcfiledir"],
     ["--variable=nosuchvariable"],
+    ["--variable=cython_include_dir"],
     ["--print-variables"],
     ["--exists"],
     ["--atleast-version", "0.9"],

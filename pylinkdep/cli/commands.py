@@ -154,6 +154,14 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         metavar="DIR",
         help="include directory relative to pylink.json (repeatable)",
     )
+    add(
+        "--cython-include-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="directory of the .pxd files declaring the C API for Cython's cimport, "
+        "relative to pylink.json (repeatable; format 2)",
+    )
     add("--define", action="append", default=[], metavar="NAME[=VALUE]")
     add("--compile-arg", action="append", default=[], metavar="ARG")
     add("--link-arg", action="append", default=[], metavar="ARG")
@@ -236,6 +244,7 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         libraries=opts.libraries,
         import_libraries=opts.import_libraries,
         include_dirs=opts.include_dir,
+        cython_include_dirs=opts.cython_include_dir,
         defines=opts.define,
         compile_args=opts.compile_arg,
         link_args=opts.link_arg,

@@ -68,7 +68,8 @@ OPTIONS = (
         flag="--variable",
         metavar="NAME",
         help="print the variable NAME of each package's .pc file (prefix: the package "
-        "directory; pcfiledir: the directory 'pylinkdep pkgconfig-path' writes), on one line",
+        "directory; pcfiledir: the directory 'pylinkdep pkgconfig-path' writes; "
+        "cython_include_dir: the directories of its .pxd files, for Cython's -I), on one line",
     ),
     Option(flag="--print-variables", help="print the names of each package's variables"),
     Option(flag="--exists", help="print nothing; exit 0 if every package resolves"),

@@ -11,6 +11,8 @@
 #     [CMAKE_NAME Foo]           # find_package(Foo) (default: NAME)
 #     [CMAKE_TARGET Foo::Foo]    # imported target (default: CMAKE_NAME::CMAKE_NAME)
 #     [HEADERS include/foo.h ...]  # installed into PACKAGE_DIR/include
+#     [PXD foo.pxd ...]          # Cython declarations of the API, installed into
+#                                # PACKAGE_DIR/cython (pylink.json cython_include_dirs)
 #     [EXPORT_HEADER foo_export.h]  # generated FOO_API/FOO_DATA export macros
 #     [VERSION 1.2.0]            # default: SKBUILD_PROJECT_VERSION, else PROJECT_VERSION
 #     [ABI ">=1.2,<2"]           # default: >=MAJOR.MINOR,<MAJOR+1 (with SYMBOLS: >=MAJOR.0)
@@ -113,7 +115,7 @@ function(pylink_add_provider)
   set(flags EXTENSION)
   set(single TARGET NAME PACKAGE_DIR CMAKE_NAME CMAKE_TARGET VERSION ABI SOVERSION
              DESCRIPTION PYTHON_ABI SYMBOLS EXPORT_HEADER)
-  set(multi HEADERS DEFINES COMPILE_ARGS LINK_ARGS REQUIRES)
+  set(multi HEADERS PXD DEFINES COMPILE_ARGS LINK_ARGS REQUIRES)
   cmake_parse_arguments(PARSE_ARGV 0 arg "${flags}" "${single}" "${multi}")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "pylink_add_provider: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
@@ -188,6 +190,9 @@ function(pylink_add_provider)
   if(arg_HEADERS)
     install(FILES ${arg_HEADERS} DESTINATION "${arg_PACKAGE_DIR}/include")
   endif()
+  if(arg_PXD)
+    install(FILES ${arg_PXD} DESTINATION "${arg_PACKAGE_DIR}/cython")
+  endif()
 
   _pylink_generator(generator)
   if(arg_EXPORT_HEADER)
@@ -228,6 +233,9 @@ function(pylink_add_provider)
       list(APPEND command "--header=${header}")
       list(APPEND depends "${header}")
     endforeach()
+  endif()
+  if(arg_PXD)
+    list(APPEND command --cython-include-dir cython)
   endif()
   if(arg_SYMBOLS)
     get_filename_component(symbols "${arg_SYMBOLS}" ABSOLUTE)

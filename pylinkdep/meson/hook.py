@@ -73,6 +73,7 @@ class PylinkDependency(_ExternalDependency):
         self.name = name
         self.type_name = METHOD  # an instance attribute survives pickling as a stock class
         self.pylink_libdirs: list[tuple[str, str]] = []
+        self.pylink_cython_args: list[str] = []
         self.variables: dict[str, str] = {}
         self.pylink_platform = sys.platform  # the host machine's, once resolved
         where = _target_python(env, self.for_machine)
@@ -94,6 +95,7 @@ class PylinkDependency(_ExternalDependency):
             for p in dep.link_order
             for rel in p.library_relpaths()
         ]
+        self.pylink_cython_args = [f"-I{d}" for d in dep.cython_include_dirs]
         self.variables = _variables(dep)
         if dep.provider.symbols:
             mlog.log(mlog.yellow("pylink:"), _requirement_hint(dep.provider))
@@ -150,6 +152,7 @@ def _variables(dep: Dependency) -> dict[str, str]:
         "cmake_target": p.cmake_target,
         "python_abi": p.python_abi or "",
         "include_dir": p.include_dirs[0] if p.include_dirs else "",
+        "cython_include_dir": p.cython_include_dirs[0] if p.cython_include_dirs else "",
         "library": p.libraries[0].path if p.libraries else "",
         "soname": p.libraries[0].soname if p.libraries else "",
     }
@@ -318,6 +321,7 @@ def _wrap_add_target(original: Callable[..., Any]) -> Callable[..., Any]:
         result = original(self, name, tobj)
         if hasattr(tobj, "get_external_deps") and hasattr(tobj, "link_args"):
             _add_run_path(tobj)
+            _add_cython_args(tobj)
         return result
 
     return add_target
@@ -356,6 +360,18 @@ def _add_run_path(target: Any) -> None:
             return
         entries = [rpath.relative_rpath(subdir, rel, platform) for rel, _ in libdirs]
     target.link_args = [*target.link_args, *rpath.linker_args(unique(entries))]
+
+
+def _add_cython_args(target: Any) -> None:
+    """Cython's ``-I`` for the ``.pxd`` directories of the pylink dependencies a target
+    uses: meson passes a dependency's compile args to the C compiler, never to cython."""
+    args = unique(
+        a for d in target.get_external_deps() for a in getattr(d, "pylink_cython_args", ())
+    )
+    extra = getattr(target, "extra_args", None)
+    if args and isinstance(extra, dict):
+        given = extra.get("cython", [])
+        extra["cython"] = [*given, *(a for a in args if a not in given)]
 
 
 def _site_subdir(target: Any) -> str | None:

@@ -168,16 +168,29 @@ class Wheel:
                 f"{file}: python_abi {meta.python_abi!r} does not match the wheel's ABI tag "
                 f"{' / '.join(sorted(self.abi_tags))}"
             )
-        for i, include in enumerate(meta.include_dirs):
-            target = posixpath.normpath(posixpath.join(pkg_dir, include))
-            if not inside(target, pkg_dir, "/"):
-                found.append(f"{file}: include_dirs[{i}] {include!r} leaves the package {pkg_dir}/")
-            elif not any(n.startswith(target + "/") for n in self.names):
-                found.append(
-                    f"{file}: include_dirs[{i}] {include!r}: no such directory in the wheel"
-                )
+        found += self._directories(file, pkg_dir, "include_dirs", meta.include_dirs, "")
+        found += self._directories(
+            file, pkg_dir, "cython_include_dirs", meta.cython_include_dirs, ".pxd"
+        )
         if meta.libraries and exported is not None:
             found += self._api(file, meta, pkg_dir, exported)
+        return found
+
+    def _directories(
+        self, file: str, pkg_dir: str, key: str, dirs: tuple[str, ...], suffix: str
+    ) -> list[str]:
+        """Each directory of ``key`` is inside the package and in the wheel, holding a
+        file ending in ``suffix`` (directly or below it) when one is given."""
+        found = []
+        for i, rel in enumerate(dirs):
+            target = posixpath.normpath(posixpath.join(pkg_dir, rel))
+            members = [n for n in self.names if n.startswith(target + "/")]
+            if not inside(target, pkg_dir, "/"):
+                found.append(f"{file}: {key}[{i}] {rel!r} leaves the package {pkg_dir}/")
+            elif not members:
+                found.append(f"{file}: {key}[{i}] {rel!r}: no such directory in the wheel")
+            elif suffix and not any(n.endswith(suffix) for n in members):
+                found.append(f"{file}: {key}[{i}] {rel!r}: holds no {suffix} file")
         return found
 
     def _shipped(self, pkg_dir: str, field: str, rel: str, what: str) -> tuple[str, str | None]:

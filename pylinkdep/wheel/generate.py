@@ -34,6 +34,7 @@ def document(
     libraries: Sequence[tuple[str, str]] = (),
     import_libraries: Sequence[str] = (),
     include_dirs: Sequence[str] = (),
+    cython_include_dirs: Sequence[str] = (),
     defines: Sequence[str] = (),
     compile_args: Sequence[str] = (),
     link_args: Sequence[str] = (),
@@ -64,6 +65,8 @@ def document(
         package = cmake_package or name
         doc["cmake"] = {"package": package, "target": cmake_target or f"{package}::{package}"}
     doc["include_dirs"] = list(include_dirs)
+    if cython_include_dirs:
+        doc["cython_include_dirs"] = list(cython_include_dirs)
     doc["libraries"] = [
         {"path": os.path.basename(path), "soname": _soname(path), "kind": kind}
         for path, kind in libraries

@@ -22,10 +22,12 @@ if(NOT TARGET Alpha::alpha)
     INTERFACE_LINK_OPTIONS "-Wl,--as-needed"
     INTERFACE_LINK_LIBRARIES "Beta::beta"
     INTERFACE_PYLINK_RPATH_DIRS "alpha"
+    INTERFACE_PYLINK_CYTHON_INCLUDE_DIRS "@TMP@/site/alpha/include"
     INTERFACE_PYLINK_REQUIREMENT "alpha~=1.2"
   )
 endif()
 set(Alpha_LIBRARIES Alpha::alpha)
+set(Alpha_CYTHON_INCLUDE_DIRS "@TMP@/site/alpha/include;@TMP@/site/beta/include")
 set_property(GLOBAL PROPERTY PYLINKDEP_PYTHON "@PYTHON@")
 include("@HELPERS@")
 set(Alpha_FOUND TRUE)

@@ -17,10 +17,12 @@ if(NOT TARGET Beta::beta)
     INTERFACE_INCLUDE_DIRECTORIES "@TMP@/site/beta/include"
     INTERFACE_COMPILE_DEFINITIONS "BETA_SHARED"
     INTERFACE_PYLINK_RPATH_DIRS "beta"
+    INTERFACE_PYLINK_CYTHON_INCLUDE_DIRS "@TMP@/site/beta/include"
     INTERFACE_PYLINK_REQUIREMENT "beta>=1.2,<2"
   )
 endif()
 set(Beta_LIBRARIES Beta::beta)
+set(Beta_CYTHON_INCLUDE_DIRS "@TMP@/site/beta/include")
 set_property(GLOBAL PROPERTY PYLINKDEP_PYTHON "@PYTHON@")
 include("@HELPERS@")
 set(Beta_FOUND TRUE)
