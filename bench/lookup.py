@@ -88,9 +88,9 @@ PROBE = r"""
 import sys, time
 t0 = time.perf_counter()
 if sys.argv[1] == "find":
-    import pylinkdep
+    from pylinkdep import find  # import pylinkdep alone imports nothing yet (PEP 562)
     t1 = time.perf_counter()
-    found = pylinkdep.find("exampleprov").name
+    found = find("exampleprov").name
 else:
     import importlib.metadata as md
     t1 = time.perf_counter()

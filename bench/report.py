@@ -213,7 +213,7 @@ def _lookup_find(data: dict[str, Any], plots: Path, rel: str) -> list[str]:
         "find()": (FIND, "call"),
         "entry_points(group=...)": (EP, "call"),
         "import importlib.metadata": (EP, "import"),
-        "import pylinkdep": (FIND, "import"),
+        "from pylinkdep import find": (FIND, "import"),
     }
     fig, ax = plt.subplots(figsize=(8, 5))
     for name, (variant, part) in series.items():

@@ -118,7 +118,7 @@ def main() -> int:
     print("== wheel size", flush=True)
     results["size"] = size.measure(env)
     print("== setuptools without pylink", flush=True)
-    results["setuptools_hook"] = setuptools_hook.measure(env, settings["import_rounds"])
+    results["setuptools_hook"] = setuptools_hook.measure(env, settings["cli_rounds"])
     results["seconds"] = time.time() - started
 
     results_dir.mkdir(parents=True, exist_ok=True)
