@@ -166,11 +166,12 @@ def _provider_table(source: bytes, file: str) -> list[dict[str, Any]]:
 def requires_problems(zf: zipfile.ZipFile, dist_info: str) -> list[str]:
     """Each linked provider whose range the wheel's Requires-Dist does not cover: its ABI
     range, from the version its binaries need on (:mod:`pylinkdep.wheel.requirement`)."""
-    linked = wheel_providers(zf)
+    index = Index(None)  # one scan of the search path for both questions
+    linked = wheel_providers(zf, index)
     if not linked:
         return []
     members = [(n, zf.read(n)) for n in sorted(zf.namelist()) if _binary.library_name(n)]
-    needs = {n.provider.name: n for n in requirement.needed(members, Index(None))}
+    needs = {n.provider.name: n for n in requirement.needed(members, index)}
     recorded = {entry["name"]: str(entry.get("version", "")) for entry in _tables(zf)}
     try:
         text = zf.read(f"{dist_info}/METADATA").decode("utf-8", "replace")
