@@ -4,8 +4,9 @@ environment (the meson one through ``pylinkdep-meson`` against stock ``meson``, 
 setuptools one with pylinkdep's ``finalize_distribution_options`` entry point active).
 
 Both builds run without isolation, in two virtual environments with the same pinned
-build tools, one of them also with pylinkdep, from the same source path, with
-``SOURCE_DATE_EPOCH`` set: the only difference left is pylinkdep."""
+build tools, one of them also with pylinkdep and a pylink provider named ``zlib`` (which
+the launcher's ``method: 'auto'`` must not prefer to the system's zlib), from the same
+source path, with ``SOURCE_DATE_EPOCH`` set: the only difference left is pylinkdep."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Wheelhouse, demo
+from .conftest import MakeProvider, Wheelhouse, demo
 from .test_runtime import bare_env, pip
 
 pytestmark = pytest.mark.integration
@@ -97,8 +98,11 @@ setup(ext_modules=[Extension("plainst._ext", ["ext.c"], define_macros=[("HAVE_ZL
 
 
 @pytest.fixture(scope="module")
-def build_envs(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """Two environments' pythons with the same build tools: without, then with pylinkdep."""
+def build_envs(
+    wheelhouse: Wheelhouse, make_provider: MakeProvider, tmp_path_factory: pytest.TempPathFactory
+) -> list[Path]:
+    """Two environments' pythons with the same build tools: without, then with pylinkdep
+    (and the pylink provider ``zlib``)."""
     root = tmp_path_factory.mktemp("invisible")
     pins = [f"{tool}=={version(tool)}" for tool in TOOLS]
     without, with_ = bare_env(root / "without"), bare_env(root / "with")
@@ -106,6 +110,8 @@ def build_envs(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFactory)
         demo.sh([sys.executable, "-m", "pip", "-q", "--python", str(python), "install", *pins])
     demo.sh([sys.executable, "-m", "pip", "-q", "--python", str(with_), "install",
              str(wheelhouse.wheel("pylinkdep"))])  # fmt: skip
+    make_provider(demo.site_packages(with_), "zlib", package="zlibprov", distribution="zlibprov")
+    assert demo.sh([str(with_), "-m", "pylinkdep", "list"]).split()[0] == "zlib"
     return [without, with_]
 
 
@@ -148,7 +154,9 @@ def test_meson_python_wheel_identical(build_envs: list[Path], tmp_path: Path) ->
     launcher = str(with_.parent / "pylinkdep-meson")
     hooked = build(with_, MESON_PROJECT, tmp_path / "src", tmp_path / "hooked", MESON=launcher)
     assert f"+ {launcher} setup" in hooked and "pylinkdep-meson" not in stock
-    assert "Run-time dependency zlib found: YES" in stock
+    found = [line for line in stock.splitlines() if "Run-time dependency zlib found:" in line]
+    assert found and "YES" in found[0], stock
+    assert found[0] in hooked.splitlines()  # the same zlib, not the pylink one
     assert only_wheel(tmp_path / "stock") == only_wheel(tmp_path / "hooked")
 
 
