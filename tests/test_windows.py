@@ -2,9 +2,9 @@
 CMake (``pylink_add_provider``) with mingw-w64, packaged as a win_amd64 wheel and
 installed by pip into a site directory; consumers linked through pylinkdep's own flags,
 by CMake with a mingw-w64 toolchain file and by meson with a cross file, both resolving
-the provider from that site directory as a cross build does; and under wine, a harness that loads each consumer as CPython loads an extension after
-the actions ``runtime.plan`` gives for win32. Skips, naming the install command, without
-mingw-w64 or wine64."""
+the provider from that site directory as a cross build does; and under wine, a harness
+that loads each consumer as CPython loads an extension after the actions ``runtime.plan``
+gives for win32. Skips, naming the install command, without mingw-w64 or wine64."""
 
 from __future__ import annotations
 
@@ -474,7 +474,9 @@ def test_build_systems_link_the_target_import_library(
     for system, out in build_systems.items():
         assert implib in (out / "build.ninja").read_text(), system
         with (site / "cons" / f"cons_{system}.dll").open("rb") as f:
-            assert _binary.imports_by_library(f).get("libprov.dll") == {"prov_count"}, system
+            assert _binary.imports_by_library(f).get("libprov.dll") == frozenset({"prov_count"}), (
+                system
+            )
 
 
 @integration
