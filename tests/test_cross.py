@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -432,6 +433,49 @@ def test_delvewheel_repair_keeps_the_provider_out(
     kept = repaired(delvewheel, [*find, *args.split()], consumer, tmp_path / "excluded")
     assert not [n for n in kept if "libprov" in n]
     assert API <= _binary.imports_by_library(io.BytesIO(kept[f"cons/{PYD}"]))["libprov.dll"]
+    # check names the mangled copy and the option; the repaired wheel has none.
+    (copy,) = [n for n in vendored if "libprov" in n and n.endswith(".dll")]
+    assert re.fullmatch(r"cons\.libs/libprov-[0-9a-f]{32}\.dll", copy)
+    assert vendoring(tmp_path / "plain") == [
+        f"{copy}: vendors libprov.dll of pylink provider 'prov': a second copy with its own "
+        "state, which the consumer loads instead of the provider's; repair with delvewheel "
+        "--exclude libprov.dll --no-mangle libprov.dll (pylinkdep repair-args prints the "
+        "options for all its providers)"
+    ]
+    assert vendoring(tmp_path / "excluded") == []
+
+
+def vendoring(out: Path) -> list[str]:
+    """``pylinkdep check``'s findings of vendored copies in the one wheel in ``out``."""
+    from pylinkdep.wheel.check import check_wheel
+
+    (made,) = out.glob("*.whl")
+    return [p for p in check_wheel(str(made)) if " vendors " in p]
+
+
+def test_check_flags_a_delocated_copy(
+    target_site: Path,
+    macho_libraries: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """delocate copies a library into ``<package>/.dylibs/`` under its own name and gives
+    it an absolute install name (``/DLC/<package>/.dylibs/<file>``; the provider linked
+    with an absolute one stands for it here, delocate-wheel needing macOS's otool): check
+    knows it as the provider's by its file name and gives delocate's option."""
+    path = tmp_path / "wheels" / f"cons-1.0-cp312-cp312-{TAG}.whl"
+    consumer = consumer_wheel(path, macho_libraries["consumer"], EXTENSION, target_site, capsys)
+    with zipfile.ZipFile(consumer) as zf:
+        members = {n: zf.read(n) for n in zf.namelist() if not n.endswith("RECORD")}
+    members["cons/.dylibs/libprov.1.dylib"] = macho_libraries["absolute-install-name"].read_bytes()
+    delocated = wheel(tmp_path / "delocated" / path.name, members)
+    assert vendoring(delocated.parent) == [
+        "cons/.dylibs/libprov.1.dylib: vendors libprov.1.dylib of pylink provider 'prov': a "
+        "second copy with its own state, which the consumer loads instead of the provider's; "
+        "repair with delocate --exclude libprov.1.dylib (pylinkdep repair-args prints the "
+        "options for all its providers)"
+    ]
+    assert vendoring(consumer.parent) == []
 
 
 def repaired(delvewheel: str, args: list[str], wheel: Path, out: Path) -> dict[str, bytes]:
