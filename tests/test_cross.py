@@ -569,3 +569,63 @@ def test_cmake_provider_for_macos(zig_cc: Path, tmp_path: Path) -> None:
     members["prov-1.3.0.dist-info/entry_points.txt"] = b"[pylink]\nprov = prov\n"
     built = wheel(tmp_path / "prov-1.3.0-py3-none-macosx_11_0_arm64.whl", members)
     assert check_wheel(str(built)) == []
+
+
+MESON_PROVIDER_TARGETS = {
+    # zig's linker, which meson takes for a GNU one, gets the install name Apple's gets
+    "macos": (TAG, "c = '{zig}'\n", "darwin", "aarch64", "arm64",
+              "c_link_args = ['-Wl,-install_name,@rpath/libexampleprov.1.dylib']\n"),
+    "windows": ("win_amd64", "c = 'x86_64-w64-mingw32-gcc'\nar = 'x86_64-w64-mingw32-ar'\n",
+                "windows", "x86_64", "x86_64", ""),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("target", MESON_PROVIDER_TARGETS)
+def test_meson_example_provider_cross_built(target: str, zig_cc: Path, tmp_path: Path) -> None:
+    """examples/provider-meson cross-built by meson (zig for aarch64-macos, mingw-w64 for
+    x86_64-windows-gnu; without its extension module, which needs the target's Python),
+    its install tree packaged as a wheel of that platform: pylinkdep check passes; the
+    library's name for the loader is what pylink.json records (@rpath/… install name; the
+    DLL's name and its import library)."""
+    from pylinkdep.wheel.check import check_wheel
+
+    from .conftest import demo
+    from .crossbuild import MINGW
+
+    if target == "windows" and shutil.which(MINGW) is None:
+        pytest.skip(f"{MINGW} builds the Windows provider: apt-get install gcc-mingw-w64-x86-64")
+    tag, binaries, system, family, cpu, link_args = MESON_PROVIDER_TARGETS[target]
+    cross = tmp_path / "cross.ini"
+    cross.write_text(
+        f"[binaries]\n{binaries.format(zig=zig_cc)}python = '{sys.executable}'\n"
+        f"[host_machine]\nsystem = '{system}'\ncpu_family = '{family}'\ncpu = '{cpu}'\n"
+        f"endian = 'little'\n[built-in options]\n{link_args}"
+    )
+    build, dest = tmp_path / "build", tmp_path / "dest"
+    bindir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
+    sh([sys.executable, "-m", "mesonbuild.mesonmain", "setup", "--cross-file", str(cross),
+        "-Dextension=false", str(build), str(demo.EXAMPLES / "provider-meson")], env)  # fmt: skip
+    sh(["ninja", "-C", str(build)], env)
+    sh([sys.executable, "-m", "mesonbuild.mesonmain", "install", "-C", str(build),
+        "--destdir", str(dest)], env)  # fmt: skip
+    (package,) = dest.rglob("site-packages/exampleprov")
+    doc = json.loads((package / "pylink.json").read_text())
+    (library,) = doc["libraries"]
+    if target == "macos":
+        assert library == {"path": "libexampleprov.1.dylib", "kind": "shared",
+                           "soname": "@rpath/libexampleprov.1.dylib"}  # fmt: skip
+    else:
+        assert library == {"path": "libexampleprov-1.dll", "soname": "libexampleprov-1.dll",
+                           "kind": "shared", "import_library": "libexampleprov.dll.a"}  # fmt: skip
+        assert (package / "libexampleprov.dll.a").read_bytes().startswith(b"!<arch>\n")
+    members = {
+        f"exampleprov/{p.relative_to(package).as_posix()}": p.read_bytes()
+        for p in sorted(package.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    members["exampleprov-1.2.0.dist-info/entry_points.txt"] = (
+        b"[pylink]\nexampleprov = exampleprov\n"
+    )
+    built = wheel(tmp_path / f"exampleprov-1.2.0-py3-none-{tag}.whl", members)
+    assert check_wheel(str(built)) == []
