@@ -532,23 +532,23 @@ def _consumer_name(source_dir: str, project_name: str) -> str:
     except FileNotFoundError:
         return project_name
     except OSError as exc:
-        raise PylinkError(f"cannot read it: {exc.strerror or exc}", file=path) from None
+        raise PylinkError(f"cannot read pyproject.toml: {exc.strerror or exc}", file=path) from None
     toml = _toml()
     if toml is None:
         return project_name
     if len(data) > _PYPROJECT_MAX:
-        raise PylinkError("larger than 1 MiB", file=path)
+        raise PylinkError("pyproject.toml is larger than 1 MiB", file=path)
     try:
         doc = toml.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, toml.TOMLDecodeError) as exc:
-        raise PylinkError(f"not valid TOML: {exc}", file=path) from None
+        raise PylinkError(f"pyproject.toml is not valid TOML: {exc}", file=path) from None
     project = doc.get("project")
     if project is None:
         return project_name
     name = project.get("name") if isinstance(project, dict) else None
     if not isinstance(name, str) or not name.strip():
         raise PylinkError(
-            f"[project] name must be a non-empty string, not {name!r}",
+            f"pyproject.toml's [project] name must be a non-empty string, not {name!r}",
             file=path,
             field="project.name",
         )
