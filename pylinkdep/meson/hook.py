@@ -37,11 +37,13 @@ Probed on meson 1.2.3, 1.4.2, 1.8.5, 1.9.0, 1.10.0, 1.11.0 and 1.12.1:
    configure (setup, ``--reconfigure``, ninja's regeneration) runs it, so the module is
    rewritten each time. ``run`` and ``install_data_impl(sources, install_dir,
    install_mode, rename=, tag=, install_data_type=)`` have these names and keywords from
-   1.2.3 to 1.12.
+   1.2.3 to 1.12 (1.2.3's extra ``install_dir_name`` is not passed: both take the name
+   from the install dir's ``optname``).
 
 build.dat is a pickle read by stock ``meson introspect``/``configure``, where this
 module may not be importable: :class:`PylinkDependency` pickles as a stock
-``ExternalDependency`` holding the same data.
+``ExternalDependency`` holding the same data, less the resolution (``pylink_resolved``,
+pylinkdep's own classes, used in this process only).
 """
 
 from __future__ import annotations
