@@ -8,8 +8,9 @@ def consumer_project(
     route: str, name: str, dependency: str, requirement: str, cpp: bool
 ) -> dict[str, str]:
     """A consumer package ``name`` whose extension ``_ext`` (``ext.c``, or C++20
-    ``ext.cc``) links the pylink dependency ``dependency``, with its run-time module,
-    built by meson-python or scikit-build-core: the files, by path."""
+    ``ext.cc``) links the pylink dependency ``dependency``, with its run-time module
+    (pylinkdep-meson's own, or ``pylinkdep_runtime_module()``), built by meson-python or
+    scikit-build-core: the files, by path."""
     source = "ext.cc" if cpp else "ext.c"
     language = "'cpp', default_options: ['cpp_std=c++20']" if cpp else "'c'"
     files = {
@@ -20,10 +21,6 @@ py = import('python').find_installation(pure: false)
 dep = dependency('{dependency}', method: 'pylink')
 py.extension_module('_ext', '{source}', dependencies: [dep], install: true, subdir: '{name}')
 py.install_sources('{name}/__init__.py', subdir: '{name}')
-custom_target('_pylink.py', output: '_pylink.py', install: true,
-  install_dir: py.get_install_dir() / '{name}',
-  command: [py, '-m', 'pylinkdep', 'runtime-module', '-o', '@OUTPUT@',
-            '--consumer', '{name}', '--subdir', '{name}', '{dependency}'])
 """,
             "pyproject.toml": f"""\
 [build-system]

@@ -313,7 +313,8 @@ def test_meson_cross_build(
     target_site: Path, host_site: Path, zig_cc: Path, tmp_path: Path, make_provider: MakeProvider
 ) -> None:
     """pylinkdep-meson with a cross file for darwin (zig cc) whose [properties] name the
-    target site: the provider's library from it, an @loader_path run path."""
+    target site: the provider's library from it, an @loader_path run path, the run-time
+    module recording the target's provider."""
     cross = tmp_path / "cross.ini"
     cross.write_text(
         f"[binaries]\nc = '{zig_cc}'\npython = '{sys.executable}'\n"
@@ -330,6 +331,9 @@ def test_meson_cross_build(
         str(build), str(source)], env)  # fmt: skip
     sh(["ninja", "-C", str(build)], env)
     assert_macos_consumer(build / "libcons.dylib", target_site, host_site, build)
+    # The run-time module comes from the same (the target's) resolution.
+    module = (build / "pylinkdep-runtime" / "cons" / "_pylink.py").read_text()
+    assert "'libprov.1.dylib'" in module and str(host_site) not in module
     # A provider the target lacks is missing there, whatever the build machine has.
     (source / "meson.build").write_text(MESON_BUILD.replace("'prov'", "'demo'"))
     make_provider(host_site, "demo")

@@ -183,3 +183,26 @@ def test_editable_skbuild_provider(tmp_path: Path) -> None:
     assert proc.stdout.split("\n") == [
         "40", "42 1", str(provider / "tallyprov" / "__init__.py"), ""
     ], proc.stderr  # fmt: skip
+
+
+def test_editable_consumer_under_the_launcher(wheelhouse: Wheelhouse, tmp_path: Path) -> None:
+    """examples/consumer-meson editable (pylinkdep-meson): the _pylink.py files the
+    launcher writes stay in the build directory, served by meson-python's import hook
+    with the extensions, and the preload rescues the run path. One instance."""
+    provider, _ = consumer_wheels(wheelhouse)
+    python = dev_env(tmp_path / "env")
+    pip(python, "install", str(provider))
+    project = copy_example("consumer-meson", tmp_path / "consumer")
+    editable(python, project)
+    bindir = str(Path(sys.executable).parent)  # ninja, for the editable loader's rebuild
+    code = SHARED.replace("consumer_setuptools", "consumer_meson") + (
+        "import consumer_meson.sub.deep as d\nprint(c._pylink.__file__, d._pylink.__file__)"
+    )
+    proc = run(python, code, PATH=f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    *shared, top, deep = proc.stdout.split()
+    assert shared == ["40", "42", "42", "1.2.0", "1"], proc.stderr
+    runtime = next((project / "build").glob("*/pylinkdep-runtime"))
+    assert (top, deep) == (
+        str(runtime / "consumer_meson" / "_pylink.py"),
+        str(runtime / "consumer_meson" / "sub" / "deep" / "_pylink.py"),
+    )

@@ -6,20 +6,24 @@ the test venv's) and the oldest supported, 1.2.3 (a venv built with ``--no-build
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pylinkdep.meson import NEWEST, TESTED, configures, version_problem, version_warning
 from pylinkdep.meson import main as meson_main
+from pylinkdep.wheel import check
 
-from .conftest import MakeProvider, Wheelhouse, demo, valid_doc
+from .conftest import MakeProvider, ProviderVariants, Wheelhouse, demo, valid_doc
 
 pytestmark = pytest.mark.integration
 
@@ -38,12 +42,18 @@ def bin_first(python: Path | str, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def newest_consumer(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A venv where pip built and installed examples/consumer-meson in an isolated build."""
-    wheels = wheelhouse.wheels("pylinkdep", "provider-meson")
-    python = demo.make_env(tmp_path_factory.mktemp("meson-new") / "venv", wheels)
-    demo.pip_install(python, demo.EXAMPLES / "consumer-meson", wheels[0].parent)
-    return python
+def newest_wheel(wheelhouse: Wheelhouse) -> Path:
+    """examples/consumer-meson built in an isolated build, as pip builds it."""
+    return wheelhouse.wheels("pylinkdep", "provider-meson", "consumer-meson")[-1]
+
+
+@pytest.fixture(scope="module")
+def newest_consumer(
+    wheelhouse: Wheelhouse, newest_wheel: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A venv with that wheel installed."""
+    wheels = [*wheelhouse.wheels("pylinkdep", "provider-meson"), newest_wheel]
+    return demo.make_env(tmp_path_factory.mktemp("meson-new") / "venv", wheels)
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +68,8 @@ def oldest_python(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFacto
 
 
 @pytest.fixture(scope="module")
-def oldest_consumer(oldest_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """examples/consumer-meson built by meson 1.2.3 without build isolation, installed."""
+def oldest_wheel(oldest_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/consumer-meson built by meson 1.2.3 without build isolation."""
     out = tmp_path_factory.mktemp("meson-old-build")
     env = bin_first(oldest_python)
     demo.sh(
@@ -68,9 +78,15 @@ def oldest_consumer(oldest_python: Path, tmp_path_factory: pytest.TempPathFactor
         env=env,
     )  # fmt: skip
     (wheel,) = out.glob("*.whl")
-    demo.sh([str(oldest_python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)])
     info = json.loads((out / "build" / "meson-info" / "meson-info.json").read_text())
     assert info["meson_version"]["full"] == OLDEST_MESON
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def oldest_consumer(oldest_python: Path, oldest_wheel: Path) -> Path:
+    """The 1.2.3 venv with that wheel installed."""
+    demo.sh([str(oldest_python), "-m", "pip", "install", "-q", "--no-deps", str(oldest_wheel)])
     return oldest_python
 
 
@@ -78,6 +94,73 @@ def oldest_consumer(oldest_python: Path, tmp_path_factory: pytest.TempPathFactor
 def consumer_python(request: pytest.FixtureRequest) -> Path:
     python: Path = request.getfixturevalue(f"{request.param}_consumer")
     return python
+
+
+@pytest.fixture(params=["newest", "oldest"])
+def consumer_wheel(request: pytest.FixtureRequest) -> Path:
+    wheel: Path = request.getfixturevalue(f"{request.param}_wheel")
+    return wheel
+
+
+def module_values(source: str | bytes) -> dict[str, Any]:
+    """CONSUMER, SUBDIR and PROVIDERS of a generated ``_pylink.py``, read without running it."""
+    values: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        value = getattr(node, "value", None)
+        if isinstance(target, ast.Name) and target.id in {"CONSUMER", "SUBDIR", "PROVIDERS"}:
+            assert value is not None
+            values[target.id] = ast.literal_eval(value)
+    return values
+
+
+EXAMPLEPROV_ENTRY = {
+    "name": "exampleprov",
+    "distribution": "exampleprov",
+    "package": "exampleprov",
+    "marker": "pylink.json",
+    "version": "1.2.0",
+    "abi": ">=1.2,<2",
+    "libraries": [
+        {"dir": "exampleprov", "path": "libexampleprov.so.1", "soname": "libexampleprov.so.1"}
+    ],
+}
+
+
+def test_wheel_has_a_runtime_module_per_directory(consumer_wheel: Path) -> None:
+    """meson.build names no _pylink.py: pylinkdep-meson installs one in each directory
+    with an extension, recording what the build resolved, under the distribution name."""
+    with zipfile.ZipFile(consumer_wheel) as zf:
+        modules = sorted(n for n in zf.namelist() if n.endswith("/_pylink.py"))
+        assert modules == [f"{subdir}/_pylink.py" for subdir in sorted(DEPTHS)]
+        for subdir in DEPTHS:
+            values = module_values(zf.read(f"{subdir}/_pylink.py"))
+            assert values == {
+                "CONSUMER": "consumer-meson",
+                "SUBDIR": subdir,
+                "PROVIDERS": [EXAMPLEPROV_ENTRY],
+            }
+    assert check.check_wheel(str(consumer_wheel)) == []
+
+
+def test_out_of_range_provider_is_an_import_error(
+    consumer_wheel: Path, provider_variants: ProviderVariants, tmp_path: Path
+) -> None:
+    """exampleprov 2.0.0 (new SONAME, outside >=1.2,<2) installed: importing the consumer,
+    or one of its deeper packages, names it and what to install."""
+    python = demo.make_env(tmp_path / "venv", [provider_variants.wheel("2.0.0")])
+    demo.sh([str(python), "-m", "pip", "install", "-q", "--no-deps", str(consumer_wheel)])
+    site = demo.site_packages(python)
+    for module in ("consumer_meson", "consumer_meson.sub.deep"):
+        proc = subprocess.run(
+            [str(python), "-c", f"import {module}"], capture_output=True, text=True, cwd="/"
+        )
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert proc.stderr.strip().splitlines()[-1] == (
+            "ImportError: consumer-meson was built against exampleprov 1.2.0 and runs with "
+            "exampleprov>=1.2,<2, but exampleprov 2.0.0 is installed "
+            f"({site}/exampleprov): pip install 'exampleprov>=1.2,<2'"
+        )
 
 
 def test_run_path_at_each_depth(consumer_python: Path) -> None:
@@ -103,11 +186,13 @@ def test_imports_first_and_shares_state(consumer_python: Path) -> None:
         "maps = open('/proc/self/maps').read().splitlines()\n"
         "print(len({l.split()[-1] for l in maps if 'libexampleprov' in l}))\n"
         "print(c._pylink.CONSUMER, *[(p['name'], p['abi']) for p in c._pylink.PROVIDERS])\n"
+        "print(c._pylink.SUBDIR, c.sub._pylink.SUBDIR, c.sub.deep._pylink.SUBDIR)\n"
     )
     out = demo.sh([str(consumer_python), "-c", code], cwd="/").splitlines()
     assert " ".join(out[:3]).split() == ["40", "41", "40", "42", "42", "4", "1.2.0", "1"]
-    # The run-time module records what the build resolved (docs/runtime.md).
+    # The run-time modules record what the build resolved (docs/runtime.md), one per package.
     assert out[3] == "consumer-meson ('exampleprov', '>=1.2,<2')"
+    assert out[4].split() == list(DEPTHS)
 
 
 # -- configure-time behaviour, on a small project per case ---------------------------------
@@ -125,19 +210,26 @@ def meson_command(which: str, request: pytest.FixtureRequest, tmp_path: Path) ->
     return [sys.executable, "-m", "pylinkdep.meson", "--native-file", str(native)]
 
 
-def source_tree(tmp_path: Path, body: str) -> Path:
-    """``tmp_path/src``: project 't' (C) with ``body`` in its meson.build, and its m.c."""
+def source_tree(tmp_path: Path, body: str, files: dict[str, str] | None = None) -> Path:
+    """``tmp_path/src``: project 't' (C) with ``body`` in its meson.build, its m.c, and
+    ``files`` (by path)."""
     source = tmp_path / "src"
     source.mkdir()
     (source / "meson.build").write_text(f"project('t', 'c')\n{body}")
     (source / "m.c").write_text("int m(void) { return 0; }\n")
+    for name, text in (files or {}).items():
+        (source / name).write_text(text)
     return source
 
 
 def configure(
-    which: str, request: pytest.FixtureRequest, tmp_path: Path, body: str
+    which: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    body: str,
+    files: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    source = source_tree(tmp_path, body)
+    source = source_tree(tmp_path, body, files)
     cmd = meson_command(which, request, tmp_path)
     setup = [*cmd[:3], "setup", *cmd[3:], str(tmp_path / "build"), str(source)]
     env = bin_first(cmd[0])
@@ -219,6 +311,146 @@ def test_missing_provider_names_it(
     assert "install the distribution that provides 'nosuchprov'" in proc.stdout
 
 
+def install_plan(
+    python: Path | str, build: Path, env: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Destination -> source of every file ``meson introspect --install-plan`` lists."""
+    out = demo.sh([str(python), "-m", "mesonbuild.mesonmain", "introspect", "--install-plan",
+                   str(build)], env=env)  # fmt: skip
+    return {e["destination"]: src for group in json.loads(out).values() for src, e in group.items()}
+
+
+OWN_MODULE = """\
+py = import('python').find_installation(pure: false)
+dep = dependency('exampleprov', method: 'pylink')
+py.extension_module('m1', 'm.c', dependencies: dep, install: true, subdir: 'own')
+custom_target('_pylink.py', output: '_pylink.py', install: true,
+  install_dir: py.get_install_dir() / 'own',
+  command: [py, '-m', 'pylinkdep', 'runtime-module', '-o', '@OUTPUT@',
+            '--consumer', 'dist-name', '--subdir', 'own', 'exampleprov'])
+py.extension_module('m2', 'm.c', dependencies: dep, install: true, subdir: 'auto/sub')
+py.extension_module('m3', 'm.c', install: true, subdir: 'partial',
+  dependencies: dep.partial_dependency(compile_args: true))
+shared_module('m4', 'm.c', dependencies: dep)
+"""
+
+
+@MESONS
+def test_runtime_module_beside_the_projects_own(
+    which: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """A directory where the project installs its own _pylink.py (the explicit route of
+    earlier releases, here written after the extension) keeps it, and gets no second one;
+    the others get pylinkdep-meson's, named after pyproject.toml's [project] name. A
+    target that links nothing of the provider, or is not installed, gets none."""
+    pyproject = '[project]\nname = "dist-name"\nversion = "1.0"\n'
+    proc = configure(which, request, tmp_path, OWN_MODULE, {"pyproject.toml": pyproject})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (
+        "pylink: own/_pylink.py is installed by custom_target '_pylink.py': "
+        "pylinkdep-meson generates none there"
+    ) in proc.stdout
+    build = tmp_path / "build"
+    python = request.getfixturevalue("oldest_python") if which == "oldest" else sys.executable
+    modules = {d: s for d, s in install_plan(python, build).items() if d.endswith("_pylink.py")}
+    generated = build / "pylinkdep-runtime" / "auto" / "sub" / "_pylink.py"
+    assert modules == {
+        "{py_platlib}/own/_pylink.py": str(build / "_pylink.py"),
+        "{py_platlib}/auto/sub/_pylink.py": str(generated),
+    }
+    values = module_values(generated.read_text())
+    assert (values["CONSUMER"], values["SUBDIR"]) == ("dist-name", "auto/sub")
+    assert [p["name"] for p in values["PROVIDERS"]] == ["exampleprov"]
+    # Without a pyproject.toml (plain meson): the meson project's name.
+    shutil.rmtree(tmp_path / "src")
+    shutil.rmtree(build)
+    proc = configure(which, request, tmp_path, OWN_MODULE)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert module_values(generated.read_text())["CONSUMER"] == "t"
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "problem"),
+    [
+        (
+            "[project]\nname = 3\n",
+            "pyproject.toml's [project] name must be a non-empty string, not 3",
+        ),
+        ("[project\n", "pyproject.toml is not valid TOML: "),
+    ],
+)
+def test_bad_pyproject_is_one_error_line(
+    pyproject: str, problem: str, provider_python: Path, tmp_path: Path
+) -> None:
+    """The consumer's name comes from pyproject.toml: a bad one stops the configure with
+    one line naming the file (and the field)."""
+    body = (
+        "py = import('python').find_installation()\n"
+        "dep = dependency('exampleprov', method: 'pylink')\n"
+        "py.extension_module('m', 'm.c', dependencies: dep, install: true, subdir: 'pkg')\n"
+    )
+    source = source_tree(tmp_path, body, {"pyproject.toml": pyproject})
+    native = tmp_path / "native.ini"
+    native.write_text(f"[binaries]\npython = '{provider_python}'\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pylinkdep.meson", "setup", "--native-file", str(native),
+         str(tmp_path / "build"), str(source)],
+        capture_output=True, text=True, env=bin_first(sys.executable),
+    )  # fmt: skip
+    assert proc.returncode != 0
+    (line,) = [x for x in proc.stdout.splitlines() if x.startswith("ERROR:")]
+    assert line.startswith(f"ERROR: pylink: {problem}"), proc.stdout
+    where = f"file {source / 'pyproject.toml'}"
+    assert line.endswith(f"({where}, field 'project.name')" if "name" in problem else f"({where})")
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_runtime_module_per_directory_and_regeneration(
+    tmp_path: Path, make_provider: MakeProvider
+) -> None:
+    """A directory's module records every provider its installed targets link, in target
+    and link order; a regeneration rewrites it; a target at the top of the site dirs, or
+    outside them, gets none (a warning for the first)."""
+    site = tmp_path / "site"
+    make_provider(site, "base")
+    make_provider(site, "top", doc=valid_doc("top", requires=["base>=1.0"]))
+    make_provider(site, "other")
+    body = (
+        "py = import('python').find_installation()\n"
+        "top = dependency('top', method: 'pylink')\n"
+        "other = dependency('other', method: 'pylink')\n"
+        "pkg = py.get_install_dir() / 'pkg'\n"
+        "shared_module('a', 'm.c', dependencies: top, install: true, install_dir: pkg)\n"
+        "shared_module('b', 'm.c', dependencies: [other, top], install: true, install_dir: pkg)\n"
+        "shared_module('c', 'm.c', dependencies: other, install: true,\n"
+        "              install_dir: py.get_install_dir())\n"
+        "shared_module('d', 'm.c', dependencies: other, install: true,\n"
+        "              install_dir: get_option('libdir'))\n"
+    )
+    source = source_tree(tmp_path, body, {"pyproject.toml": '[project]\nname = "pkg-dist"\n'})
+    build = tmp_path / "build"
+    env = bin_first(sys.executable, PYTHONPATH=str(site))
+    setup = [sys.executable, "-m", "pylinkdep.meson", "setup", str(build), str(source)]
+    out = demo.sh(setup, env=env)
+    assert "target 'c' is installed at the top of the site directory" in out
+    module = build / "pylinkdep-runtime" / "pkg" / "_pylink.py"
+    values = module_values(module.read_text())
+    assert values["CONSUMER"] == "pkg-dist"
+    assert [p["name"] for p in values["PROVIDERS"]] == ["top", "base", "other"]
+    modules = [d for d in install_plan(sys.executable, build) if d.endswith("_pylink.py")]
+    assert modules == ["{py_purelib}/pkg/_pylink.py"]  # the targets' own install dir
+    # ninja regenerates after meson.build changed: b links top only, e is one level deeper.
+    (source / "meson.build").write_text(
+        (source / "meson.build").read_text().replace("[other, top]", "top")
+        + "shared_module('e', 'm.c', dependencies: other, install: true,\n"
+        "              install_dir: pkg / 'sub')\n"
+    )
+    demo.sh(["ninja", "-C", str(build)], env=env)
+    assert [p["name"] for p in module_values(module.read_text())["PROVIDERS"]] == ["top", "base"]
+    deeper = module_values((build / "pylinkdep-runtime" / "pkg" / "sub" / "_pylink.py").read_text())
+    assert [p["name"] for p in deeper["PROVIDERS"]] == ["other"] and deeper["SUBDIR"] == "pkg/sub"
+
+
 @pytest.mark.parametrize(
     ("args", "hooked"),
     [
@@ -295,7 +527,8 @@ def configure_and_build(
 ) -> subprocess.CompletedProcess[str]:
     """``pylinkdep-meson setup`` and ninja with the meson in ``meson_dir`` (first on
     PYTHONPATH), exampleprov found through the native file's python: the configure's
-    output, once the extension it built has its relative run path."""
+    output, once the extension it built has its relative run path and the install plan
+    its run-time module."""
     source = source_tree(
         tmp_path,
         "dep = dependency('exampleprov', method: 'pylink', version: '>=1.2')\n"
@@ -317,6 +550,10 @@ def configure_and_build(
     demo.sh(["ninja", "-C", str(build)], env=env)
     (ext,) = build.glob("m.*.so")
     assert "Library runpath: [$ORIGIN/../../exampleprov]" in demo.sh(["readelf", "-d", str(ext)])
+    module = build / "pylinkdep-runtime" / "a" / "b" / "_pylink.py"
+    assert module_values(module.read_text())["PROVIDERS"] == [EXAMPLEPROV_ENTRY]
+    plan = install_plan(sys.executable, build, env)
+    assert plan["{py_platlib}/a/b/_pylink.py"] == str(module)
     return proc
 
 

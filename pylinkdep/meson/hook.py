@@ -23,10 +23,27 @@ Probed on meson 1.2.3, 1.4.2, 1.8.5, 1.9.0, 1.10.0, 1.11.0 and 1.12.1:
    meson-python keeps absolute rpaths outside the build dir: ours is 'pylink'.
 4. ``coredata.DependencyCache.put``: pylink dependencies are not cached in
    coredata.dat, so a regeneration resolves them again (and sees an upgraded provider).
+5. ``interpreter.Interpreter.run``: after the main project's meson.build (subprojects
+   included) is read, each package directory under the site dirs where an installed
+   target links pylink dependencies gets a ``_pylink.py``, written into the build dir
+   (``pylinkdep-runtime/<subdir>/_pylink.py``) from the dependencies' resolution (the
+   union over that directory's targets, in target and link order) and registered with
+   ``Interpreter.install_data_impl`` (``install_sources``' own implementation) under the
+   first such target's install dir object, so the install plan shows
+   ``{py_platlib}/<subdir>/_pylink.py``. At the end rather than in ``add_target``: only
+   then are all targets of a directory known, and a ``_pylink.py`` the project installs
+   itself (a ``custom_target`` written after the extension, ``install_sources``,
+   ``configure_file``) is seen whatever its order; that directory gets none. Every
+   configure (setup, ``--reconfigure``, ninja's regeneration) runs it, so the module is
+   rewritten each time. ``run`` and ``install_data_impl(sources, install_dir,
+   install_mode, rename=, tag=, install_data_type=)`` have these names and keywords from
+   1.2.3 to 1.12 (1.2.3's extra ``install_dir_name`` is not passed: both take the name
+   from the install dir's ``optname``).
 
 build.dat is a pickle read by stock ``meson introspect``/``configure``, where this
 module may not be importable: :class:`PylinkDependency` pickles as a stock
-``ExternalDependency`` holding the same data.
+``ExternalDependency`` holding the same data, less the resolution (``pylink_resolved``,
+pylinkdep's own classes, used in this process only).
 """
 
 from __future__ import annotations
@@ -34,26 +51,33 @@ from __future__ import annotations
 import copy
 import copyreg
 import functools
+import importlib
 import inspect
 import json
 import os
+import posixpath
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from types import ModuleType
 from typing import Any
 
-from mesonbuild import coredata, mlog
+from mesonbuild import coredata, mesonlib, mlog
 from mesonbuild.dependencies import base, detect
 from mesonbuild.interpreter import interpreter, type_checking
 
-from .. import rpath
+from .. import _fs, rpath
 from .._resolve import Dependency, Index, Provider, python_abi_tag, unique
 from .._target import target as build_target
 from ..errors import ProviderNotFound, PylinkError
-from ..outputs import flags
+from ..outputs import flags, runtime_module
 
 METHOD = "pylink"
 _PY_DIRS = ("{py_platlib}", "{py_purelib}")
+RUNTIME_DIR = "pylinkdep-runtime"
+"""Where in the build dir the generated ``_pylink.py`` files are written."""
+_MODULE_FILE = f"{runtime_module.MODULE_NAME}.py"
+_PYPROJECT_MAX = 1 << 20
 _ExternalDependency: Any = base.ExternalDependency
 # Before 1.11 the type name is ExternalDependency.__init__'s first argument.
 _TYPE_NAME_FIRST = "type_name" in inspect.signature(_ExternalDependency.__init__).parameters
@@ -76,6 +100,8 @@ class PylinkDependency(_ExternalDependency):
         self.pylink_cython_args: list[str] = []
         self.variables: dict[str, str] = {}
         self.pylink_platform = sys.platform  # the host machine's, once resolved
+        # For the run-time module; never pickled (build.dat stays readable without pylinkdep).
+        self.pylink_resolved: Dependency | None = None
         where = _target_python(env, self.for_machine)
         try:
             path, python_abi, self.pylink_platform, where = _build_target(env, self.for_machine)
@@ -87,6 +113,7 @@ class PylinkDependency(_ExternalDependency):
             mlog.log(mlog.yellow("pylink:"), reason)
             return
         self.is_found = True
+        self.pylink_resolved = dep
         self.version = dep.version
         self.compile_args = flags.cflags([dep])
         self.link_args = flags.libs([dep])
@@ -129,12 +156,19 @@ class PylinkDependency(_ExternalDependency):
     def __deepcopy__(self, memo: dict[int, Any]) -> PylinkDependency:
         new: PylinkDependency = object.__new__(type(self))
         memo[id(self)] = new
-        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        new.__dict__.update(copy.deepcopy(_picklable(self.__dict__), memo))
+        new.pylink_resolved = self.pylink_resolved  # immutable: shared
         return new
 
     def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
         reconstructor = getattr(copyreg, "_reconstructor")  # noqa: B009 (private name)
-        return (reconstructor, (base.ExternalDependency, object, None), dict(self.__dict__))
+        state = _picklable(self.__dict__)
+        return (reconstructor, (base.ExternalDependency, object, None), state)
+
+
+def _picklable(state: dict[str, Any]) -> dict[str, Any]:
+    """A dependency's attributes less the resolution (pylinkdep's own classes)."""
+    return {k: v for k, v in state.items() if k != "pylink_resolved"}
 
 
 def _variables(dep: Dependency) -> dict[str, str]:
@@ -336,12 +370,17 @@ def _linked_deps(target: Any) -> list[Any]:
     return deps
 
 
+def _links(dep: Any) -> bool:
+    """Whether a dependency of a target is a pylink one it links (a partial_dependency()
+    may link nothing)."""
+    return bool(getattr(dep, "link_args", None) and getattr(dep, "pylink_libdirs", None))
+
+
 def _add_run_path(target: Any) -> None:
     libdirs: dict[tuple[str, str], None] = {}
     platform = sys.platform
     for dep in _linked_deps(target):
-        # A partial_dependency() may link nothing.
-        if getattr(dep, "link_args", None) and getattr(dep, "pylink_libdirs", None):
+        if _links(dep):
             libdirs.update(dict.fromkeys(dep.pylink_libdirs))
             platform = dep.pylink_platform  # every dependency of a target: one machine
     if not libdirs or platform == "win32":
@@ -377,10 +416,154 @@ def _add_cython_args(target: Any) -> None:
 def _site_subdir(target: Any) -> str | None:
     """``consumer/sub`` for a target installed in ``{py_platlib}/consumer/sub``."""
     install_dirs = getattr(target, "install_dir", None) or [None]
-    optname = getattr(install_dirs[0], "optname", "") or ""
+    return _under_site(getattr(install_dirs[0], "optname", "") or "")
+
+
+def _under_site(name: str) -> str | None:
+    """``consumer/sub`` for the install dir name ``{py_platlib}/consumer/sub``; None
+    outside the site dirs."""
     for prefix in _PY_DIRS:
-        if optname == prefix or optname.startswith(prefix + "/"):
-            return optname[len(prefix) :].strip("/")
+        if name == prefix or name.startswith(prefix + "/"):
+            rest = name[len(prefix) :].strip("/")
+            return posixpath.normpath(rest) if rest else ""
+    return None
+
+
+def _wrap_run(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def run(self: Any) -> Any:
+        result = original(self)
+        if not self.is_subproject():
+            try:
+                _install_runtime_modules(self)
+            except PylinkError as exc:
+                raise mesonlib.MesonException(f"pylink: {exc}") from None
+        return result
+
+    return run
+
+
+def _install_runtime_modules(interp: Any) -> None:
+    """Write and install the ``_pylink.py`` of each package directory whose installed
+    targets link pylink dependencies (patch point 5)."""
+    plan = _runtime_plan(interp.build.targets.values())
+    if not plan:
+        return
+    own = _own_runtime_modules(interp.build)
+    consumer = _consumer_name(interp.environment.get_source_dir(), interp.build.project_name)
+    for subdir, (install_dir, deps) in plan.items():
+        if subdir in own:
+            mlog.log(
+                mlog.yellow("pylink:"),
+                f"{subdir}/{_MODULE_FILE} is installed by {own[subdir]}: "
+                "pylinkdep-meson generates none there",
+            )
+            continue
+        reldir = posixpath.join(RUNTIME_DIR, subdir)
+        path = os.path.join(interp.environment.get_build_dir(), *reldir.split("/"), _MODULE_FILE)
+        try:
+            runtime_module.write_module(path, consumer, subdir, deps)
+        except OSError as exc:
+            raise PylinkError(f"cannot write {path}: {exc.strerror or exc}") from None
+        interp.install_data_impl(
+            [mesonlib.File.from_built_file(reldir, _MODULE_FILE)],
+            install_dir,
+            mesonlib.FileMode(),
+            rename=None,
+            tag="python-runtime",
+            install_data_type="python",
+        )
+
+
+def _runtime_plan(targets: Iterable[Any]) -> dict[str, tuple[Any, list[Dependency]]]:
+    """Package subdir -> the install dir of its first installed target that links pylink
+    dependencies, and what all of them link, in target and link order."""
+    plan: dict[str, tuple[Any, list[Dependency]]] = {}
+    for target in targets:
+        if not (hasattr(target, "get_external_deps") and target.should_install()):
+            continue
+        deps = [d.pylink_resolved for d in _linked_deps(target) if _links(d)]
+        resolved = [d for d in deps if d is not None]
+        subdir = _site_subdir(target)
+        if not resolved or subdir is None:  # outside the site dirs: _add_run_path warned
+            continue
+        if not subdir:
+            mlog.warning(
+                f"pylink: target {target.name!r} is installed at the top of the site "
+                f"directory, outside any package: no {_MODULE_FILE} checks and loads its "
+                "pylink providers (install it in a package)"
+            )
+            continue
+        _, recorded = plan.setdefault(subdir, (target.install_dir[0], []))
+        recorded += [d for d in resolved if d not in recorded]
+    return plan
+
+
+def _own_runtime_modules(build: Any) -> dict[str, str]:
+    """Package subdir -> what installs a ``_pylink.py`` there that the project writes
+    itself: a custom_target's output, or a file of install_data, install_sources or
+    configure_file."""
+    own: dict[str, str] = {}
+    for target in build.targets.values():
+        if type(target).__name__ != "CustomTarget" or not target.should_install():
+            continue
+        outputs, dirs = list(target.get_outputs()), list(target.install_dir)
+        for i, output in enumerate(outputs):
+            where = dirs[i] if len(dirs) == len(outputs) else dirs[0]
+            name = posixpath.join(getattr(where, "optname", "") or "", output)
+            _own(own, name, f"custom_target {target.name!r}")
+    for data in build.data:
+        for rename in data.rename or ():
+            _own(own, posixpath.join(data.install_dir_name or "", rename), "the project")
+    return own
+
+
+def _own(own: dict[str, str], name: str, what: str) -> None:
+    folder, _, file = name.rpartition("/")
+    subdir = _under_site(folder)
+    if file == _MODULE_FILE and subdir is not None:
+        own.setdefault(subdir, what)
+
+
+def _consumer_name(source_dir: str, project_name: str) -> str:
+    """The consumer's distribution name: ``[project] name`` of the pyproject.toml at the
+    source root, else the meson project's name (also where Python 3.10 has no tomli)."""
+    path = os.path.join(source_dir, "pyproject.toml")
+    try:
+        data = _fs.read_regular(path, _PYPROJECT_MAX + 1)
+    except FileNotFoundError:
+        return project_name
+    except OSError as exc:
+        raise PylinkError(f"cannot read pyproject.toml: {exc.strerror or exc}", file=path) from None
+    toml = _toml()
+    if toml is None:
+        return project_name
+    if len(data) > _PYPROJECT_MAX:
+        raise PylinkError("pyproject.toml is larger than 1 MiB", file=path)
+    try:
+        doc = toml.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, toml.TOMLDecodeError) as exc:
+        raise PylinkError(f"pyproject.toml is not valid TOML: {exc}", file=path) from None
+    project = doc.get("project")
+    if project is None:
+        return project_name
+    name = project.get("name") if isinstance(project, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        raise PylinkError(
+            f"pyproject.toml's [project] name must be a non-empty string, not {name!r}",
+            file=path,
+            field="project.name",
+        )
+    return name
+
+
+def _toml() -> ModuleType | None:
+    """The TOML reader: tomllib, or tomli (meson-python's on Python 3.10), if any."""
+    for name in ("tomllib", "tomli"):
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
     return None
 
 
@@ -405,6 +588,13 @@ def install() -> None:
         ),
         "mesonbuild.coredata.DependencyCache.put": hasattr(coredata, "DependencyCache")
         and hasattr(coredata.DependencyCache, "put"),
+        "mesonbuild.interpreter.interpreter.Interpreter.run": hasattr(
+            interpreter.Interpreter, "run"
+        ),
+        "mesonbuild.interpreter.interpreter.Interpreter.install_data_impl": hasattr(
+            interpreter.Interpreter, "install_data_impl"
+        ),
+        "mesonbuild.mesonlib.File.from_built_file": hasattr(mesonlib.File, "from_built_file"),
     }
     kw = getattr(type_checking, "DEPENDENCY_METHOD_KW", None)
     if kw is not None:
@@ -420,4 +610,5 @@ def install() -> None:
     if kw is not None:
         _relax_method_kw(kw)
     interpreter.Interpreter.add_target = _wrap_add_target(interpreter.Interpreter.add_target)
+    interpreter.Interpreter.run = _wrap_run(interpreter.Interpreter.run)
     coredata.DependencyCache.put = _wrap_cache_put(coredata.DependencyCache.put)

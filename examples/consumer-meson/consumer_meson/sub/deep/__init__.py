@@ -1,1 +1,3 @@
 """Two levels deeper (run path $ORIGIN/../../../exampleprov)."""
+
+from . import _pylink  # noqa: F401
