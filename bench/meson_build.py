@@ -1,6 +1,8 @@
 """Benchmark: setup + build time of examples/consumer-meson with ``method: 'pylink'``
 (through pylinkdep-meson) against the same project with a hand-written
-``declare_dependency`` (stock meson), as a ratio of medians over interleaved runs.
+``declare_dependency`` (stock meson), as a ratio of medians over interleaved runs. Both
+install the same files: the baseline installs ``_pylink.py`` modules written once before
+the timed runs, where pylinkdep-meson writes them at each setup.
 
     .venv/bin/python bench/meson_build.py [--quick]
 
@@ -24,7 +26,8 @@ PYLINK_LINE = "exampleprov = dependency('exampleprov', method: 'pylink', version
 
 
 def _baseline(source: Path, python: Path) -> None:
-    """The consumer with the dependency written by hand from ``pylinkdep --cflags --libs``."""
+    """The consumer with the dependency written by hand from ``pylinkdep --cflags --libs``
+    and its run-time modules written once, installed as sources."""
     flags = demo.sh([str(python.parent / "pylinkdep"), "--cflags", "--libs", "exampleprov"])
     args = flags.split()
     compile_args = [a for a in args if a.startswith(("-I", "-D"))]
@@ -36,6 +39,15 @@ def _baseline(source: Path, python: Path) -> None:
         f"link_args: {link_args!r})"
     )
     (source / "meson.build").write_text(build.replace(PYLINK_LINE, hand))
+    for package in sorted(source.glob("consumer_meson/**/__init__.py")):
+        subdir = package.parent.relative_to(source).as_posix()
+        demo.sh([str(python), "-m", "pylinkdep", "runtime-module", "-o",
+                 str(package.parent / "_pylink.py"), "--consumer", "consumer-meson",
+                 "--subdir", subdir, "exampleprov"])  # fmt: skip
+        rules = package.parent / "meson.build"
+        sources = f"py.install_sources('__init__.py', subdir: '{subdir}')"
+        assert sources in rules.read_text(), f"{rules} changed: update the bench"
+        rules.write_text(rules.read_text().replace("'__init__.py'", "'__init__.py', '_pylink.py'"))
 
 
 def main(quick: bool, python: Path | None = None) -> dict[str, Any]:
