@@ -19,7 +19,7 @@ from packaging.version import Version
 from pylinkdep import _shipped, _versions
 from pylinkdep.outputs import cmake as emit_cmake
 
-from .conftest import MakeProvider, Wheelhouse, demo, valid_doc
+from .conftest import MakeProvider, ProviderVariants, Wheelhouse, demo, dynamic, valid_doc
 
 PROGRAM = Path(__file__).parent / "cmake_program"
 NINJA = Path(sys.executable).parent / "ninja"
@@ -77,7 +77,8 @@ def consumer_python(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFac
     return demo.make_env(tmp_path_factory.mktemp("cmake-env") / "venv", wheels[1:])
 
 
-# --- examples/consumer-cmake: scikit-build-core, isolated build through the wheelhouse
+# --- examples/consumer-cmake: scikit-build-core, isolated build through the wheelhouse;
+# its CMakeLists.txt has no pylinkdep line (the provider's trampoline, the install step)
 
 
 def test_consumer_imports_alone_and_shares_state(consumer_python: Path) -> None:
@@ -97,21 +98,42 @@ def test_consumer_imports_alone_and_shares_state(consumer_python: Path) -> None:
 
 
 def test_consumer_run_path_is_relative_only(consumer_python: Path, provider_python: Path) -> None:
+    """The run path written at install time: exactly pylinkdep's, no placeholder left."""
     site = demo.site_packages(consumer_python)
     (ext,) = (site / "consumer_cmake").glob("_ext.*.so")
-    dynamic = demo.sh(["readelf", "-d", str(ext)])
-    assert "Shared library: [libexampleprov.so.1]" in dynamic
-    assert "(RPATH)" not in dynamic
-    (runpath,) = re.findall(r"\(RUNPATH\)\s+Library runpath: \[(.*)\]", dynamic)
+    found = dynamic(ext)
+    assert found.needed == ("libexampleprov.so.1",)
+    assert found.rpath == ()
     # pylinkdep's own run path math, from an environment with the same layout.
     code = (
         "import pylinkdep; print(':'.join(pylinkdep.find('exampleprov').rpaths('consumer_cmake')))"
     )
-    assert runpath == demo.sh([str(provider_python), "-c", code]).strip()
-    assert runpath == "$ORIGIN/../exampleprov"
-    # No path of the build machine anywhere in the file (build env, build dir, site-packages).
+    assert ":".join(found.runpath) == demo.sh([str(provider_python), "-c", code]).strip()
+    assert found.runpath == ("$ORIGIN/../exampleprov",)
+    # No path of the build machine anywhere in the file (build env, build dir, site-packages),
+    # and nothing of the padding the extension was linked with.
     data = ext.read_bytes()
     assert b"site-packages" not in data and b"build-env" not in data and b"/tmp/" not in data
+    assert b"$ORIGIN//" not in data
+    assert (site / "consumer_cmake" / "_pylink.py").is_file()
+
+
+def test_consumer_refuses_provider_out_of_range(
+    wheelhouse: Wheelhouse, provider_variants: ProviderVariants, tmp_path: Path
+) -> None:
+    """The _pylink.py the install step wrote checks exampleprov's ABI range at import."""
+    wheels = [provider_variants.wheel("2.0.0"), wheelhouse.wheel("consumer-cmake")]
+    python = demo.make_env(tmp_path / "venv", wheels)
+    proc = subprocess.run(
+        [str(python), "-c", "import consumer_cmake"], capture_output=True, text=True, cwd="/"
+    )
+    assert proc.returncode != 0
+    (last,) = proc.stderr.strip().splitlines()[-1:]
+    assert last.startswith("ImportError: ")
+    # The consumer's name (SKBUILD_PROJECT_NAME, normalized by the run-time module's
+    # writer), the provider, the version installed and the range it was built for.
+    assert re.search(r"consumer[-_]cmake", last), last
+    assert "exampleprov" in last and "2.0.0" in last and ">=1.2,<2" in last, last
 
 
 def test_consumer_wheel_passes_check(wheelhouse: Wheelhouse, provider_python: Path) -> None:
@@ -337,6 +359,53 @@ def test_pylinkdep_config_needs_pylinkdep_in_that_python(tmp_path: Path, kind: s
     if kind == "python without pylinkdep":
         assert f"{python}: No module named 'pylinkdep'" in message
         assert "Traceback" not in message
+
+
+# --- the provider's trampoline (exampleprov/cmake), as the cmake.prefix entry point finds it
+
+
+def test_trampoline_hands_over_to_pylinkdep(provider_python: Path, tmp_path: Path) -> None:
+    """find_package(ExampleProv) through exampleprov/cmake alone: pylinkdep's generated
+    package and version file answer, with no find_package(pylinkdep) in the project."""
+    site = demo.site_packages(provider_python)
+    body = (
+        "find_package(ExampleProv 1.2 CONFIG REQUIRED)\n"
+        "get_target_property(name ExampleProv::ExampleProv INTERFACE_PYLINK_NAME)\n"
+        'message(STATUS "found=${ExampleProv_VERSION} ${ExampleProv_DIR} ${name}")\n'
+        "find_package(ExampleProv 2 CONFIG QUIET)\n"
+    )
+    project = find_project(tmp_path / "src", body)
+    prefix = f"{site / 'exampleprov'};{site / 'pylinkdep' / 'cmake'}"
+    proc = configure(
+        CMAKES[0], project, tmp_path / "b", f"-DCMAKE_PREFIX_PATH={prefix}",
+        f"-DPython_EXECUTABLE={provider_python}",
+    )  # fmt: skip
+    assert f"found=1.2.0 {site / 'exampleprov' / 'cmake'} exampleprov" in proc.stdout
+    assert (tmp_path / "b" / "pylinkdep" / "ExampleProv" / "ExampleProvConfig.cmake").is_file()
+
+
+def test_trampoline_without_pylinkdep_says_what_to_add(
+    provider_python: Path, tmp_path: Path
+) -> None:
+    site = demo.site_packages(provider_python)
+    project = find_project(tmp_path / "src", "find_package(ExampleProv CONFIG REQUIRED)")
+    proc = configure(
+        CMAKES[0], project, tmp_path / "b", f"-DCMAKE_PREFIX_PATH={site / 'exampleprov'}",
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode != 0
+    message = " ".join(proc.stderr.split())
+    assert (
+        "Reason given by package: find_package(ExampleProv) needs pylinkdep in the build "
+        'environment: add "pylinkdep" to [build-system] requires in pyproject.toml'
+    ) in message
+
+
+def test_trampoline_files_name_the_package() -> None:
+    files = emit_cmake.trampoline_files("Foo")
+    assert sorted(files) == ["FooConfig.cmake", "FooConfigVersion.cmake"]
+    assert '"${_pylink_file}Config.cmake"' in files["FooConfig.cmake"]
+    assert 'set(_pylink_file "${_pylink_prefix}/Foo/Foo")' in files["FooConfigVersion.cmake"]
 
 
 def test_pylinkdep_config_generates_into_build_dir(provider_python: Path, tmp_path: Path) -> None:

@@ -242,6 +242,10 @@ def trampoline_files(cmake_package: str) -> dict[str, str]:
     version file) pylinkdep generated for ``cmake_package``, or fails in one line saying
     what the build lacks. It holds no path and no version: it is the same for every build."""
     pkg = cmake_package
+    missing = (
+        f"find_package({pkg}) needs pylinkdep in the build environment: "
+        'add "pylinkdep" to [build-system] requires in pyproject.toml'
+    )
     header = (
         f"{_MARKER} {__version__} for find_package({pkg}): do not edit.\n"
         "# A provider's trampoline: the config package pylinkdep generates from the provider's\n"
@@ -258,8 +262,7 @@ if(NOT _pylink_done)
     if(NOT pylinkdep_FOUND AND pylinkdep_NOT_FOUND_MESSAGE)
       set(_pylink_error "${{pylinkdep_NOT_FOUND_MESSAGE}}")
     elseif(NOT pylinkdep_FOUND)
-      set(_pylink_error "find_package({pkg}) needs pylinkdep in the build environment: add \
-\"pylinkdep\" to [build-system] requires in pyproject.toml")
+      set(_pylink_error {quote(missing)})
     endif()
   endif()
   set_property(GLOBAL PROPERTY PYLINKDEP_GENERATED_PREFIX "${{_pylink_prefix}}")
@@ -274,8 +277,8 @@ set(_pylink_file "${{_pylink_prefix}}/{pkg}/{pkg}")
   set({pkg}_NOT_FOUND_MESSAGE "${{_pylink_error}}")
 elseif(NOT EXISTS "${{_pylink_file}}Config.cmake")
   set({pkg}_FOUND FALSE)
-  set({pkg}_NOT_FOUND_MESSAGE "pylinkdep generated no package {pkg} in ${{_pylink_prefix}}: \
-is its provider installed for the Python this build uses? (see the warnings above)")
+  string(CONCAT {pkg}_NOT_FOUND_MESSAGE "pylinkdep generated no package {pkg} in ${{_pylink_prefix}}: is"
+    " its provider installed for the Python this build uses? (see the warnings above)")
 else()
   include("${{_pylink_file}}Config.cmake")
 endif()
