@@ -122,8 +122,9 @@ def test_consumer_refuses_provider_out_of_range(
     wheelhouse: Wheelhouse, provider_variants: ProviderVariants, tmp_path: Path
 ) -> None:
     """The _pylink.py the install step wrote checks exampleprov's ABI range at import."""
-    wheels = [provider_variants.wheel("2.0.0"), wheelhouse.wheel("consumer-cmake")]
-    python = demo.make_env(tmp_path / "venv", wheels)
+    python = demo.make_env(tmp_path / "venv", [provider_variants.wheel("2.0.0")])
+    consumer = wheelhouse.wheels("pylinkdep", "provider-meson", "consumer-cmake")[-1]
+    demo.sh([str(python), "-m", "pip", "install", "-q", "--no-deps", str(consumer)])
     proc = subprocess.run(
         [str(python), "-c", "import consumer_cmake"], capture_output=True, text=True, cwd="/"
     )
@@ -134,6 +135,46 @@ def test_consumer_refuses_provider_out_of_range(
     # writer), the provider, the version installed and the range it was built for.
     assert re.search(r"consumer[-_]cmake", last), last
     assert "exampleprov" in last and "2.0.0" in last and ">=1.2,<2" in last, last
+
+
+EXPLICIT = """\
+cmake_minimum_required(VERSION 3.15...4.4)
+project(${SKBUILD_PROJECT_NAME} LANGUAGES C)
+find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)
+find_package(pylinkdep REQUIRED)
+find_package(ExampleProv 1.2 CONFIG REQUIRED)
+python_add_library(_ext MODULE src/consumer_cmake/_ext.c WITH_SOABI)
+target_link_libraries(_ext PRIVATE ExampleProv::ExampleProv)
+pylink_target_rpath(_ext DESTINATION consumer_cmake)
+install(TARGETS _ext DESTINATION consumer_cmake)
+include(PylinkdepRuntime)
+pylinkdep_runtime_module(DESTINATION consumer_cmake PROVIDERS exampleprov)
+"""
+
+
+def test_explicit_route_still_works(wheelhouse: Wheelhouse, tmp_path: Path) -> None:
+    """The lines consumers wrote before (find_package(pylinkdep), pylink_target_rpath,
+    pylinkdep_runtime_module) build the same wheel: the install step leaves them alone."""
+    source = tmp_path / "consumer-cmake-explicit"
+    shutil.copytree(
+        demo.EXAMPLES / "consumer-cmake", source, ignore=shutil.ignore_patterns("build")
+    )
+    (source / "CMakeLists.txt").write_text(EXPLICIT)
+    pyproject = source / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace('"consumer-cmake"', '"consumer-cmake-explicit"')
+    )
+    provider = wheelhouse.wheels("pylinkdep", "provider-meson")[-1]
+    wheel = demo.build_wheel(source, wheelhouse.root)
+    python = demo.make_env(tmp_path / "venv", [provider, wheel])
+    out = demo.sh(
+        [str(python), "-c", "import consumer_cmake as c; print(c.add(2), c._pylink.CONSUMER)"]
+    )
+    assert out.split() == ["2", "consumer_cmake_explicit"]
+    (ext,) = (demo.site_packages(python) / "consumer_cmake").glob("_ext.*.so")
+    assert dynamic(ext).runpath == ("$ORIGIN/../exampleprov",)
+    record = next((demo.site_packages(python)).glob("consumer_cmake_explicit-*.dist-info/RECORD"))
+    assert record.read_text().count("consumer_cmake/_pylink.py,") == 1
 
 
 def test_consumer_wheel_passes_check(wheelhouse: Wheelhouse, provider_python: Path) -> None:

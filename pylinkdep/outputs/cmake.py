@@ -277,8 +277,9 @@ set(_pylink_file "${{_pylink_prefix}}/{pkg}/{pkg}")
   set({pkg}_NOT_FOUND_MESSAGE "${{_pylink_error}}")
 elseif(NOT EXISTS "${{_pylink_file}}Config.cmake")
   set({pkg}_FOUND FALSE)
-  string(CONCAT {pkg}_NOT_FOUND_MESSAGE "pylinkdep generated no package {pkg} in ${{_pylink_prefix}}: is"
-    " its provider installed for the Python this build uses? (see the warnings above)")
+  string(CONCAT {pkg}_NOT_FOUND_MESSAGE "pylinkdep generated no package {pkg} in "
+    "${{_pylink_prefix}}: is its provider installed for the Python this build uses? "
+    "(see the warnings above)")
 else()
   include("${{_pylink_file}}Config.cmake")
 endif()
