@@ -361,6 +361,69 @@ def test_rpath_collects_transitive_providers(make_provider: MakeProvider, tmp_pa
     assert expected == ("$ORIGIN/../../alpha", "$ORIGIN/../../beta")
 
 
+@pytest.mark.parametrize("cmake", CMAKES, ids=cmake_version)
+def test_install_step_gives_run_path_and_module(
+    cmake: str, make_provider: MakeProvider, tmp_path: Path
+) -> None:
+    """Under scikit-build-core (its variables given by hand), targets without
+    pylink_target_rpath get their run path and one _pylink.py per directory when
+    installed; a target with it is left alone; a run path of the project's own is kept."""
+    import pylinkdep
+
+    site = tmp_path / "site"
+    make_provider(site, "beta")
+    make_provider(site, "alpha", doc=valid_doc("alpha", requires=["beta>=1.0"]))
+    prefix = tmp_path / "prefix"
+    emit_cmake.write_prefix(str(prefix), path=[str(site)])
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "ext.c").write_text(
+        "int alpha_answer(void);\nint f(void) { return alpha_answer(); }\n"
+    )
+    (source / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.15...4.4)\nproject(probe LANGUAGES C)\n"
+        "find_package(Alpha CONFIG REQUIRED)\n"
+        "add_library(glue INTERFACE)\n"
+        "target_link_libraries(glue INTERFACE Alpha::alpha)\n"
+        "add_library(one MODULE ext.c)\n"
+        "target_link_libraries(one PRIVATE glue)\n"
+        'set_target_properties(one PROPERTIES INSTALL_RPATH "$ORIGIN/keep")\n'
+        "add_library(two MODULE ext.c)\n"
+        "target_link_libraries(two PRIVATE Beta::beta)\n"
+        "add_library(three MODULE ext.c)\n"
+        "target_link_libraries(three PRIVATE Alpha::alpha)\n"
+        "pylink_target_rpath(three DESTINATION other)\n"
+        "install(TARGETS one two DESTINATION pkg/sub)\n"
+        "install(TARGETS three DESTINATION other)\n"
+    )
+    platlib = tmp_path / "wheel" / "platlib"
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    cmd = [cmake, "-S", str(source), "-B", str(tmp_path / "b"), "-G", "Ninja",
+           f"-DCMAKE_MAKE_PROGRAM={NINJA}", f"-DCMAKE_PREFIX_PATH={prefix}", "-DSKBUILD=2",
+           f"-DSKBUILD_PLATLIB_DIR={platlib}", f"-DCMAKE_INSTALL_PREFIX={platlib}",
+           "-DSKBUILD_PROJECT_NAME=my_probe", f"-DPython_EXECUTABLE={sys.executable}"]  # fmt: skip
+    demo.sh(cmd, env=env)
+    demo.sh([cmake, "--build", str(tmp_path / "b")], env=env)
+    demo.sh([cmake, "--install", str(tmp_path / "b")], env=env)
+    sub = platlib / "pkg" / "sub"
+    both = pylinkdep.find("alpha", path=[str(site)]).rpaths("pkg/sub")
+    assert both == ("$ORIGIN/../../alpha", "$ORIGIN/../../beta")
+    assert dynamic(sub / "libone.so").runpath == ("$ORIGIN/keep", *both)
+    assert dynamic(sub / "libtwo.so").runpath == ("$ORIGIN/../../beta",)
+    assert dynamic(platlib / "other" / "libthree.so").runpath == (
+        "$ORIGIN/../alpha",
+        "$ORIGIN/../beta",
+    )
+    assert not (platlib / "other" / "_pylink.py").exists()
+    module: dict[str, object] = {}
+    text = (sub / "_pylink.py").read_text().replace("load(CONSUMER", "# load(CONSUMER")
+    exec(compile(text, str(sub / "_pylink.py"), "exec"), module)
+    assert module["CONSUMER"] == "my_probe" and module["SUBDIR"] == "pkg/sub"
+    providers = module["PROVIDERS"]
+    assert isinstance(providers, list)
+    assert sorted(p["name"] for p in providers) == ["alpha", "beta"]
+
+
 def test_missing_require_fails_naming_it(make_provider: MakeProvider, tmp_path: Path) -> None:
     site = tmp_path / "site"
     make_provider(site, "alpha", doc=valid_doc("alpha", requires=["gamma>=1.0"]))
