@@ -272,11 +272,12 @@ function(_pylink_finalize)
   endif()
   if(CMAKE_VERSION VERSION_LESS 3.21 AND NOT WIN32)
     list(GET todo 0 first)
+    string(REPLACE ";" " " providers "${names_${first}}")
     string(REPLACE ";" ", " todo "${todo}")
     message(FATAL_ERROR "pylinkdep: CMake ${CMAKE_VERSION} cannot write the installed run path "
       "of ${todo} (file(RPATH_SET) needs 3.21): require it ([tool.scikit-build] cmake.version "
       "= \">=3.21\"), or call pylink_target_rpath(${first} DESTINATION <dir>) and "
-      "pylinkdep_runtime_module(DESTINATION <dir> PROVIDERS ${names_${first}})")
+      "pylinkdep_runtime_module(DESTINATION <dir> PROVIDERS ${providers})")
   endif()
   _pylinkdep_python(python)
   if(NOT python)
