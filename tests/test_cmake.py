@@ -516,7 +516,8 @@ def test_pylinkdep_config_generates_into_build_dir(provider_python: Path, tmp_pa
     body = (
         "find_package(pylinkdep REQUIRED)\n"
         "find_package(ExampleProv 1.2 CONFIG REQUIRED)\n"
-        'file(WRITE "${CMAKE_BINARY_DIR}/out.txt" "${pylinkdep_PROVIDERS}|${ExampleProv_DIR}")\n'
+        'file(WRITE "${CMAKE_BINARY_DIR}/out.txt" "${pylinkdep_PROVIDERS}|${ExampleProv_DIR}|"\n'
+        '  "${ExampleProv_PACKAGE_DIR}")\n'
         "if(NOT COMMAND pylink_target_rpath)\n  message(FATAL_ERROR no-helper)\nendif()\n"
     )
     project = find_project(tmp_path / "src", body)
@@ -530,8 +531,16 @@ def test_pylinkdep_config_generates_into_build_dir(provider_python: Path, tmp_pa
         f"-DPython_EXECUTABLE={provider_python}",
     )
     assert f"pylinkdep: providers of {provider_python}: ExampleProv" in proc.stdout
-    assert (build / "out.txt").read_text() == f"ExampleProv|{build}/pylinkdep/ExampleProv"
-    assert not list(site.glob("**/ExampleProvConfig.cmake"))  # nothing in site-packages
+    # site-packages comes first: the provider's trampoline is found there, and includes
+    # what find_package(pylinkdep) generated.
+    assert (build / "out.txt").read_text() == (
+        f"ExampleProv|{site}/exampleprov/cmake|{site}/exampleprov"
+    )
+    assert (build / "pylinkdep" / "ExampleProv" / "ExampleProvConfig.cmake").is_file()
+    # Nothing written to site-packages: its only ExampleProvConfig.cmake is the shipped one.
+    assert list(site.glob("**/ExampleProvConfig.cmake")) == [
+        site / "exampleprov" / "cmake" / "ExampleProvConfig.cmake"
+    ]
 
 
 # --- the generator's pieces
