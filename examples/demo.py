@@ -109,9 +109,9 @@ def build_gcc_consumer(python: Path, dependency: str, source: Path, subdir: str)
 
     The general form of :func:`build_plain_consumer`, for any provider.
     """
-    pylinkdep = str(python.parent / "pylinkdep")
-    flags = shlex.split(sh([pylinkdep, "--cflags", "--libs", dependency]))
-    show = sh([pylinkdep, "show", dependency, "--json", "--rpath-from", subdir])
+    pylinkdep = [str(python), "-m", "pylinkdep"]  # also where pylinkdep is on a .pth line
+    flags = shlex.split(sh([*pylinkdep, "--cflags", "--libs", dependency]))
+    show = sh([*pylinkdep, "show", dependency, "--json", "--rpath-from", subdir])
     rpaths: list[str] = json.loads(show)["rpath"]
     query = (
         "import sysconfig; print(sysconfig.get_path('include'));"

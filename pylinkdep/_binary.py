@@ -103,6 +103,16 @@ def linkable_soname(path: str) -> str:
     return info.soname or ""
 
 
+AR_MAGIC = b"!<arch>\n"
+"""The first bytes of an ``ar`` archive: an import library (MSVC's ``.lib``, mingw's
+``.dll.a``) is one."""
+
+
+def is_archive(path: str) -> bool:
+    """Whether the file at ``path`` is an ``ar`` archive; OSError when it cannot be read."""
+    return _fs.read_regular(path, len(AR_MAGIC)) == AR_MAGIC
+
+
 def name_problem(image: Dynamic, file: str) -> str | None:
     """Why consumers cannot record the library ``file`` by the name ``image`` gives the
     loader, with the fix (None when they can): an ELF library needs a SONAME, a Mach-O one

@@ -269,8 +269,9 @@ def test_consumer_wheel_vendoring_a_provider_and_absolute_run_path(
     assert proc.stdout.splitlines() == [
         f"{wheel}: FAILED",
         "  - consumer.libs/libtallyprov-1a2b3c4d.so.2: vendors libtallyprov.so.2 of pylink "
-        "provider 'tallyprov': a second copy with its own state; repair with auditwheel "
-        "--exclude libtallyprov.so.2",
+        "provider 'tallyprov': a second copy with its own state, which the consumer loads "
+        "instead of the provider's; repair with auditwheel --exclude libtallyprov.so.2 "
+        "(pylinkdep repair-args prints the options for all its providers)",
         "  - consumer/_ext.cpython-311-x86_64-linux-gnu.so: run path entry "
         "'/home/builder/site-packages/tallyprov' is not $ORIGIN-relative",
     ]

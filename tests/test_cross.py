@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -432,6 +433,49 @@ def test_delvewheel_repair_keeps_the_provider_out(
     kept = repaired(delvewheel, [*find, *args.split()], consumer, tmp_path / "excluded")
     assert not [n for n in kept if "libprov" in n]
     assert API <= _binary.imports_by_library(io.BytesIO(kept[f"cons/{PYD}"]))["libprov.dll"]
+    # check names the mangled copy and the option; the repaired wheel has none.
+    (copy,) = [n for n in vendored if "libprov" in n and n.endswith(".dll")]
+    assert re.fullmatch(r"cons\.libs/libprov-[0-9a-f]{32}\.dll", copy)
+    assert vendoring(tmp_path / "plain") == [
+        f"{copy}: vendors libprov.dll of pylink provider 'prov': a second copy with its own "
+        "state, which the consumer loads instead of the provider's; repair with delvewheel "
+        "--exclude libprov.dll --no-mangle libprov.dll (pylinkdep repair-args prints the "
+        "options for all its providers)"
+    ]
+    assert vendoring(tmp_path / "excluded") == []
+
+
+def vendoring(out: Path) -> list[str]:
+    """``pylinkdep check``'s findings of vendored copies in the one wheel in ``out``."""
+    from pylinkdep.wheel.check import check_wheel
+
+    (made,) = out.glob("*.whl")
+    return [p for p in check_wheel(str(made)) if " vendors " in p]
+
+
+def test_check_flags_a_delocated_copy(
+    target_site: Path,
+    macho_libraries: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """delocate copies a library into ``<package>/.dylibs/`` under its own name and gives
+    it an absolute install name (``/DLC/<package>/.dylibs/<file>``; the provider linked
+    with an absolute one stands for it here, delocate-wheel needing macOS's otool): check
+    knows it as the provider's by its file name and gives delocate's option."""
+    path = tmp_path / "wheels" / f"cons-1.0-cp312-cp312-{TAG}.whl"
+    consumer = consumer_wheel(path, macho_libraries["consumer"], EXTENSION, target_site, capsys)
+    with zipfile.ZipFile(consumer) as zf:
+        members = {n: zf.read(n) for n in zf.namelist() if not n.endswith("RECORD")}
+    members["cons/.dylibs/libprov.1.dylib"] = macho_libraries["absolute-install-name"].read_bytes()
+    delocated = wheel(tmp_path / "delocated" / path.name, members)
+    assert vendoring(delocated.parent) == [
+        "cons/.dylibs/libprov.1.dylib: vendors libprov.1.dylib of pylink provider 'prov': a "
+        "second copy with its own state, which the consumer loads instead of the provider's; "
+        "repair with delocate --exclude libprov.1.dylib (pylinkdep repair-args prints the "
+        "options for all its providers)"
+    ]
+    assert vendoring(consumer.parent) == []
 
 
 def repaired(delvewheel: str, args: list[str], wheel: Path, out: Path) -> dict[str, bytes]:
@@ -524,4 +568,64 @@ def test_cmake_provider_for_macos(zig_cc: Path, tmp_path: Path) -> None:
     members["prov/__init__.py"] = b""
     members["prov-1.3.0.dist-info/entry_points.txt"] = b"[pylink]\nprov = prov\n"
     built = wheel(tmp_path / "prov-1.3.0-py3-none-macosx_11_0_arm64.whl", members)
+    assert check_wheel(str(built)) == []
+
+
+MESON_PROVIDER_TARGETS = {
+    # zig's linker, which meson takes for a GNU one, gets the install name Apple's gets
+    "macos": (TAG, "c = '{zig}'\n", "darwin", "aarch64", "arm64",
+              "c_link_args = ['-Wl,-install_name,@rpath/libexampleprov.1.dylib']\n"),
+    "windows": ("win_amd64", "c = 'x86_64-w64-mingw32-gcc'\nar = 'x86_64-w64-mingw32-ar'\n",
+                "windows", "x86_64", "x86_64", ""),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("target", MESON_PROVIDER_TARGETS)
+def test_meson_example_provider_cross_built(target: str, zig_cc: Path, tmp_path: Path) -> None:
+    """examples/provider-meson cross-built by meson (zig for aarch64-macos, mingw-w64 for
+    x86_64-windows-gnu; without its extension module, which needs the target's Python),
+    its install tree packaged as a wheel of that platform: pylinkdep check passes; the
+    library's name for the loader is what pylink.json records (@rpath/… install name; the
+    DLL's name and its import library)."""
+    from pylinkdep.wheel.check import check_wheel
+
+    from .conftest import demo
+    from .crossbuild import MINGW
+
+    if target == "windows" and shutil.which(MINGW) is None:
+        pytest.skip(f"{MINGW} builds the Windows provider: apt-get install gcc-mingw-w64-x86-64")
+    tag, binaries, system, family, cpu, link_args = MESON_PROVIDER_TARGETS[target]
+    cross = tmp_path / "cross.ini"
+    cross.write_text(
+        f"[binaries]\n{binaries.format(zig=zig_cc)}python = '{sys.executable}'\n"
+        f"[host_machine]\nsystem = '{system}'\ncpu_family = '{family}'\ncpu = '{cpu}'\n"
+        f"endian = 'little'\n[built-in options]\n{link_args}"
+    )
+    build, dest = tmp_path / "build", tmp_path / "dest"
+    bindir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
+    sh([sys.executable, "-m", "mesonbuild.mesonmain", "setup", "--cross-file", str(cross),
+        "-Dextension=false", str(build), str(demo.EXAMPLES / "provider-meson")], env)  # fmt: skip
+    sh(["ninja", "-C", str(build)], env)
+    sh([sys.executable, "-m", "mesonbuild.mesonmain", "install", "-C", str(build),
+        "--destdir", str(dest)], env)  # fmt: skip
+    (package,) = dest.rglob("site-packages/exampleprov")
+    doc = json.loads((package / "pylink.json").read_text())
+    (library,) = doc["libraries"]
+    if target == "macos":
+        assert library == {"path": "libexampleprov.1.dylib", "kind": "shared",
+                           "soname": "@rpath/libexampleprov.1.dylib"}  # fmt: skip
+    else:
+        assert library == {"path": "libexampleprov-1.dll", "soname": "libexampleprov-1.dll",
+                           "kind": "shared", "import_library": "libexampleprov.dll.a"}  # fmt: skip
+        assert (package / "libexampleprov.dll.a").read_bytes().startswith(b"!<arch>\n")
+    members = {
+        f"exampleprov/{p.relative_to(package).as_posix()}": p.read_bytes()
+        for p in sorted(package.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    members["exampleprov-1.2.0.dist-info/entry_points.txt"] = (
+        b"[pylink]\nexampleprov = exampleprov\n"
+    )
+    built = wheel(tmp_path / f"exampleprov-1.2.0-py3-none-{tag}.whl", members)
     assert check_wheel(str(built)) == []

@@ -1,6 +1,7 @@
 """Editable installs: a meson-python editable provider fails with a clear message at build
-and at run time; editable setuptools and meson-python consumers work through the run-time
-preload."""
+and at run time, a scikit-build-core one works; editable setuptools and meson-python
+consumers work through the run-time preload, scikit-build-core ones through their run
+path. docs/consumers.md's table of editable installs says what these tests show."""
 
 from __future__ import annotations
 
@@ -159,3 +160,26 @@ def test_editable_meson_and_skbuild_consumers(
     assert shared == ["40", "42", "42", "1.2.0", "1"], proc.stderr
     where = project / "build" if kind == "meson" else demo.site_packages(python) / name
     assert module.startswith(str(where)), module
+
+
+def test_editable_skbuild_provider(tmp_path: Path) -> None:
+    """scikit-build-core editable (redirect mode): CMake installs the library, the provider's
+    extension and pylink.json into site-packages, where consumers resolve and link it; the
+    Python sources stay in the source tree. One instance."""
+    python = dev_env(tmp_path / "env")
+    provider = copy_example("provider-cmake", tmp_path / "provider")
+    editable(python, provider)
+    sitedir = demo.site_packages(python)
+    dep = find("tallyprov", path=[str(sitedir)])
+    assert dep.provider.package_dir == str(sitedir / "tallyprov")
+    source = REPO / "tests" / "consumers" / "tallyprov_ext.c"
+    demo.build_gcc_consumer(python, "tallyprov", source, "tallycons")
+    code = (
+        "import sys, tallycons._ext as ext\nassert 'tallyprov' not in sys.modules\n"
+        "print(ext.bump('x', 40))\nimport tallyprov as p\nprint(p.bump('x', 2), ext.size())\n"
+        "print(p.__file__)\n"
+    )
+    proc = run(python, code)
+    assert proc.stdout.split("\n") == [
+        "40", "42 1", str(provider / "tallyprov" / "__init__.py"), ""
+    ], proc.stderr  # fmt: skip

@@ -454,3 +454,65 @@ def test_consumer_of_a_wheel_with_headers_built_in_isolation(
     assert runpath_in(wheel, "acons/_ext") == ("$ORIGIN/../pyarrow",)
     proc = import_beside(python, "pyarrow, acons", ARROW_CHECK, "libarrow.so")
     assert (proc.returncode, proc.stdout.split()) == (0, ["True", "1"]), proc.stderr
+
+
+def _windows_site(site: Path, pe: dict[str, Path], implib: str, archive: bool = True) -> Path:
+    """An installed Windows distribution ``winprov`` 2.0 without pylink metadata: mingw's
+    ``libprov.dll``, its import library as ``implib`` beside it (unless ``archive`` is
+    false: a text file of that name), a header, all recorded."""
+    pkg = site / "winprov"
+    (pkg / "include").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "include" / "prov.h").write_text("int prov_answer(void);\n")
+    shutil.copy(pe["provider"], pkg / "libprov.dll")
+    files = ["winprov/__init__.py", "winprov/include/prov.h", "winprov/libprov.dll"]
+    if archive:
+        shutil.copy(pe["import-library"], pkg / implib)
+    else:
+        (pkg / implib).write_text("EXPORTS\n")
+    files.append(f"winprov/{implib}")
+    info = site / "winprov-2.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: winprov\nVersion: 2.0\n")
+    (info / "RECORD").write_text("".join(f"{f},,\n" for f in [*files, f"{info.name}/RECORD"]))
+    return pkg
+
+
+@pytest.mark.parametrize("implib", ["libprov.dll.a", "libprov.lib", "prov.lib"])
+def test_draft_of_a_windows_distribution_links_its_import_library(
+    tmp_path: Path, pe_libraries: dict[str, Path], monkeypatch: pytest.MonkeyPatch, implib: str
+) -> None:
+    """The DLL by the name its export directory gives, the import library the RECORD
+    lists beside it (mingw's or MSVC's name), format 2; the overlay resolves to a link
+    line of the import library."""
+    site = tmp_path / "site"
+    pkg = _windows_site(site, pe_libraries, implib)
+    doc = overlay.draft("winprov", path=[str(site)])
+    assert doc["pylink"] == 2
+    assert doc["libraries"] == [
+        {"path": "libprov.dll", "soname": "libprov.dll", "import_library": implib}
+    ]
+    assert not any("import library" in note for note in doc[overlay.NOTES])
+    directory = tmp_path / "overlays"
+    overlay.write(doc, str(directory))
+    monkeypatch.setenv("PYLINK_PATH", str(directory))
+    (lib,) = pylinkdep.find("winprov", path=[str(site)]).libraries
+    assert (lib.path, lib.link_file) == (str(pkg / "libprov.dll"), str(pkg / implib))
+
+
+def test_draft_of_a_windows_distribution_without_import_library(
+    tmp_path: Path, pe_libraries: dict[str, Path]
+) -> None:
+    site = tmp_path / "site"
+    """A recorded file of an import library's name that is no ar archive is not one;
+    an unrecorded archive beside the DLL is not the distribution's."""
+    _windows_site(site, pe_libraries, "libprov.lib", archive=False)
+    shutil.copy(pe_libraries["import-library"], site / "winprov" / "libprov.dll.a")
+    doc = overlay.draft("winprov", path=[str(site)])
+    assert doc["pylink"] == 1
+    assert doc["libraries"] == [{"path": "libprov.dll", "soname": "libprov.dll"}]
+    assert (
+        "libraries: the distribution records no import library (.lib, .dll.a) beside "
+        "winprov/libprov.dll: consumers on Windows cannot link it until one is given as "
+        "import_library"
+    ) in doc[overlay.NOTES]

@@ -1,9 +1,10 @@
 """Windows for real, on this machine: a provider DLL and its import library built by
 CMake (``pylink_add_provider``) with mingw-w64, packaged as a win_amd64 wheel and
-installed by pip into a site directory; consumers linked through pylinkdep's own flags;
-and under wine, a harness that loads each consumer as CPython loads an extension after
-the actions ``runtime.plan`` gives for win32. Skips, naming the install command, without
-mingw-w64 or wine64."""
+installed by pip into a site directory; consumers linked through pylinkdep's own flags,
+by CMake with a mingw-w64 toolchain file and by meson with a cross file, both resolving
+the provider from that site directory as a cross build does; and under wine, a harness
+that loads each consumer as CPython loads an extension after the actions ``runtime.plan``
+gives for win32. Skips, naming the install command, without mingw-w64 or wine64."""
 
 from __future__ import annotations
 
@@ -383,3 +384,115 @@ def test_wine_loads_consumers_as_cpython_after_the_plan(
     assert run_harness(harness, *actions_args(actions), f"L{a}", "Ccons_a", f"L{b}",
                        "Ccons_b", "Ccons_b") == ["added", "loaded", "loaded", "1", "loaded",
                                                  "2", "3"]  # fmt: skip
+
+
+CONSUMER_CMAKE = """\
+cmake_minimum_required(VERSION 3.15)
+project(cons_cmake C)
+find_package(pylinkdep REQUIRED COMPONENTS prov)
+find_package(prov 1.0 REQUIRED)
+add_library(cons_cmake MODULE cons_cmake.c)
+set_target_properties(cons_cmake PROPERTIES PREFIX "")
+target_link_libraries(cons_cmake PRIVATE prov::prov)
+pylink_target_rpath(cons_cmake DESTINATION cons)
+"""
+CONSUMER_MESON = """\
+project('cons_meson', 'c')
+dep = dependency('prov', method: 'pylink')
+shared_module('cons_meson', 'cons_meson.c', dependencies: dep, name_prefix: '')
+"""
+CROSS_FILE = """\
+[binaries]
+c = '{cc}'
+ar = 'x86_64-w64-mingw32-ar'
+strip = 'x86_64-w64-mingw32-strip'
+python = '{python}'
+[host_machine]
+system = 'windows'
+cpu_family = 'x86_64'
+cpu = 'x86_64'
+endian = 'little'
+[properties]
+pylink_target_site = '{site}'
+pylink_target_python_abi = 'none'
+"""
+
+
+def build(*argv: str | Path, env: dict[str, str] | None = None) -> None:
+    proc = subprocess.run(list(map(str, argv)), capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, f"{argv}: {proc.stdout}{proc.stderr}"
+
+
+@pytest.fixture(scope="module")
+def build_systems(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The build directories of two more consumers of the target site's provider, each
+    copied into ``cons/`` of the site: ``cmake`` (``cons_cmake.dll``: a MODULE library
+    linked to ``prov::prov``, with a mingw-w64 toolchain file and PYLINKDEP_TARGET_SITE)
+    and ``meson`` (``cons_meson.dll``: pylinkdep-meson with a cross file for
+    x86_64-w64-mingw32 whose [properties] name the target site)."""
+    root = tmp_path_factory.mktemp("winbuildsystems")
+    (root / "toolchain.cmake").write_text(TOOLCHAIN)
+    (root / "cross.ini").write_text(
+        CROSS_FILE.format(cc=shutil.which(MINGW), python=sys.executable, site=site)
+    )
+    bindir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
+    builds = {}
+    for system, build_file, text in (("cmake", "CMakeLists.txt", CONSUMER_CMAKE),
+                                     ("meson", "meson.build", CONSUMER_MESON)):  # fmt: skip
+        name = f"cons_{system}"
+        source, out = root / system, root / f"{system}-build"
+        source.mkdir()
+        (source / build_file).write_text(text)
+        (source / f"{name}.c").write_text(CONSUMER_C.format(name=name))
+        if system == "cmake":
+            build(*CMAKE, "-S", source, "-B", out,
+                  f"-DCMAKE_TOOLCHAIN_FILE={root / 'toolchain.cmake'}",
+                  f"-Dpylinkdep_DIR={_shipped.CMAKE_DIR}", f"-DPython_EXECUTABLE={sys.executable}",
+                  f"-DPYLINKDEP_TARGET_SITE={site}", "-DPYLINKDEP_TARGET_PYTHON_ABI=none",
+                  env=env)  # fmt: skip
+        else:
+            build(sys.executable, "-m", "pylinkdep.meson", "setup", "--cross-file",
+                  root / "cross.ini", out, source, env=env)  # fmt: skip
+        build("ninja", "-C", out, env=env)
+        (site / "cons").mkdir(exist_ok=True)
+        shutil.copy(out / f"{name}.dll", site / "cons" / f"{name}.dll")
+        builds[system] = out
+    return builds
+
+
+@integration
+def test_build_systems_link_the_target_import_library(
+    site: Path, build_systems: dict[str, Path]
+) -> None:
+    """CMake links the imported target's IMPORTED_IMPLIB, meson the import library of
+    the cross file's target site; each DLL imports the provider's API from libprov.dll
+    by name, with no path."""
+    from pylinkdep import _binary
+
+    implib = str(site / "prov" / "libprov.dll.a")
+    config = (build_systems["cmake"] / "pylinkdep" / "prov" / "provConfig.cmake").read_text()
+    assert f'IMPORTED_IMPLIB "{implib}"' in config
+    for system, out in build_systems.items():
+        assert implib in (out / "build.ninja").read_text(), system
+        with (site / "cons" / f"cons_{system}.dll").open("rb") as f:
+            assert _binary.imports_by_library(f).get("libprov.dll") == frozenset({"prov_count"}), (
+                system
+            )
+
+
+@integration
+def test_wine_shares_one_provider_between_build_systems(
+    harness: list[str], site: Path, consumers: dict[str, Path], build_systems: dict[str, Path]
+) -> None:
+    """The CMake and meson consumers load under wine as CPython loads an extension: not
+    without the run-time module's plan (error 126), and after it with the consumer
+    linked from pylinkdep's flags, all three calling one provider instance."""
+    cmake_dll, meson_dll = (windows_path(site / "cons" / f"cons_{s}.dll") for s in build_systems)
+    for dll in (cmake_dll, meson_dll):
+        assert run_harness(harness, f"L{dll}") == ["error", str(ERROR_MOD_NOT_FOUND)]
+    a = windows_path(consumers["cons_a"])
+    assert run_harness(harness, *actions_args(plan(site)), f"L{cmake_dll}", "Ccons_cmake",
+                       f"L{meson_dll}", "Ccons_meson", f"L{a}", "Ccons_a",
+                       "Ccons_a") == ["added", "loaded", "loaded", "1", "loaded", "2",
+                                      "loaded", "3", "4"]  # fmt: skip

@@ -13,8 +13,10 @@ wheel's ABI tag. Rules for every library in the wheel, a provider's or a consume
 run path or name of a library to load holds a path of the build machine (run paths
 start at ``$ORIGIN`` or ``@loader_path``; a Mach-O file loads ``@rpath/``,
 ``@loader_path/`` or macOS system libraries; ELF and PE libraries are loaded by name).
-Consumer rules: no installed provider's library is vendored (auditwheel copies it as
-``libfoo-<hash>.so.1``: a second instance with its own state), and Requires-Dist covers
+Consumer rules: no installed or recorded provider's library is vendored (a second
+instance with its own state: auditwheel copies it as ``<dist>.libs/libfoo-<hash>.so.1``,
+delvewheel as ``<dist>.libs/foo-<hash>.dll``, delocate into ``.dylibs/`` under another
+install name; the message gives that tool's option against it), and Requires-Dist covers
 the ABI range of each linked provider (:mod:`pylinkdep.wheel.consumer`).
 """
 
@@ -31,6 +33,7 @@ from .._versions import Version
 from ..errors import PylinkError
 from ..metadata import MAX_BYTES, PATTERNS, LibraryEntry, Metadata, normalize_name, parse
 from ..rpath import ORIGIN
+from . import repair
 from .headers import declared_functions, exported_by
 
 _HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
@@ -270,8 +273,10 @@ class Wheel:
     def _consumer(self) -> list[str]:
         found = []
         errors: list[PylinkError] = []
-        provider_sonames = {
-            lib.soname: p.name for p in providers(errors=errors) for lib in p.libraries
+        provider_sonames = {  # by file name: a copy's install name may be another path
+            posixpath.basename(lib.soname): p.name
+            for p in providers(errors=errors)
+            for lib in p.libraries
         }
         from .consumer import (
             recorded_sonames,
@@ -281,7 +286,9 @@ class Wheel:
             unloaded_problems,
         )
 
-        provider_sonames.update(recorded_sonames(self.zf))
+        provider_sonames.update(
+            (posixpath.basename(soname), name) for soname, name in recorded_sonames(self.zf).items()
+        )
         for name in sorted(self.names):
             base = posixpath.basename(name)
             if not _binary.library_name(base):
@@ -295,12 +302,17 @@ class Wheel:
             soname = found_images[0].soname or base
             if soname in self.declared_sonames:
                 continue
-            original = ungrafted(soname)
-            if original in provider_sonames:
+            # auditwheel and delvewheel rename the copy, delocate its install name
+            copied = (ungrafted(posixpath.basename(soname)), ungrafted(base))
+            original = next((n for n in copied if n in provider_sonames), None)
+            if original is not None:
+                tool = repair.FORMAT_TOOLS[found_images[0].format]
                 found.append(
                     f"{name}: vendors {original} of pylink provider "
-                    f"{provider_sonames[original]!r}: a second copy with its own state; "
-                    f"repair with auditwheel --exclude {original}"
+                    f"{provider_sonames[original]!r}: a second copy with its own state, "
+                    f"which the consumer loads instead of the provider's; repair with {tool} "
+                    f"{' '.join(repair.arguments(tool, [original]))} (pylinkdep repair-args "
+                    "prints the options for all its providers)"
                 )
         found += requires_problems(self.zf, self.dist_info) + unloaded_problems(self.zf)
         return found + runtime_problems(self.zf)

@@ -174,12 +174,12 @@ def _import_library(path: str) -> str:
     """The file name of the built import library at ``path``: an ``ar`` archive, as
     MSVC's ``.lib`` and mingw's ``.dll.a`` both are."""
     try:
-        head = _fs.read_regular(path, 8)
+        archive = _binary.is_archive(path)
     except OSError as exc:
         raise InvalidMetadata(
             f"cannot read import library {path}: {exc.strerror}", field="libraries"
         ) from None
-    if head != b"!<arch>\n":
+    if not archive:
         raise InvalidMetadata(
             f"{path} is not an import library (an ar archive, .lib or .dll.a)", field="libraries"
         )

@@ -70,14 +70,32 @@ def draft(
         "description": f"{distribution} {version}, described by a drafted overlay",
         "include_dirs": [posixpath.relpath(d, package) for d in includes],
         "libraries": [
-            {"path": posixpath.relpath(file, package), "soname": soname}
-            for file, soname in libraries
+            _entry(file, soname, package, files, site_dir, notes) for file, soname in libraries
         ],
         NOTES: notes,
     }
     doc["pylink"] = oldest_format(doc)
     parse(json.dumps(doc).encode(), file=record, distribution=distribution, overlay=True)
     return doc
+
+
+def _entry(
+    file: str, soname: str, package: str, files: list[str], site_dir: str, notes: list[str]
+) -> dict[str, str]:
+    """The ``libraries`` entry of ``file``; for a DLL, with the import library the RECORD
+    lists beside it, or a note that consumers on Windows cannot link it."""
+    entry = {"path": posixpath.relpath(file, package), "soname": soname}
+    if file.endswith(".dll"):
+        implib = _import_library(file, files, site_dir)
+        if implib is not None:
+            entry["import_library"] = posixpath.relpath(implib, package)
+        else:
+            notes.append(
+                f"libraries: the distribution records no import library (.lib, .dll.a) "
+                f"beside {file}: consumers on Windows cannot link it until one is given as "
+                "import_library"
+            )
+    return entry
 
 
 def write(doc: dict[str, Any], directory: str) -> str:
@@ -108,20 +126,53 @@ def _package(files: list[str], dist_info: str, site_dir: str, record: str) -> st
 
 
 def _libraries(files: list[str], site_dir: str) -> list[tuple[str, str]]:
-    """Recorded ELF shared libraries with a SONAME (extension modules have none), one
-    file per SONAME: the one named as the SONAME, which the loader finds, where the
+    """Recorded shared libraries consumers can record by name (an ELF SONAME, a Mach-O
+    install name ``@rpath/<file>``, a DLL's export directory; extension modules have
+    none), one file per name: the one named as it, which the loader finds, where the
     wheel also ships copies under other names (``libfoo.so``, ``libfoo.so.1.2.0``)."""
     by_soname: dict[str, str] = {}
     for file in files:
         if not _LIBRARY.search(file):
             continue
-        try:
-            soname = _binary.linkable_soname(os.path.join(site_dir, *file.split("/")))
-        except (OSError, _binary.NotSharedLibrary):
-            continue
+        soname = _soname(os.path.join(site_dir, *file.split("/")))
         if soname and (soname not in by_soname or posixpath.basename(file) == soname):
             by_soname[soname] = file
     return [(file, soname) for soname, file in by_soname.items()]
+
+
+def _soname(path: str) -> str | None:
+    """The one name every image of the library at ``path`` gives consumers, if it has
+    one they can record."""
+    try:
+        with _fs.open_regular(path) as f:
+            found = _binary.images(f)
+    except (OSError, _binary.NotSharedLibrary):
+        return None
+    names = {image.soname for image in found}
+    if len(names) != 1 or any(_binary.name_problem(i, posixpath.basename(path)) for i in found):
+        return None
+    return names.pop()
+
+
+def _import_library(dll: str, files: list[str], site_dir: str) -> str | None:
+    """The recorded import library beside the DLL ``dll`` (an ``ar`` archive named
+    ``foo.lib``, ``foo.dll.a`` or ``libfoo.dll.a`` for ``foo.dll``, MSVC's and mingw's
+    names; ``foo.lib`` too for mingw's ``libfoo.dll``), if there is one."""
+    head, base = posixpath.split(dll)
+    stem = base[: -len(".dll")]
+    names = [f"{stem}.lib", f"{base}.a", f"lib{stem}.dll.a"]
+    if stem.startswith("lib"):
+        names.append(f"{stem[3:]}.lib")
+    recorded = set(files)
+    for name in names:
+        candidate = posixpath.join(head, name)
+        if candidate in recorded:
+            try:
+                if _binary.is_archive(os.path.join(site_dir, *candidate.split("/"))):
+                    return candidate
+            except OSError:
+                continue
+    return None
 
 
 def _include_dir(header: str) -> str:

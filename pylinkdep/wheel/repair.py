@@ -20,6 +20,10 @@ _PLATFORMS = (
 ``macosx_11_0_arm64``, ``win_amd64``, ``win32``), and its tool."""
 
 
+FORMAT_TOOLS = {"elf": "auditwheel", "macho": "delocate", "pe": "delvewheel"}
+"""The repair tool of each library format's platform."""
+
+
 def tool_for(wheel: str) -> str:
     """The repair tool for ``wheel`` from the platform tags of its file name."""
     name = os.path.basename(wheel)
