@@ -19,7 +19,7 @@ from packaging.version import Version
 from pylinkdep import _shipped, _versions
 from pylinkdep.outputs import cmake as emit_cmake
 
-from .conftest import MakeProvider, Wheelhouse, demo, valid_doc
+from .conftest import MakeProvider, ProviderVariants, Wheelhouse, demo, dynamic, valid_doc
 
 PROGRAM = Path(__file__).parent / "cmake_program"
 NINJA = Path(sys.executable).parent / "ninja"
@@ -77,7 +77,8 @@ def consumer_python(wheelhouse: Wheelhouse, tmp_path_factory: pytest.TempPathFac
     return demo.make_env(tmp_path_factory.mktemp("cmake-env") / "venv", wheels[1:])
 
 
-# --- examples/consumer-cmake: scikit-build-core, isolated build through the wheelhouse
+# --- examples/consumer-cmake: scikit-build-core, isolated build through the wheelhouse;
+# its CMakeLists.txt has no pylinkdep line (the provider's trampoline, the install step)
 
 
 def test_consumer_imports_alone_and_shares_state(consumer_python: Path) -> None:
@@ -97,21 +98,83 @@ def test_consumer_imports_alone_and_shares_state(consumer_python: Path) -> None:
 
 
 def test_consumer_run_path_is_relative_only(consumer_python: Path, provider_python: Path) -> None:
+    """The run path written at install time: exactly pylinkdep's, no placeholder left."""
     site = demo.site_packages(consumer_python)
     (ext,) = (site / "consumer_cmake").glob("_ext.*.so")
-    dynamic = demo.sh(["readelf", "-d", str(ext)])
-    assert "Shared library: [libexampleprov.so.1]" in dynamic
-    assert "(RPATH)" not in dynamic
-    (runpath,) = re.findall(r"\(RUNPATH\)\s+Library runpath: \[(.*)\]", dynamic)
+    found = dynamic(ext)
+    assert found.needed == ("libexampleprov.so.1",)
+    assert found.rpath == ()
     # pylinkdep's own run path math, from an environment with the same layout.
     code = (
         "import pylinkdep; print(':'.join(pylinkdep.find('exampleprov').rpaths('consumer_cmake')))"
     )
-    assert runpath == demo.sh([str(provider_python), "-c", code]).strip()
-    assert runpath == "$ORIGIN/../exampleprov"
-    # No path of the build machine anywhere in the file (build env, build dir, site-packages).
+    assert ":".join(found.runpath) == demo.sh([str(provider_python), "-c", code]).strip()
+    assert found.runpath == ("$ORIGIN/../exampleprov",)
+    # No path of the build machine anywhere in the file (build env, build dir, site-packages),
+    # and nothing of the padding the extension was linked with.
     data = ext.read_bytes()
     assert b"site-packages" not in data and b"build-env" not in data and b"/tmp/" not in data
+    assert b"$ORIGIN//" not in data
+    assert (site / "consumer_cmake" / "_pylink.py").is_file()
+
+
+def test_consumer_refuses_provider_out_of_range(
+    wheelhouse: Wheelhouse, provider_variants: ProviderVariants, tmp_path: Path
+) -> None:
+    """The _pylink.py the install step wrote checks exampleprov's ABI range at import."""
+    python = demo.make_env(tmp_path / "venv", [provider_variants.wheel("2.0.0")])
+    consumer = wheelhouse.wheels("pylinkdep", "provider-meson", "consumer-cmake")[-1]
+    demo.sh([str(python), "-m", "pip", "install", "-q", "--no-deps", str(consumer)])
+    proc = subprocess.run(
+        [str(python), "-c", "import consumer_cmake"], capture_output=True, text=True, cwd="/"
+    )
+    assert proc.returncode != 0
+    (last,) = proc.stderr.strip().splitlines()[-1:]
+    assert last.startswith("ImportError: ")
+    # The consumer's name (SKBUILD_PROJECT_NAME, normalized by the run-time module's
+    # writer), the provider, the version installed and the range it was built for.
+    assert re.search(r"consumer[-_]cmake", last), last
+    assert "exampleprov" in last and "2.0.0" in last and ">=1.2,<2" in last, last
+
+
+EXPLICIT = """\
+cmake_minimum_required(VERSION 3.15...4.4)
+project(${SKBUILD_PROJECT_NAME} LANGUAGES C)
+find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)
+find_package(pylinkdep REQUIRED)
+find_package(ExampleProv 1.2 CONFIG REQUIRED)
+python_add_library(_ext MODULE src/consumer_cmake/_ext.c WITH_SOABI)
+target_link_libraries(_ext PRIVATE ExampleProv::ExampleProv)
+pylink_target_rpath(_ext DESTINATION consumer_cmake)
+install(TARGETS _ext DESTINATION consumer_cmake)
+include(PylinkdepRuntime)
+pylinkdep_runtime_module(DESTINATION consumer_cmake PROVIDERS exampleprov)
+"""
+
+
+def test_explicit_route_still_works(wheelhouse: Wheelhouse, tmp_path: Path) -> None:
+    """The lines consumers wrote before (find_package(pylinkdep), pylink_target_rpath,
+    pylinkdep_runtime_module) build the same wheel: the install step leaves them alone."""
+    source = tmp_path / "consumer-cmake-explicit"
+    shutil.copytree(
+        demo.EXAMPLES / "consumer-cmake", source, ignore=shutil.ignore_patterns("build")
+    )
+    (source / "CMakeLists.txt").write_text(EXPLICIT)
+    pyproject = source / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace('"consumer-cmake"', '"consumer-cmake-explicit"')
+    )
+    provider = wheelhouse.wheels("pylinkdep", "provider-meson")[-1]
+    wheel = demo.build_wheel(source, wheelhouse.root)
+    python = demo.make_env(tmp_path / "venv", [provider, wheel])
+    out = demo.sh(
+        [str(python), "-c", "import consumer_cmake as c; print(c.add(2), c._pylink.CONSUMER)"]
+    )
+    assert out.split() == ["2", "consumer_cmake_explicit"]
+    (ext,) = (demo.site_packages(python) / "consumer_cmake").glob("_ext.*.so")
+    assert dynamic(ext).runpath == ("$ORIGIN/../exampleprov",)
+    record = next((demo.site_packages(python)).glob("consumer_cmake_explicit-*.dist-info/RECORD"))
+    assert record.read_text().count("consumer_cmake/_pylink.py,") == 1
 
 
 def test_consumer_wheel_passes_check(wheelhouse: Wheelhouse, provider_python: Path) -> None:
@@ -298,6 +361,69 @@ def test_rpath_collects_transitive_providers(make_provider: MakeProvider, tmp_pa
     assert expected == ("$ORIGIN/../../alpha", "$ORIGIN/../../beta")
 
 
+@pytest.mark.parametrize("cmake", CMAKES, ids=cmake_version)
+def test_install_step_gives_run_path_and_module(
+    cmake: str, make_provider: MakeProvider, tmp_path: Path
+) -> None:
+    """Under scikit-build-core (its variables given by hand), targets without
+    pylink_target_rpath get their run path and one _pylink.py per directory when
+    installed; a target with it is left alone; a run path of the project's own is kept."""
+    import pylinkdep
+
+    site = tmp_path / "site"
+    make_provider(site, "beta")
+    make_provider(site, "alpha", doc=valid_doc("alpha", requires=["beta>=1.0"]))
+    prefix = tmp_path / "prefix"
+    emit_cmake.write_prefix(str(prefix), path=[str(site)])
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "ext.c").write_text(
+        "int alpha_answer(void);\nint f(void) { return alpha_answer(); }\n"
+    )
+    (source / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.15...4.4)\nproject(probe LANGUAGES C)\n"
+        "find_package(Alpha CONFIG REQUIRED)\n"
+        "add_library(glue INTERFACE)\n"
+        "target_link_libraries(glue INTERFACE Alpha::alpha)\n"
+        "add_library(one MODULE ext.c)\n"
+        "target_link_libraries(one PRIVATE glue)\n"
+        'set_target_properties(one PROPERTIES INSTALL_RPATH "$ORIGIN/keep")\n'
+        "add_library(two MODULE ext.c)\n"
+        "target_link_libraries(two PRIVATE Beta::beta)\n"
+        "add_library(three MODULE ext.c)\n"
+        "target_link_libraries(three PRIVATE Alpha::alpha)\n"
+        "pylink_target_rpath(three DESTINATION other)\n"
+        "install(TARGETS one two DESTINATION pkg/sub)\n"
+        "install(TARGETS three DESTINATION other)\n"
+    )
+    platlib = tmp_path / "wheel" / "platlib"
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    cmd = [cmake, "-S", str(source), "-B", str(tmp_path / "b"), "-G", "Ninja",
+           f"-DCMAKE_MAKE_PROGRAM={NINJA}", f"-DCMAKE_PREFIX_PATH={prefix}", "-DSKBUILD=2",
+           f"-DSKBUILD_PLATLIB_DIR={platlib}", f"-DCMAKE_INSTALL_PREFIX={platlib}",
+           "-DSKBUILD_PROJECT_NAME=my_probe", f"-DPython_EXECUTABLE={sys.executable}"]  # fmt: skip
+    demo.sh(cmd, env=env)
+    demo.sh([cmake, "--build", str(tmp_path / "b")], env=env)
+    demo.sh([cmake, "--install", str(tmp_path / "b")], env=env)
+    sub = platlib / "pkg" / "sub"
+    both = pylinkdep.find("alpha", path=[str(site)]).rpaths("pkg/sub")
+    assert both == ("$ORIGIN/../../alpha", "$ORIGIN/../../beta")
+    assert dynamic(sub / "libone.so").runpath == ("$ORIGIN/keep", *both)
+    assert dynamic(sub / "libtwo.so").runpath == ("$ORIGIN/../../beta",)
+    assert dynamic(platlib / "other" / "libthree.so").runpath == (
+        "$ORIGIN/../alpha",
+        "$ORIGIN/../beta",
+    )
+    assert not (platlib / "other" / "_pylink.py").exists()
+    module: dict[str, object] = {}
+    text = (sub / "_pylink.py").read_text().replace("load(CONSUMER", "# load(CONSUMER")
+    exec(compile(text, str(sub / "_pylink.py"), "exec"), module)
+    assert module["CONSUMER"] == "my_probe" and module["SUBDIR"] == "pkg/sub"
+    providers = module["PROVIDERS"]
+    assert isinstance(providers, list)
+    assert sorted(p["name"] for p in providers) == ["alpha", "beta"]
+
+
 def test_missing_require_fails_naming_it(make_provider: MakeProvider, tmp_path: Path) -> None:
     site = tmp_path / "site"
     make_provider(site, "alpha", doc=valid_doc("alpha", requires=["gamma>=1.0"]))
@@ -339,11 +465,59 @@ def test_pylinkdep_config_needs_pylinkdep_in_that_python(tmp_path: Path, kind: s
         assert "Traceback" not in message
 
 
+# --- the provider's trampoline (exampleprov/cmake), as the cmake.prefix entry point finds it
+
+
+def test_trampoline_hands_over_to_pylinkdep(provider_python: Path, tmp_path: Path) -> None:
+    """find_package(ExampleProv) through exampleprov/cmake alone: pylinkdep's generated
+    package and version file answer, with no find_package(pylinkdep) in the project."""
+    site = demo.site_packages(provider_python)
+    body = (
+        "find_package(ExampleProv 1.2 CONFIG REQUIRED)\n"
+        "get_target_property(name ExampleProv::ExampleProv INTERFACE_PYLINK_NAME)\n"
+        'message(STATUS "found=${ExampleProv_VERSION} ${ExampleProv_DIR} ${name}")\n'
+        "find_package(ExampleProv 2 CONFIG QUIET)\n"
+    )
+    project = find_project(tmp_path / "src", body)
+    prefix = f"{site / 'exampleprov'};{site / 'pylinkdep' / 'cmake'}"
+    proc = configure(
+        CMAKES[0], project, tmp_path / "b", f"-DCMAKE_PREFIX_PATH={prefix}",
+        f"-DPython_EXECUTABLE={provider_python}",
+    )  # fmt: skip
+    assert f"found=1.2.0 {site / 'exampleprov' / 'cmake'} exampleprov" in proc.stdout
+    assert (tmp_path / "b" / "pylinkdep" / "ExampleProv" / "ExampleProvConfig.cmake").is_file()
+
+
+def test_trampoline_without_pylinkdep_says_what_to_add(
+    provider_python: Path, tmp_path: Path
+) -> None:
+    site = demo.site_packages(provider_python)
+    project = find_project(tmp_path / "src", "find_package(ExampleProv CONFIG REQUIRED)")
+    proc = configure(
+        CMAKES[0], project, tmp_path / "b", f"-DCMAKE_PREFIX_PATH={site / 'exampleprov'}",
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode != 0
+    message = " ".join(proc.stderr.split())
+    assert (
+        "Reason given by package: find_package(ExampleProv) needs pylinkdep in the build "
+        'environment: add "pylinkdep" to [build-system] requires in pyproject.toml'
+    ) in message
+
+
+def test_trampoline_files_name_the_package() -> None:
+    files = emit_cmake.trampoline_files("Foo")
+    assert sorted(files) == ["FooConfig.cmake", "FooConfigVersion.cmake"]
+    assert '"${_pylink_file}Config.cmake"' in files["FooConfig.cmake"]
+    assert 'set(_pylink_file "${_pylink_prefix}/Foo/Foo")' in files["FooConfigVersion.cmake"]
+
+
 def test_pylinkdep_config_generates_into_build_dir(provider_python: Path, tmp_path: Path) -> None:
     body = (
         "find_package(pylinkdep REQUIRED)\n"
         "find_package(ExampleProv 1.2 CONFIG REQUIRED)\n"
-        'file(WRITE "${CMAKE_BINARY_DIR}/out.txt" "${pylinkdep_PROVIDERS}|${ExampleProv_DIR}")\n'
+        'file(WRITE "${CMAKE_BINARY_DIR}/out.txt" "${pylinkdep_PROVIDERS}|${ExampleProv_DIR}|"\n'
+        '  "${ExampleProv_PACKAGE_DIR}")\n'
         "if(NOT COMMAND pylink_target_rpath)\n  message(FATAL_ERROR no-helper)\nendif()\n"
     )
     project = find_project(tmp_path / "src", body)
@@ -357,8 +531,16 @@ def test_pylinkdep_config_generates_into_build_dir(provider_python: Path, tmp_pa
         f"-DPython_EXECUTABLE={provider_python}",
     )
     assert f"pylinkdep: providers of {provider_python}: ExampleProv" in proc.stdout
-    assert (build / "out.txt").read_text() == f"ExampleProv|{build}/pylinkdep/ExampleProv"
-    assert not list(site.glob("**/ExampleProvConfig.cmake"))  # nothing in site-packages
+    # site-packages comes first: the provider's trampoline is found there, and includes
+    # what find_package(pylinkdep) generated.
+    assert (build / "out.txt").read_text() == (
+        f"ExampleProv|{site}/exampleprov/cmake|{site}/exampleprov"
+    )
+    assert (build / "pylinkdep" / "ExampleProv" / "ExampleProvConfig.cmake").is_file()
+    # Nothing written to site-packages: its only ExampleProvConfig.cmake is the shipped one.
+    assert list(site.glob("**/ExampleProvConfig.cmake")) == [
+        site / "exampleprov" / "cmake" / "ExampleProvConfig.cmake"
+    ]
 
 
 # --- the generator's pieces

@@ -253,6 +253,8 @@ def test_cmake_module_without_scikit_build_core(examples_python: Path, tmp_path:
     demo.sh([CMAKE[0], "--install", str(tmp_path / "build")])
     installed = sorted(p.relative_to(prefix).as_posix() for p in prefix.rglob("*") if p.is_file())
     assert installed == [
+        "plainprov/cmake/plainprovConfig.cmake",  # find_package(plainprov): the trampoline
+        "plainprov/cmake/plainprovConfigVersion.cmake",
         "plainprov/include/plainprov.h",
         "plainprov/libplainprov.so.3",
         "plainprov/pylink.json",

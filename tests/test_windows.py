@@ -277,6 +277,8 @@ def test_import_library_is_bound_like_path(
 def test_cmake_installs_the_dll_and_its_import_library(built: Path) -> None:
     assert sorted(f.relative_to(built).as_posix() for f in built.rglob("*") if f.is_file()) == [
         "prov.libs/libhelper.dll",
+        "prov/cmake/provConfig.cmake",
+        "prov/cmake/provConfigVersion.cmake",
         "prov/include/prov.h",
         "prov/libprov.dll",
         "prov/libprov.dll.a",

@@ -181,6 +181,13 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     )
     add("--cmake-package", metavar="NAME", help="find_package(NAME); default: --name")
     add("--cmake-target", metavar="NS::NAME", help="imported target; default: NAME::NAME")
+    add(
+        "--cmake-config",
+        action="store_true",
+        help="also write <cmake package>Config.cmake and <cmake package>ConfigVersion.cmake "
+        "beside --output, for <package>/cmake/ (found through the provider's cmake.prefix "
+        "entry point: find_package with no pylinkdep line; docs/providers.md)",
+    )
     add("--description", default="")
     add(
         "--header",
@@ -256,6 +263,13 @@ def _generate(parser: argparse.ArgumentParser, argv: list[str]) -> int:
         symbols=compared.symbols if compared else None,
     )
     generate.write(doc, opts.output)
+    if opts.cmake_config:
+        from ..outputs import cmake
+
+        folder = os.path.dirname(os.path.abspath(opts.output))
+        for name, text in cmake.trampoline_files(opts.cmake_package or opts.name).items():
+            with writing(os.path.join(folder, name)):
+                _fs.write_atomic(os.path.join(folder, name), text.encode())
     if compared and update:
         with writing(opts.symbols):
             _fs.write_atomic(opts.symbols, symbols.render(opts.name, compared.symbols).encode())

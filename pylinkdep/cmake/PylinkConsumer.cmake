@@ -1,8 +1,22 @@
-# pylinkdep's consumer helpers (CMake 3.15+): pylink_target_rpath().
+# pylinkdep's consumer helpers (CMake 3.15+): pylink_target_rpath(), and under
+# scikit-build-core the run path and _pylink.py of every extension that does not call it.
 #
 # Included by every config package pylinkdep generates, so find_package(<Provider>)
 # or find_package(pylinkdep) defines it; include(PylinkConsumer) works too where
 # scikit-build-core put pylinkdep's cmake directory on CMAKE_MODULE_PATH.
+#
+# Under scikit-build-core (SKBUILD), at the end of the top-level CMakeLists.txt (CMake
+# 3.19+: cmake_language(DEFER)), every MODULE or SHARED target that links a pylink
+# provider and got no pylink_target_rpath() is finished at install time, where its
+# install directory is known at last (an install(TARGETS) rule says it, and CMake cannot
+# be asked): it is linked with a placeholder run path ($ORIGIN and '/' padding, room for
+# the real one), and an install(CODE) step after every other install rule finds the
+# installed file under the install prefix, writes the run path pylinkdep computes for
+# that directory (`pylinkdep rpath`; file(RPATH_SET), CMake 3.21+; install_name_tool on
+# macOS; none on Windows) and writes _pylink.py beside it (`pylinkdep runtime-module`,
+# unless the project calls pylinkdep_runtime_module()). Plain CMake builds keep the
+# explicit calls: without scikit-build-core's fresh staging directory, nothing marks the
+# files of this install.
 include_guard(GLOBAL)
 
 # pylink_target_rpath(<target> DESTINATION <dir>)
@@ -28,24 +42,52 @@ function(pylink_target_rpath target)
       "directory ${target} is installed to, relative to site-packages (as in "
       "install(TARGETS ${target} DESTINATION <dir>))")
   endif()
+  set_property(TARGET "${target}" PROPERTY PYLINK_EXPLICIT_RPATH TRUE)
   if(WIN32)
     return()
   endif()
 
   set(dest "${_pylink_DESTINATION}")
-  # scikit-build-core installs into <wheel>/platlib[/<wheel.install-dir>].
-  if(DEFINED SKBUILD_PLATLIB_DIR AND DEFINED CMAKE_INSTALL_PREFIX)
-    file(RELATIVE_PATH install_dir "${SKBUILD_PLATLIB_DIR}" "${CMAKE_INSTALL_PREFIX}")
-    if(install_dir AND NOT install_dir MATCHES "^\\.\\.(/|$)")
-      set(dest "${install_dir}/${dest}")
-    endif()
+  _pylink_install_dir(install_dir)
+  if(install_dir)
+    set(dest "${install_dir}/${dest}")
   endif()
 
-  # Every target reachable through link libraries; providers carry their library
-  # directories (relative to site-packages) in INTERFACE_PYLINK_RPATH_DIRS.
+  _pylink_link_walk("${target}" dirs names)
+  if(NOT dirs)
+    message(FATAL_ERROR "pylink_target_rpath(${target}): ${target} links no pylink provider; "
+      "call it after target_link_libraries(${target} ... <Provider>::<Provider>)")
+  endif()
+
+  # The run path is pylinkdep's to build (the one builder every integration uses, which
+  # refuses what the linker or the loader would read otherwise).
+  _pylinkdep_python(python)
+  if(NOT python)
+    message(FATAL_ERROR "pylink_target_rpath(${target}): no Python interpreter to ask "
+      "pylinkdep for the run path: set PYLINKDEP_PYTHON or Python_EXECUTABLE")
+  endif()
+  _pylink_platform(platform)
+  _pylinkdep_run("${python}" _pylink rpath "--from=${dest}" "--target-platform=${platform}"
+    -- ${dirs})
+  if(NOT _pylink_STATUS EQUAL 0)
+    message(FATAL_ERROR "pylink_target_rpath(${target}): ${_pylink_ERR}")
+  endif()
+  string(REPLACE "\n" ";" entries "${_pylink_OUT}")
+  set_property(TARGET "${target}" APPEND PROPERTY INSTALL_RPATH ${entries})
+  set_target_properties("${target}" PROPERTIES
+    BUILD_WITH_INSTALL_RPATH TRUE
+    INSTALL_RPATH_USE_LINK_PATH FALSE)
+endfunction()
+
+# _pylink_link_walk(<target> <dirs_var> <names_var>): the library directories (relative
+# to site-packages: INTERFACE_PYLINK_RPATH_DIRS) and the pylink names
+# (INTERFACE_PYLINK_NAME) of every provider <target> links, through other targets,
+# aliases and requires; each once, in the order reached.
+function(_pylink_link_walk target dirs_var names_var)
   set(queue "${target}")
   set(seen "")
   set(dirs "")
+  set(names "")
   while(queue)
     list(GET queue 0 item)
     list(REMOVE_AT queue 0)
@@ -69,10 +111,15 @@ function(pylink_target_rpath target)
     if(interface)
       list(APPEND links ${interface})
     endif()
-    get_target_property(own "${item}" INTERFACE_PYLINK_RPATH_DIRS)
-    if(own)
-      list(APPEND dirs ${own})
-    endif()
+    foreach(property IN ITEMS RPATH_DIRS:dirs NAME:names)
+      string(REPLACE ":" ";" pair "${property}")
+      list(GET pair 0 key)
+      list(GET pair 1 list)
+      get_target_property(own "${item}" INTERFACE_PYLINK_${key})
+      if(own)
+        list(APPEND ${list} ${own})
+      endif()
+    endforeach()
     foreach(link IN LISTS links)
       string(REGEX REPLACE "^\\$<LINK_ONLY:(.*)>$" "\\1" link "${link}")
       if(TARGET "${link}")
@@ -80,35 +127,35 @@ function(pylink_target_rpath target)
       endif()
     endforeach()
   endwhile()
-  if(NOT dirs)
-    message(FATAL_ERROR "pylink_target_rpath(${target}): ${target} links no pylink provider; "
-      "call it after target_link_libraries(${target} ... <Provider>::<Provider>)")
-  endif()
   list(REMOVE_DUPLICATES dirs)
+  list(REMOVE_DUPLICATES names)
+  set(${dirs_var} "${dirs}" PARENT_SCOPE)
+  set(${names_var} "${names}" PARENT_SCOPE)
+endfunction()
 
-  # The run path is pylinkdep's to build (the one builder every integration uses, which
-  # refuses what the linker or the loader would read otherwise).
-  _pylinkdep_python(python)
-  if(NOT python)
-    message(FATAL_ERROR "pylink_target_rpath(${target}): no Python interpreter to ask "
-      "pylinkdep for the run path: set PYLINKDEP_PYTHON or Python_EXECUTABLE")
-  endif()
-  # The platform CMake builds for: @loader_path when it is macOS, from any build machine.
+# _pylink_platform(<var>): the platform CMake builds for, as pylinkdep names it:
+# darwin (@loader_path) when it is macOS, from any build machine; windows; else linux.
+function(_pylink_platform var)
   if(APPLE)
-    set(platform darwin)
+    set(${var} darwin PARENT_SCOPE)
+  elseif(WIN32)
+    set(${var} windows PARENT_SCOPE)
   else()
-    set(platform linux)
+    set(${var} linux PARENT_SCOPE)
   endif()
-  _pylinkdep_run("${python}" _pylink rpath "--from=${dest}" "--target-platform=${platform}"
-    -- ${dirs})
-  if(NOT _pylink_STATUS EQUAL 0)
-    message(FATAL_ERROR "pylink_target_rpath(${target}): ${_pylink_ERR}")
+endfunction()
+
+# _pylink_install_dir(<var>): where CMAKE_INSTALL_PREFIX is relative to site-packages
+# under scikit-build-core (its wheel.install-dir: <wheel>/platlib[/<install-dir>]); empty
+# in plain CMake.
+function(_pylink_install_dir var)
+  set(${var} "" PARENT_SCOPE)
+  if(DEFINED SKBUILD_PLATLIB_DIR AND DEFINED CMAKE_INSTALL_PREFIX)
+    file(RELATIVE_PATH dir "${SKBUILD_PLATLIB_DIR}" "${CMAKE_INSTALL_PREFIX}")
+    if(dir AND NOT dir MATCHES "^\\.\\.(/|$)")
+      set(${var} "${dir}" PARENT_SCOPE)
+    endif()
   endif()
-  string(REPLACE "\n" ";" entries "${_pylink_OUT}")
-  set_property(TARGET "${target}" APPEND PROPERTY INSTALL_RPATH ${entries})
-  set_target_properties("${target}" PROPERTIES
-    BUILD_WITH_INSTALL_RPATH TRUE
-    INSTALL_RPATH_USE_LINK_PATH FALSE)
 endfunction()
 
 # _pylinkdep_python(<var>): the Python whose pylinkdep to run: PYLINKDEP_PYTHON, else the
@@ -179,3 +226,186 @@ sys.exit(main())
   set(${prefix}_OUT "${out}" PARENT_SCOPE)
   set(${prefix}_ERR "${err}" PARENT_SCOPE)
 endfunction()
+
+# _pylink_targets(<dir> <var>): every target defined in <dir> and its subdirectories.
+function(_pylink_targets dir var)
+  get_property(targets DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
+  get_property(subdirs DIRECTORY "${dir}" PROPERTY SUBDIRECTORIES)
+  foreach(sub IN LISTS subdirs)
+    _pylink_targets("${sub}" more)
+    list(APPEND targets ${more})
+  endforeach()
+  set(${var} "${targets}" PARENT_SCOPE)
+endfunction()
+
+# _pylink_literal(<var> <value>): <value> as a CMake argument of install(CODE), read back
+# as written after the generator expressions of the code are evaluated.
+function(_pylink_literal var value)
+  string(REPLACE "\\" "\\\\" value "${value}")
+  string(REPLACE "\"" "\\\"" value "${value}")
+  string(REPLACE "$" "\\$<1:$>" value "${value}")
+  set(${var} "\"${value}\"" PARENT_SCOPE)
+endfunction()
+
+# _pylink_finalize(): the deferred step (see the top of this file).
+function(_pylink_finalize)
+  if(NOT DEFINED SKBUILD)
+    return()
+  endif()
+  _pylink_targets("${CMAKE_SOURCE_DIR}" targets)
+  set(todo "")
+  foreach(target IN LISTS targets)
+    get_target_property(type "${target}" TYPE)
+    get_target_property(explicit "${target}" PYLINK_EXPLICIT_RPATH)
+    if(NOT type MATCHES "^(MODULE|SHARED)_LIBRARY$" OR explicit)
+      continue()
+    endif()
+    _pylink_link_walk("${target}" dirs names)
+    if(names)
+      list(APPEND todo "${target}")
+      set(dirs_${target} "${dirs}")
+      set(names_${target} "${names}")
+    endif()
+  endforeach()
+  if(NOT todo)
+    return()
+  endif()
+  if(CMAKE_VERSION VERSION_LESS 3.21 AND NOT WIN32)
+    list(GET todo 0 first)
+    string(REPLACE ";" " " providers "${names_${first}}")
+    string(REPLACE ";" ", " todo "${todo}")
+    message(FATAL_ERROR "pylinkdep: CMake ${CMAKE_VERSION} cannot write the installed run path "
+      "of ${todo} (file(RPATH_SET) needs 3.21): require it ([tool.scikit-build] cmake.version "
+      "= \">=3.21\"), or call pylink_target_rpath(${first} DESTINATION <dir>) and "
+      "pylinkdep_runtime_module(DESTINATION <dir> PROVIDERS ${providers})")
+  endif()
+  _pylinkdep_python(python)
+  if(NOT python)
+    message(FATAL_ERROR "pylinkdep: no Python interpreter to ask pylinkdep for the run path "
+      "of ${todo}: set PYLINKDEP_PYTHON or Python_EXECUTABLE")
+  endif()
+  if(DEFINED SKBUILD_PROJECT_NAME)
+    set(consumer "${SKBUILD_PROJECT_NAME}")
+  else()
+    set(consumer "${PROJECT_NAME}")
+  endif()
+  get_property(module_written GLOBAL PROPERTY PYLINK_RUNTIME_MODULE_EXPLICIT)
+  _pylink_platform(platform)
+  _pylink_install_dir(install_dir)
+  _pylink_literal(helpers "${CMAKE_CURRENT_FUNCTION_LIST_FILE}")
+  set(code "include(${helpers})\n")
+  foreach(value IN ITEMS python consumer platform install_dir)
+    _pylink_literal(${value} "${${value}}")
+  endforeach()
+  foreach(target IN LISTS todo)
+    set(placeholder "")
+    if(NOT platform STREQUAL "windows")
+      # As long as the entries pylinkdep can give from 16 directories below
+      # site-packages: <origin>/ + ../ per level + the directory, ':' between them.
+      string(REPEAT "../" 16 up)
+      string(JOIN ":" longest ${dirs_${target}})
+      list(LENGTH dirs_${target} count)
+      string(LENGTH "@loader_path/${up}:${longest}" length)
+      math(EXPR length "${length} * ${count}")
+      if(platform STREQUAL "darwin")
+        set(origin "@loader_path")
+      else()
+        set(origin "$ORIGIN")
+      endif()
+      string(REPEAT "/" ${length} pad)
+      set(placeholder "${origin}${pad}")
+      get_target_property(own "${target}" INSTALL_RPATH)
+      if(NOT own)
+        set(own "")
+      endif()
+      set(rpath ${own} "${placeholder}")
+      set_target_properties("${target}" PROPERTIES
+        INSTALL_RPATH "${rpath}"
+        BUILD_WITH_INSTALL_RPATH TRUE
+        INSTALL_RPATH_USE_LINK_PATH FALSE)
+    else()
+      set(own "")
+    endif()
+    foreach(value IN ITEMS own placeholder dirs_${target} names_${target})
+      _pylink_literal(${value} "${${value}}")
+    endforeach()
+    string(APPEND code "_pylink_installed(\"$<TARGET_FILE_NAME:${target}>\" ${python} "
+      "${consumer} ${platform} ${install_dir} ${own} ${placeholder} ${dirs_${target}} "
+      "${names_${target}} \"${module_written}\")\n")
+  endforeach()
+  install(CODE "${code}")
+endfunction()
+
+# _pylink_installed(<file name> <python> <consumer> <platform> <install dir> <own run path>
+#                   <placeholder> <library dirs> <providers> <module written>)
+# At install time: every installed <file name> under the install prefix gets its run path
+# and, unless <module written>, a _pylink.py beside it for <providers> (with those of
+# every other target installed into that directory).
+function(_pylink_installed name python consumer platform install_dir own placeholder dirs
+         providers module_written)
+  set(root "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}")
+  file(GLOB_RECURSE found LIST_DIRECTORIES false "${root}/${name}")
+  foreach(file IN LISTS found)
+    get_filename_component(dir "${file}" DIRECTORY)
+    file(RELATIVE_PATH sub "${root}" "${dir}")
+    string(JOIN "/" dest ${install_dir} ${sub})
+    if(dest STREQUAL "")
+      set(dest ".")
+    endif()
+    if(NOT platform STREQUAL "windows")
+      _pylinkdep_run("${python}" _pylink rpath "--from=${dest}" "--target-platform=${platform}"
+        -- ${dirs})
+      if(NOT _pylink_STATUS EQUAL 0)
+        message(FATAL_ERROR "pylinkdep: the run path of ${file}: ${_pylink_ERR}")
+      endif()
+      string(REPLACE "\n" ":" entries "${_pylink_OUT}")
+      string(LENGTH "${entries}" need)
+      string(LENGTH "${placeholder}" room)
+      if(need GREATER room)
+        message(FATAL_ERROR "pylinkdep: ${file} is installed too deep below site-packages "
+          "for the run path room reserved: call pylink_target_rpath(<target> DESTINATION "
+          "${dest})")
+      endif()
+      if(platform STREQUAL "darwin")
+        string(REPLACE ":" ";" entries "${entries}")
+        list(GET entries 0 first)
+        list(REMOVE_AT entries 0)
+        set(args -rpath "${placeholder}" "${first}")
+        foreach(entry IN LISTS entries)
+          list(APPEND args -add_rpath "${entry}")
+        endforeach()
+        execute_process(COMMAND "${CMAKE_INSTALL_NAME_TOOL}" ${args} "${file}"
+          RESULT_VARIABLE failed)
+        if(failed)
+          message(FATAL_ERROR "pylinkdep: ${CMAKE_INSTALL_NAME_TOOL} could not set the run "
+            "path of ${file}")
+        endif()
+      else()
+        string(JOIN ":" entries ${own} "${entries}")
+        file(RPATH_SET FILE "${file}" NEW_RPATH "${entries}")
+      endif()
+    endif()
+    if(NOT module_written)
+      get_property(all GLOBAL PROPERTY "_PYLINK_PROVIDERS:${dir}")
+      list(APPEND all ${providers})
+      list(REMOVE_DUPLICATES all)
+      set_property(GLOBAL PROPERTY "_PYLINK_PROVIDERS:${dir}" "${all}")
+      _pylinkdep_run("${python}" _pylink runtime-module -o "${dir}/_pylink.py"
+        --consumer "${consumer}" --subdir "${dest}" ${all})
+      if(NOT _pylink_STATUS EQUAL 0)
+        message(FATAL_ERROR "pylinkdep: ${dir}/_pylink.py: ${_pylink_ERR}")
+      endif()
+      message(STATUS "pylinkdep: ${dir}/_pylink.py for ${all}")
+    endif()
+  endforeach()
+endfunction()
+
+# Once per configure (include_guard), never in the install script (no SKBUILD there).
+if(DEFINED SKBUILD AND CMAKE_VERSION VERSION_LESS 3.19)
+  message(WARNING "pylinkdep: CMake ${CMAKE_VERSION} cannot give extensions their run path "
+    "and _pylink.py by itself (3.21+ does): call pylink_target_rpath(<target> DESTINATION "
+    "<dir>) and pylinkdep_runtime_module(DESTINATION <dir> PROVIDERS <provider>...), or "
+    "require CMake 3.21 ([tool.scikit-build] cmake.version = \">=3.21\")")
+elseif(DEFINED SKBUILD)
+  cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _pylink_finalize)
+endif()

@@ -35,6 +35,10 @@
 # PACKAGE_DIR, and generates PACKAGE_DIR/pylink.json at build time with
 # `python -m pylinkdep generate`, reading the SONAME from the built file.
 # Register the package in pyproject.toml: [project.entry-points.pylink] foo = "foo".
+# PACKAGE_DIR/cmake gets FooConfig.cmake and FooConfigVersion.cmake (`generate
+# --cmake-config`), which hand find_package(Foo) over to pylinkdep: register them too,
+# [project.entry-points."cmake.prefix"] foo = "foo", and scikit-build-core consumers need
+# no pylinkdep line in their CMakeLists.txt (docs/providers.md).
 # generate fails when the library exports none of the functions HEADERS declare (an API
 # without an export macro under hidden visibility) and warns for each one missing.
 #
@@ -201,7 +205,16 @@ function(pylink_add_provider)
   endif()
   set(output "${CMAKE_CURRENT_BINARY_DIR}/pylink-${target}/pylink.json")
   set(command ${generator} generate --output "${output}" --name "${arg_NAME}"
-      --version "${arg_VERSION}" "--abi=${arg_ABI}")
+      --version "${arg_VERSION}" "--abi=${arg_ABI}" --cmake-config)
+  # find_package(<CMAKE_NAME>) without find_package(pylinkdep): PACKAGE_DIR/cmake holds a
+  # config package that hands over to pylinkdep's (the cmake.prefix entry point finds it).
+  if(arg_CMAKE_NAME)
+    set(cmake_name "${arg_CMAKE_NAME}")
+  else()
+    set(cmake_name "${arg_NAME}")
+  endif()
+  set(trampoline "${CMAKE_CURRENT_BINARY_DIR}/pylink-${target}/${cmake_name}Config.cmake"
+                 "${CMAKE_CURRENT_BINARY_DIR}/pylink-${target}/${cmake_name}ConfigVersion.cmake")
   if(NOT arg_PYTHON_ABI AND SKBUILD_SABI_VERSION)
     set(arg_PYTHON_ABI abi3)
   endif()
@@ -264,7 +277,7 @@ function(pylink_add_provider)
   endforeach()
 
   add_custom_command(
-    OUTPUT "${output}"
+    OUTPUT "${output}" ${trampoline}
     COMMAND ${command}
     DEPENDS ${depends}
     COMMENT "Generating pylink.json for ${arg_NAME}"
@@ -272,4 +285,5 @@ function(pylink_add_provider)
   )
   add_custom_target("${target}_pylink_json" ALL DEPENDS "${output}")
   install(FILES "${output}" DESTINATION "${arg_PACKAGE_DIR}")
+  install(FILES ${trampoline} DESTINATION "${arg_PACKAGE_DIR}/cmake")
 endfunction()

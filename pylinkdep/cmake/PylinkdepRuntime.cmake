@@ -33,4 +33,7 @@ function(pylinkdep_runtime_module)
     message(FATAL_ERROR "pylinkdep_runtime_module: ${_pylinkdep_ERR}")
   endif()
   install(FILES "${out}" DESTINATION "${ARG_DESTINATION}")
+  # The project writes its own: extensions that get their run path at install time
+  # (PylinkConsumer.cmake) get no second _pylink.py.
+  set_property(GLOBAL PROPERTY PYLINK_RUNTIME_MODULE_EXPLICIT TRUE)
 endfunction()

@@ -203,6 +203,7 @@ def _config(p: Provider, requires: Sequence[Provider]) -> str:
         ("INTERFACE_PYLINK_RPATH_DIRS", p.library_relpaths()),
         ("INTERFACE_PYLINK_CYTHON_INCLUDE_DIRS", p.cython_include_dirs),
         ("INTERFACE_PYLINK_REQUIREMENT", [p.requirement]),
+        ("INTERFACE_PYLINK_NAME", [p.name]),
     ]
     finds = "".join(
         f"find_dependency({r.cmake_package} CONFIG"
@@ -231,6 +232,70 @@ endif()
 set({pkg}_LIBRARIES {target})
 {cython}{_uses_helpers()}set({pkg}_FOUND TRUE)
 """
+
+
+def trampoline_files(cmake_package: str) -> dict[str, str]:
+    """``{file name: text}`` of the config package a provider installs into
+    ``<package>/cmake/`` (its ``cmake.prefix`` entry point puts ``<package>`` on
+    scikit-build-core's ``CMAKE_PREFIX_PATH``): it resolves nothing itself, but runs
+    ``find_package(pylinkdep)`` once per configure and includes the config package (and
+    version file) pylinkdep generated for ``cmake_package``, or fails in one line saying
+    what the build lacks. It holds no path and no version: it is the same for every build."""
+    pkg = cmake_package
+    missing = (
+        f"find_package({pkg}) needs pylinkdep in the build environment: "
+        'add "pylinkdep" to [build-system] requires in pyproject.toml'
+    )
+    header = (
+        f"{_MARKER} {__version__} for find_package({pkg}): do not edit.\n"
+        "# A provider's trampoline: the config package pylinkdep generates from the provider's\n"
+        "# pylink.json, for the Python CMake builds for, does the work.\n"
+    )
+    resolve = f"""{header}get_property(_pylink_done GLOBAL PROPERTY PYLINKDEP_GENERATED_PREFIX SET)
+if(NOT _pylink_done)
+  set(_pylink_error "")
+  if(pylinkdep_FOUND AND pylinkdep_PREFIX)  # find_package(pylinkdep) ran before
+    set(_pylink_prefix "${{pylinkdep_PREFIX}}")
+  else()
+    find_package(pylinkdep CONFIG QUIET)
+    set(_pylink_prefix "${{pylinkdep_PREFIX}}")
+    if(NOT pylinkdep_FOUND AND pylinkdep_NOT_FOUND_MESSAGE)
+      set(_pylink_error "${{pylinkdep_NOT_FOUND_MESSAGE}}")
+    elseif(NOT pylinkdep_FOUND)
+      set(_pylink_error {quote(missing)})
+    endif()
+  endif()
+  set_property(GLOBAL PROPERTY PYLINKDEP_GENERATED_PREFIX "${{_pylink_prefix}}")
+  set_property(GLOBAL PROPERTY PYLINKDEP_GENERATED_ERROR "${{_pylink_error}}")
+endif()
+get_property(_pylink_prefix GLOBAL PROPERTY PYLINKDEP_GENERATED_PREFIX)
+get_property(_pylink_error GLOBAL PROPERTY PYLINKDEP_GENERATED_ERROR)
+set(_pylink_file "${{_pylink_prefix}}/{pkg}/{pkg}")
+"""
+    config = f"""{resolve}if(_pylink_error)
+  set({pkg}_FOUND FALSE)
+  set({pkg}_NOT_FOUND_MESSAGE "${{_pylink_error}}")
+elseif(NOT EXISTS "${{_pylink_file}}Config.cmake")
+  set({pkg}_FOUND FALSE)
+  string(CONCAT {pkg}_NOT_FOUND_MESSAGE "pylinkdep generated no package {pkg} in "
+    "${{_pylink_prefix}}: is its provider installed for the Python this build uses? "
+    "(see the warnings above)")
+else()
+  include("${{_pylink_file}}Config.cmake")
+endif()
+unset(_pylink_done)
+unset(_pylink_error)
+unset(_pylink_prefix)
+unset(_pylink_file)
+"""
+    version = f"""{resolve}if(NOT _pylink_error AND EXISTS "${{_pylink_file}}ConfigVersion.cmake")
+  include("${{_pylink_file}}ConfigVersion.cmake")
+else()  # {pkg}Config.cmake says why it is not found
+  set(PACKAGE_VERSION "unknown")
+  set(PACKAGE_VERSION_COMPATIBLE TRUE)
+endif()
+"""
+    return {f"{pkg}Config.cmake": config, f"{pkg}ConfigVersion.cmake": version}
 
 
 def _self_config(prefix: str) -> str:

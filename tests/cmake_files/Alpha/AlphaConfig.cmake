@@ -24,6 +24,7 @@ if(NOT TARGET Alpha::alpha)
     INTERFACE_PYLINK_RPATH_DIRS "alpha"
     INTERFACE_PYLINK_CYTHON_INCLUDE_DIRS "@TMP@/site/alpha/include"
     INTERFACE_PYLINK_REQUIREMENT "alpha~=1.2"
+    INTERFACE_PYLINK_NAME "alpha"
   )
 endif()
 set(Alpha_LIBRARIES Alpha::alpha)

@@ -19,6 +19,7 @@ if(NOT TARGET Beta::beta)
     INTERFACE_PYLINK_RPATH_DIRS "beta"
     INTERFACE_PYLINK_CYTHON_INCLUDE_DIRS "@TMP@/site/beta/include"
     INTERFACE_PYLINK_REQUIREMENT "beta>=1.2,<2"
+    INTERFACE_PYLINK_NAME "beta"
   )
 endif()
 set(Beta_LIBRARIES Beta::beta)

@@ -18,6 +18,7 @@ if(NOT TARGET Epsilon::epsilon)
     INTERFACE_COMPILE_DEFINITIONS "EPSILON_SHARED"
     INTERFACE_PYLINK_RPATH_DIRS "epsilon"
     INTERFACE_PYLINK_REQUIREMENT "epsilon>=2"
+    INTERFACE_PYLINK_NAME "epsilon"
   )
 endif()
 set(Epsilon_LIBRARIES Epsilon::epsilon)

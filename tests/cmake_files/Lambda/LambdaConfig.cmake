@@ -18,6 +18,7 @@ if(NOT TARGET Lambda::lambda)
     INTERFACE_COMPILE_DEFINITIONS "LAMBDA_SHARED"
     INTERFACE_PYLINK_RPATH_DIRS "lambda"
     INTERFACE_PYLINK_REQUIREMENT "lambda>= 1.2 , < 2"
+    INTERFACE_PYLINK_NAME "lambda"
   )
 endif()
 set(Lambda_LIBRARIES Lambda::lambda)
