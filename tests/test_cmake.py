@@ -94,7 +94,7 @@ def test_consumer_imports_alone_and_shares_state(consumer_python: Path) -> None:
     out = demo.sh([str(consumer_python), "-c", code], cwd="/").splitlines()
     assert " ".join(out[:2]).split() == ["40", "42", "42", "1.2.0"]
     # The run-time module records what the build resolved (docs/runtime.md).
-    assert out[2] == "consumer_cmake ('exampleprov', '>=1.2,<2')"
+    assert out[2] == "consumer-cmake ('exampleprov', '>=1.2,<2')"
 
 
 def test_consumer_run_path_is_relative_only(consumer_python: Path, provider_python: Path) -> None:

@@ -283,6 +283,35 @@ def test_generated_module_runs_and_checks(
 
 
 @pytest.mark.parametrize(
+    "given",
+    [
+        pytest.param("awcons-meson", id="meson-project-name"),
+        pytest.param("awcons_meson", id="cmake-project-name"),
+        pytest.param("AwCons.Meson", id="setuptools-name"),
+    ],
+)
+def test_module_names_consumer_by_distribution(
+    tmp_path: Path, make_provider: MakeProvider, given: str
+) -> None:
+    """Each route's spelling of the consumer reads, in every ImportError, as one name:
+    the normalized distribution name (issue 18, Found 9)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    make_provider(site, "demo", distribution="demo-dist")
+    dep = find("demo", path=[str(site)])
+    runtime_module.write_module(str(site / "awcons" / "_pylink.py"), given, "awcons", [dep])
+    (site / "awcons" / "__init__.py").touch()
+    run = [sys.executable, "-c", "import awcons._pylink as m; print(m.CONSUMER)"]
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    out = subprocess.run(run, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.stdout.strip() == "awcons-meson", out.stderr
+    shutil.rmtree(site / "demo")
+    out = subprocess.run(run, capture_output=True, text=True, env=env, cwd=tmp_path)
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: awcons-meson needs the pylink provider 'demo' "), last
+
+
+@pytest.mark.parametrize(
     ("args", "expected"),
     [
         (["-shared", "-L/x", "-Wl,-rpath,/py/lib", "a.o"], ["-shared", "-L/x", "a.o"]),
