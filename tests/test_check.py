@@ -16,7 +16,7 @@ from pylinkdep.outputs import export_header
 from pylinkdep.wheel.check import check_wheel
 from pylinkdep.wheel.headers import declared_functions
 
-from .conftest import demo
+from .conftest import Wheelhouse, demo
 
 Members = dict[str, bytes]
 
@@ -274,6 +274,37 @@ def test_consumer_wheel_vendoring_a_provider_and_absolute_run_path(
         "(pylinkdep repair-args prints the options for all its providers)",
         "  - consumer/_ext.cpython-311-x86_64-linux-gnu.so: run path entry "
         "'/home/builder/site-packages/tallyprov' is not $ORIGIN-relative",
+    ]
+
+
+def test_consumer_wheel_without_its_run_time_module(
+    wheelhouse: Wheelhouse, examples_python: Path, tmp_path: Path
+) -> None:
+    """The real consumer-meson wheel passes; with consumer_meson/_pylink.py taken out,
+    each of its extensions (one per depth, all covered by the package's module) is named
+    with the provider it loads, and the wheel fails."""
+    built = wheelhouse.wheel("consumer-meson")
+    pylinkdep = str(examples_python.parent / "pylinkdep")
+    ok = subprocess.run([pylinkdep, "check", str(built)], capture_output=True, text=True)
+    assert (ok.returncode, ok.stdout) == (0, f"{built}: OK\n"), ok.stdout
+    members = read_members(built)
+    del members["consumer_meson/_pylink.py"]
+    wheel = write_wheel(tmp_path / built.name, members)
+    proc = subprocess.run([pylinkdep, "check", str(wheel)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    extensions = sorted(n for n in members if n.endswith(".so"))
+    assert [n.rsplit("/", 1)[0] for n in extensions] == [
+        "consumer_meson", "consumer_meson/sub", "consumer_meson/sub/deep"
+    ]  # fmt: skip
+    assert proc.stdout.splitlines() == [
+        f"{wheel}: FAILED",
+        *(
+            f"  - {ext}: loads libexampleprov.so.1 of pylink provider 'exampleprov', but no "
+            f"{ext.rsplit('/', 1)[0]}/_pylink.py (nor one of a parent package) records it, so "
+            "nothing checks the provider at import: generate the run-time module there and "
+            "import it in the package's __init__.py (docs/runtime.md)"
+            for ext in extensions
+        ),
     ]
 
 
