@@ -407,6 +407,10 @@ def test_skbuild_provider(
         assert str(info.value.code).startswith("pylinkdep: error: ")
         assert message in str(info.value.code) and "\n" not in str(info.value.code)
     assert "did you mean 'demo'?" in str(info.value.code)
+    with pytest.raises(SystemExit) as info:  # the [[tool.dynamic-metadata]] plugin
+        skbuild.DynamicMetadata.dynamic_metadata({"providers": ["dmeo"]}, {})
+    assert str(info.value.code).startswith("pylinkdep: error: no pylink provider named 'dmeo'")
+    assert "\n" not in str(info.value.code)
 
 
 def test_setuptools_hook_installs_build_ext() -> None:
