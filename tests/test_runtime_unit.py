@@ -436,6 +436,27 @@ def test_setuptools_hook_installs_build_ext() -> None:
     assert issubclass(chosen, BuildExtMixin) and issubclass(chosen, Custom)
 
 
+PLAIN_SETUPTOOLS = """
+import sys
+import setuptools
+from setuptools.dist import Distribution
+Distribution({"name": "plain", "ext_modules": [setuptools.Extension("m._x", ["x.c"])]})
+print(*sorted(m for m in sys.modules if m.split(".")[0] == "pylinkdep"))
+"""
+
+
+def test_setuptools_hook_imports_nothing_for_a_plain_distribution() -> None:
+    """Every setuptools process of the environment runs pylinkdep's entry point: for a
+    distribution without py_libraries it imports only itself (issue 18, Found 8d), and
+    ``import pylinkdep`` imports no submodule until a name is used (PEP 562)."""
+    run = [sys.executable, "-c", PLAIN_SETUPTOOLS]
+    out = subprocess.run(run, capture_output=True, text=True, check=True, cwd="/")
+    assert out.stdout.split() == ["pylinkdep", "pylinkdep._setuptools_entry"], out.stderr
+    code = "import sys, pylinkdep; print(*sorted(m for m in sys.modules if 'pylinkdep' in m))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["pylinkdep"]
+
+
 def test_requires_check_without_metadata(tmp_path: Path, make_provider: MakeProvider) -> None:
     """A wheel whose generated module records a provider, but without METADATA."""
     site = tmp_path / "site"
