@@ -170,7 +170,7 @@ def test_explicit_route_still_works(wheelhouse: Wheelhouse, tmp_path: Path) -> N
     out = demo.sh(
         [str(python), "-c", "import consumer_cmake as c; print(c.add(2), c._pylink.CONSUMER)"]
     )
-    assert out.split() == ["2", "consumer_cmake_explicit"]
+    assert out.split() == ["2", "consumer-cmake-explicit"]
     (ext,) = (demo.site_packages(python) / "consumer_cmake").glob("_ext.*.so")
     assert dynamic(ext).runpath == ("$ORIGIN/../exampleprov",)
     record = next((demo.site_packages(python)).glob("consumer_cmake_explicit-*.dist-info/RECORD"))
@@ -418,7 +418,7 @@ def test_install_step_gives_run_path_and_module(
     module: dict[str, object] = {}
     text = (sub / "_pylink.py").read_text().replace("load(CONSUMER", "# load(CONSUMER")
     exec(compile(text, str(sub / "_pylink.py"), "exec"), module)
-    assert module["CONSUMER"] == "my_probe" and module["SUBDIR"] == "pkg/sub"
+    assert module["CONSUMER"] == "my-probe" and module["SUBDIR"] == "pkg/sub"
     providers = module["PROVIDERS"]
     assert isinstance(providers, list)
     assert sorted(p["name"] for p in providers) == ["alpha", "beta"]
