@@ -16,7 +16,10 @@ Legacy ``tool.scikit-build.metadata`` table::
     provider = "pylinkdep.skbuild"
     providers = ["exampleprov"]
 
-Static ``dependencies`` in ``[project]`` are kept; the requirements are added to them.
+Static ``dependencies`` in ``[project]`` are kept; the requirements are added to them
+(new style only: scikit-build-core skips the legacy table when ``[project]`` has them).
+A provider missing from the build environment ends the build with one line, which in
+an isolated build names it and ``[build-system] requires``.
 
 The metadata is computed before anything is built, so the consumer's binaries cannot
 say which symbols it imports. For a provider with a symbols map (docs/abi.md) the

@@ -16,7 +16,7 @@ from pylinkdep.outputs import export_header
 from pylinkdep.wheel.check import check_wheel
 from pylinkdep.wheel.headers import declared_functions
 
-from .conftest import demo
+from .conftest import Wheelhouse, demo
 
 Members = dict[str, bytes]
 
@@ -275,6 +275,42 @@ def test_consumer_wheel_vendoring_a_provider_and_absolute_run_path(
         "  - consumer/_ext.cpython-311-x86_64-linux-gnu.so: run path entry "
         "'/home/builder/site-packages/tallyprov' is not $ORIGIN-relative",
     ]
+
+
+def test_consumer_wheel_without_its_run_time_module(
+    wheelhouse: Wheelhouse, examples_python: Path, tmp_path: Path
+) -> None:
+    """The real consumer-meson wheel (one extension and one _pylink.py per package depth)
+    passes, and still passes with the nested packages' modules taken out (the parent
+    package's runs first); without a package's own module nor a parent's, each extension
+    left unchecked is named with the provider it loads, and the wheel fails."""
+    built = wheelhouse.wheel("consumer-meson")
+    pylinkdep = str(examples_python.parent / "pylinkdep")
+    members = read_members(built)
+    extensions = sorted(n for n in members if n.endswith(".so"))
+    packages = [n.rsplit("/", 1)[0] for n in extensions]
+    assert packages == ["consumer_meson", "consumer_meson/sub", "consumer_meson/sub/deep"]
+    modules = [f"{p}/_pylink.py" for p in packages]
+    assert set(modules) <= set(members)
+
+    def check(name: str, dropped: list[str]) -> tuple[int, list[str]]:
+        kept = {n: data for n, data in members.items() if n not in dropped}
+        wheel = write_wheel(tmp_path / name / built.name, kept)
+        proc = subprocess.run([pylinkdep, "check", str(wheel)], capture_output=True, text=True)
+        return proc.returncode, [line[4:] for line in proc.stdout.splitlines()[1:]]
+
+    def unchecked(ext: str) -> str:
+        return (
+            f"{ext}: loads libexampleprov.so.1 of pylink provider 'exampleprov', but no "
+            f"{ext.rsplit('/', 1)[0]}/_pylink.py (nor one of a parent package) records it, so "
+            "nothing checks the provider at import: generate the run-time module there and "
+            "import it in the package's __init__.py (docs/runtime.md)"
+        )
+
+    assert check("built", []) == (0, [])
+    assert check("nested", modules[1:]) == (0, [])
+    assert check("top", modules[:1]) == (1, [unchecked(extensions[0])])
+    assert check("all", modules) == (1, [unchecked(ext) for ext in extensions])
 
 
 def check_cli(*args: str) -> subprocess.CompletedProcess[str]:

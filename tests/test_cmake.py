@@ -94,7 +94,7 @@ def test_consumer_imports_alone_and_shares_state(consumer_python: Path) -> None:
     out = demo.sh([str(consumer_python), "-c", code], cwd="/").splitlines()
     assert " ".join(out[:2]).split() == ["40", "42", "42", "1.2.0"]
     # The run-time module records what the build resolved (docs/runtime.md).
-    assert out[2] == "consumer_cmake ('exampleprov', '>=1.2,<2')"
+    assert out[2] == "consumer-cmake ('exampleprov', '>=1.2,<2')"
 
 
 def test_consumer_run_path_is_relative_only(consumer_python: Path, provider_python: Path) -> None:
@@ -170,7 +170,7 @@ def test_explicit_route_still_works(wheelhouse: Wheelhouse, tmp_path: Path) -> N
     out = demo.sh(
         [str(python), "-c", "import consumer_cmake as c; print(c.add(2), c._pylink.CONSUMER)"]
     )
-    assert out.split() == ["2", "consumer_cmake_explicit"]
+    assert out.split() == ["2", "consumer-cmake-explicit"]
     (ext,) = (demo.site_packages(python) / "consumer_cmake").glob("_ext.*.so")
     assert dynamic(ext).runpath == ("$ORIGIN/../exampleprov",)
     record = next((demo.site_packages(python)).glob("consumer_cmake_explicit-*.dist-info/RECORD"))
@@ -418,7 +418,7 @@ def test_install_step_gives_run_path_and_module(
     module: dict[str, object] = {}
     text = (sub / "_pylink.py").read_text().replace("load(CONSUMER", "# load(CONSUMER")
     exec(compile(text, str(sub / "_pylink.py"), "exec"), module)
-    assert module["CONSUMER"] == "my_probe" and module["SUBDIR"] == "pkg/sub"
+    assert module["CONSUMER"] == "my-probe" and module["SUBDIR"] == "pkg/sub"
     providers = module["PROVIDERS"]
     assert isinstance(providers, list)
     assert sorted(p["name"] for p in providers) == ["alpha", "beta"]
@@ -610,8 +610,49 @@ def test_pylinkdep_components_name_missing_provider(provider_python: Path, tmp_p
     assert (
         f"no pylink provider installed for {provider_python} has the CMake package name " in message
     )
-    assert "name NoSuchProv (installed providers: ExampleProv)" in message
-    assert "add it to [build-system] requires" in message
+    assert "name NoSuchProv (installed providers: ExampleProv): install the provider's " in message
+    assert "or set Python_EXECUTABLE (or PYLINKDEP_PYTHON) to a Python that has it." in message
+
+
+@pytest.mark.parametrize("skbuild", [False, True], ids=["cmake", "scikit-build-core"])
+def test_no_provider_installed_is_said_above_cmakes_error(tmp_path: Path, skbuild: bool) -> None:
+    """A Python with pylinkdep and no provider (as an isolated build whose [build-system]
+    requires lacks it): find_package(pylinkdep) warns, right above CMake's own "Could not
+    find a package configuration file", with the fix for the build system in use; the
+    COMPONENTS form names the missing package and says that none is installed."""
+    python = Path(sys.executable)
+    assert demo.sh([str(python), "-m", "pylinkdep", "--list-all"]) == ""
+    fix = (
+        "add the provider's distribution to [build-system] requires in pyproject.toml: "
+        "scikit-build-core's build environment holds only those."
+        if skbuild
+        else "install the provider's Python package into that environment, or set "
+        "Python_EXECUTABLE (or PYLINKDEP_PYTHON) to a Python that has it."
+    )
+    args = [f"-Dpylinkdep_DIR={Path(emit_cmake.helpers_file()).parent}"]
+    args += [f"-DPython_EXECUTABLE={python}", *(["-DSKBUILD=2"] if skbuild else [])]
+    body = "find_package(pylinkdep REQUIRED)\nfind_package(ExampleProv CONFIG REQUIRED)"
+    proc = configure(CMAKES[0], find_project(tmp_path / "a", body), tmp_path / "b", *args,
+                     check=False)  # fmt: skip
+    assert proc.returncode != 0
+    message = " ".join(proc.stderr.split())
+    warning = f"pylinkdep: no pylink provider is installed for {python}, so find_package() "
+    warning += f"finds none: {fix}"
+    assert warning in message, proc.stderr
+    assert message.index(warning) < message.index(
+        'Could not find a package configuration file provided by "ExampleProv"'
+    )
+    assert "pylinkdep: providers of" not in proc.stdout
+    body = "find_package(pylinkdep REQUIRED COMPONENTS ExampleProv)"
+    proc = configure(CMAKES[0], find_project(tmp_path / "c", body), tmp_path / "d", *args,
+                     check=False)  # fmt: skip
+    assert proc.returncode != 0
+    message = " ".join(proc.stderr.split())
+    assert (
+        f"no pylink provider installed for {python} has the CMake package name ExampleProv "
+        f"(none is installed there): {fix}"
+    ) in message, proc.stderr
+    assert "installed providers:" not in message
 
 
 def test_cli_default_prefix_is_a_per_interpreter_cache(

@@ -5,6 +5,7 @@ gcc-built C consumer into one environment."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -65,7 +66,17 @@ def test_wheel_links_provider_by_relative_run_path(rust_wheel: Path, rust_python
     runpaths = [line for line in dynamic.splitlines() if "RUNPATH" in line or "RPATH" in line]
     assert [line.split("[", 1)[1] for line in runpaths] == ["$ORIGIN/../exampleprov]"]
     pylinkdep = str(rust_python.parent / "pylinkdep")
-    assert demo.sh([pylinkdep, "check", str(rust_wheel)]).startswith(f"{rust_wheel}: OK")
+    # The example ships no run-time module yet, so nothing checks exampleprov's version
+    # at import, and check says so (docs/cli.md#check-and-the-run-time-module).
+    proc = subprocess.run([pylinkdep, "check", str(rust_wheel)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        f"{rust_wheel}: FAILED",
+        f"  - {extension}: loads libexampleprov.so.1 of pylink provider 'exampleprov', but no "
+        "consumer_rust/_pylink.py (nor one of a parent package) records it, so nothing checks "
+        "the provider at import: generate the run-time module there and import it in the "
+        "package's __init__.py (docs/runtime.md)",
+    ]
 
 
 SHARED_STATE = """

@@ -217,9 +217,23 @@ def test_check_requires_dist_from_needed(
         text=True,
     )
     assert proc.returncode == 1
-    assert f"{bad}: FAILED" in proc.stdout and f"{good}: OK" in proc.stdout
-    assert f"{provider}: OK" in proc.stdout
-    assert "NEEDED libexampleprov.so.1" in proc.stdout
+    reports: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in proc.stdout.splitlines():
+        if line.startswith("  - "):
+            current.append(line[4:])
+        else:
+            current = reports.setdefault(line.rsplit(": ", 1)[0], [])
+    assert f"{provider}: OK" in proc.stdout and reports[str(provider)] == []
+    # Both are flagged for the missing run-time module; only the first for Requires-Dist.
+    (ext,) = [n for n in zipfile.ZipFile(good).namelist() if n.endswith(".so")]
+    unchecked = (
+        f"{ext}: loads libexampleprov.so.1 of pylink provider 'exampleprov', but no {drop} "
+        "(nor one of a parent package) records it"
+    )
+    assert [p.startswith(unchecked) for p in reports[str(good)]] == [True]
+    assert [p.startswith(unchecked) for p in reports[str(bad)]] == [False, True]
+    assert f"({ext} NEEDED libexampleprov.so.1)" in reports[str(bad)][0]
 
 
 def test_requirement_and_repair_args_by_name(provider_python: Path) -> None:
@@ -351,3 +365,49 @@ def test_runtime_module_from_cmake_and_meson(
              "exampleprov"])  # fmt: skip
     proc = run(python, f"import {name}")
     assert f"ImportError: {name} needs the pylink provider 'exampleprov'" in proc.stderr
+
+
+@pytest.mark.parametrize("style", ["dynamic-metadata", "legacy"])
+def test_dynamic_metadata_without_the_provider_fails_with_one_line(
+    wheelhouse: Wheelhouse, tmp_path: Path, style: str
+) -> None:
+    """An isolated scikit-build-core build whose [build-system] requires lacks the
+    provider the metadata names: one line naming the build environment and the fix, no
+    traceback (issue 18, Found 4)."""
+    wheelhouse.wheel("pylinkdep")
+    pyproject = SKBUILD_PYPROJECT.replace(', "exampleprov"]', "]")
+    if style == "legacy":  # which scikit-build-core skips when [project] has dependencies
+        pyproject = (
+            pyproject.replace('dependencies = ["packaging"]\n', "")
+            .replace(
+                '[[tool.dynamic-metadata]]\nprovider = "pylinkdep"',
+                '[tool.scikit-build.metadata.dependencies]\nprovider = "pylinkdep.skbuild"',
+            )
+            .replace("[tool.scikit-build]\n", "[tool.scikit-build]\nexperimental = true\n")
+        )
+    assert '"exampleprov"' not in pyproject.split("[project]")[0]
+    # No pylinkdep_runtime_module(): what fails is the metadata, whenever it runs.
+    runtime = 'pylinkdep_runtime_module(DESTINATION skconsumer PROVIDERS "exampleprov>=1.0")'
+    cmakelists = SKBUILD_CMAKELISTS.replace(f"include(PylinkdepRuntime)\n{runtime}\n", "")
+    assert "pylinkdep" not in cmakelists
+    files = {"pyproject.toml": pyproject, "CMakeLists.txt": cmakelists}
+    project = write_project(tmp_path / "skconsumer", "skconsumer", files)
+    proc = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path / "out"), str(project)],
+        capture_output=True,
+        text=True,
+        env=demo.finding_wheels_in(wheelhouse.root),
+    )
+    assert proc.returncode != 0
+    output = proc.stdout + proc.stderr
+    errors = [line for line in output.splitlines() if line.startswith("pylinkdep: error:")]
+    assert len(errors) == 1, output
+    assert errors[0].startswith(
+        "pylinkdep: error: no pylink provider named 'exampleprov' is installed in this "
+        "build's isolated environment ("
+    ), errors[0]
+    assert errors[0].endswith(
+        "): add the distribution that provides 'exampleprov' to [build-system] requires in "
+        "pyproject.toml"
+    ), errors[0]
+    assert "Traceback" not in output, output

@@ -283,6 +283,35 @@ def test_generated_module_runs_and_checks(
 
 
 @pytest.mark.parametrize(
+    "given",
+    [
+        pytest.param("awcons-meson", id="meson-project-name"),
+        pytest.param("awcons_meson", id="cmake-project-name"),
+        pytest.param("AwCons.Meson", id="setuptools-name"),
+    ],
+)
+def test_module_names_consumer_by_distribution(
+    tmp_path: Path, make_provider: MakeProvider, given: str
+) -> None:
+    """Each route's spelling of the consumer reads, in every ImportError, as one name:
+    the normalized distribution name (issue 18, Found 9)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    make_provider(site, "demo", distribution="demo-dist")
+    dep = find("demo", path=[str(site)])
+    runtime_module.write_module(str(site / "awcons" / "_pylink.py"), given, "awcons", [dep])
+    (site / "awcons" / "__init__.py").touch()
+    run = [sys.executable, "-c", "import awcons._pylink as m; print(m.CONSUMER)"]
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    out = subprocess.run(run, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.stdout.strip() == "awcons-meson", out.stderr
+    shutil.rmtree(site / "demo")
+    out = subprocess.run(run, capture_output=True, text=True, env=env, cwd=tmp_path)
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: awcons-meson needs the pylink provider 'demo' "), last
+
+
+@pytest.mark.parametrize(
     ("args", "expected"),
     [
         (["-shared", "-L/x", "-Wl,-rpath,/py/lib", "a.o"], ["-shared", "-L/x", "a.o"]),
@@ -378,6 +407,10 @@ def test_skbuild_provider(
         assert str(info.value.code).startswith("pylinkdep: error: ")
         assert message in str(info.value.code) and "\n" not in str(info.value.code)
     assert "did you mean 'demo'?" in str(info.value.code)
+    with pytest.raises(SystemExit) as info:  # the [[tool.dynamic-metadata]] plugin
+        skbuild.DynamicMetadata.dynamic_metadata({"providers": ["dmeo"]}, {})
+    assert str(info.value.code).startswith("pylinkdep: error: no pylink provider named 'dmeo'")
+    assert "\n" not in str(info.value.code)
 
 
 def test_setuptools_hook_installs_build_ext() -> None:
@@ -401,6 +434,27 @@ def test_setuptools_hook_installs_build_ext() -> None:
     mixed = Distribution({"ext_modules": [ext], "cmdclass": {"build_ext": Custom}})
     chosen = mixed.cmdclass["build_ext"]
     assert issubclass(chosen, BuildExtMixin) and issubclass(chosen, Custom)
+
+
+PLAIN_SETUPTOOLS = """
+import sys
+import setuptools
+from setuptools.dist import Distribution
+Distribution({"name": "plain", "ext_modules": [setuptools.Extension("m._x", ["x.c"])]})
+print(*sorted(m for m in sys.modules if m.split(".")[0] == "pylinkdep"))
+"""
+
+
+def test_setuptools_hook_imports_nothing_for_a_plain_distribution() -> None:
+    """Every setuptools process of the environment runs pylinkdep's entry point: for a
+    distribution without py_libraries it imports only itself (issue 18, Found 8d), and
+    ``import pylinkdep`` imports no submodule until a name is used (PEP 562)."""
+    run = [sys.executable, "-c", PLAIN_SETUPTOOLS]
+    out = subprocess.run(run, capture_output=True, text=True, check=True, cwd="/")
+    assert out.stdout.split() == ["pylinkdep", "pylinkdep._setuptools_entry"], out.stderr
+    code = "import sys, pylinkdep; print(*sorted(m for m in sys.modules if 'pylinkdep' in m))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["pylinkdep"]
 
 
 def test_requires_check_without_metadata(tmp_path: Path, make_provider: MakeProvider) -> None:

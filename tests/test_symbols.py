@@ -285,14 +285,16 @@ def test_python_abi_matching(
 
 
 def test_check_flags_a_recorded_provider_no_binary_loads(demo_site: Path, tmp_path: Path) -> None:
-    """A consumer whose run-time module records the provider: its extension loads the
-    provider's library (passes), or, linked with --as-needed against a provider that
-    exports nothing it calls, does not (flagged)."""
+    """A consumer whose run-time module records the provider: its extension, in that
+    package or below, loads the provider's library (passes); or, linked with --as-needed
+    against a provider that exports nothing it calls, does not (flagged); or a binary
+    loads the provider with no run-time module of its package or a parent's recording it
+    (flagged: nothing checks the provider at import)."""
     from pylinkdep.outputs import runtime_module
     from pylinkdep.wheel.check import check_wheel
 
-    source = runtime_module.module_source("cons", "cons", [pylinkdep.find("demo")])
-    loads = consumer(tmp_path, "demo_add", demo_site)
+    source = runtime_module.module_source("cons", "cons", [pylinkdep.find("demo")]).encode()
+    loads = consumer(tmp_path, "demo_add", demo_site).read_bytes()
     unused = tmp_path / "unused.c"
     unused.write_text("long consumer_run(void) { return 1; }\n")
     dropped = tmp_path / "dropped.so"
@@ -302,21 +304,40 @@ def test_check_flags_a_recorded_provider_no_binary_loads(demo_site: Path, tmp_pa
         check=True,
     )  # fmt: skip
     metadata = "Metadata-Version: 2.1\nName: cons\nVersion: 1.0\nRequires-Dist: demo>=1.0,<2\n"
+    layouts: dict[str, dict[str, bytes]] = {
+        "loads": {"cons/_pylink.py": source, "cons/_ext.so": loads},
+        "nested": {"cons/_pylink.py": source, "cons/sub/deep/_ext.so": loads},
+        "dropped": {"cons/_pylink.py": source, "cons/_ext.so": dropped.read_bytes()},
+        "missing": {"cons/_ext.so": loads},
+        "elsewhere": {"other/_pylink.py": source, "cons/_ext.so": loads},
+    }
     problems = {}
-    for name, ext in (("loads", loads), ("dropped", dropped)):
+    for name, members in layouts.items():
         wheel = tmp_path / name / "cons-1.0-cp311-cp311-linux_x86_64.whl"
         wheel.parent.mkdir()
         with zipfile.ZipFile(wheel, "w") as zf:
-            zf.writestr("cons/_pylink.py", source)
-            zf.writestr("cons/_ext.so", ext.read_bytes())
+            for member, data in members.items():
+                zf.writestr(member, data)
             zf.writestr("cons-1.0.dist-info/METADATA", metadata)
             zf.writestr("cons-1.0.dist-info/RECORD", "")
         problems[name] = check_wheel(str(wheel))
-    assert problems["loads"] == []
-    assert problems["dropped"] == [
-        "cons/_pylink.py: records pylink provider 'demo', but no binary of the wheel loads "
+    assert problems["loads"] == problems["nested"] == []
+    unloaded = (
+        "{module}: records pylink provider 'demo', but no binary in {where}/ or below loads "
         "its libraries (libdemo.so.1): drop it, or check that the provider exports what the "
         "consumer calls"
+    )
+    unchecked = (
+        "cons/_ext.so: loads libdemo.so.1 of pylink provider 'demo', but no cons/_pylink.py "
+        "(nor one of a parent package) records it, so nothing checks the provider at import: "
+        "generate the run-time module there and import it in the package's __init__.py "
+        "(docs/runtime.md)"
+    )
+    assert problems["dropped"] == [unloaded.format(module="cons/_pylink.py", where="cons")]
+    assert problems["missing"] == [unchecked]
+    assert problems["elsewhere"] == [
+        unloaded.format(module="other/_pylink.py", where="other"),
+        unchecked,
     ]
 
 

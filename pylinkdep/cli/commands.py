@@ -284,7 +284,9 @@ def _check(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     inside the package and in the wheel, SONAME / install name (@rpath/<file>) / DLL name
     as declared, header API exported, entry point present. Every library: run paths from
     $ORIGIN or @loader_path, no build-machine path among the libraries it loads. Consumers:
-    no provider library vendored, Requires-Dist covering each linked provider's ABI range."""
+    no provider library vendored, Requires-Dist covering each linked provider's ABI range,
+    a run-time module (_pylink.py) recording each provider a binary loads, in its package
+    or a parent package, and no recorded provider that no binary there loads."""
     parser.add_argument("wheels", nargs="+", metavar="WHEEL")
     opts = parser.parse_args(argv)
     from ..wheel import check

@@ -13,7 +13,9 @@
 # PYLINKDEP_TARGET_PYTHON_ABI (cp312, ...), as CMake or environment variables.
 #
 # Sets pylinkdep_PYTHON, pylinkdep_PREFIX (the generated directory) and
-# pylinkdep_PROVIDERS (the CMake package names generated).
+# pylinkdep_PROVIDERS (the CMake package names generated), and prints them; when there
+# are none, a warning saying how to install one (under scikit-build-core: add its
+# distribution to [build-system] requires).
 #
 # find_package(pylinkdep REQUIRED COMPONENTS Foo Bar) also checks that providers with
 # those CMake package names are installed for that Python, and fails naming the ones
@@ -55,11 +57,27 @@ list(APPEND CMAKE_PREFIX_PATH "${pylinkdep_PREFIX}")
 file(GLOB pylinkdep_PROVIDERS LIST_DIRECTORIES true RELATIVE "${pylinkdep_PREFIX}"
   "${pylinkdep_PREFIX}/*")
 list(REMOVE_ITEM pylinkdep_PROVIDERS pylinkdep)
+if(_pylinkdep_target)
+  set(_pylinkdep_where "the target (${_pylinkdep_target})")
+else()
+  set(_pylinkdep_where "${pylinkdep_PYTHON}")
+endif()
+# What to do when a provider is missing: under scikit-build-core the build environment
+# holds only [build-system] requires.
+if(DEFINED SKBUILD)
+  string(CONCAT _pylinkdep_fix "add the provider's distribution to [build-system] requires in "
+    "pyproject.toml: scikit-build-core's build environment holds only those")
+else()
+  string(CONCAT _pylinkdep_fix "install the provider's Python package into that environment, or set "
+    "Python_EXECUTABLE (or PYLINKDEP_PYTHON) to a Python that has it")
+endif()
 if(NOT pylinkdep_FIND_QUIETLY)
-  if(_pylinkdep_target)
-    message(STATUS "pylinkdep: providers of the target (${_pylinkdep_target}): ${pylinkdep_PROVIDERS}")
+  if(pylinkdep_PROVIDERS)
+    message(STATUS "pylinkdep: providers of ${_pylinkdep_where}: ${pylinkdep_PROVIDERS}")
   else()
-    message(STATUS "pylinkdep: providers of ${pylinkdep_PYTHON}: ${pylinkdep_PROVIDERS}")
+    # Right above CMake's "Could not find a package configuration file provided by X".
+    message(WARNING "pylinkdep: no pylink provider is installed for ${_pylinkdep_where}, so "
+      "find_package() finds none: ${_pylinkdep_fix}.")
   endif()
 endif()
 set(pylinkdep_FOUND TRUE)
@@ -77,10 +95,13 @@ foreach(_pylinkdep_c IN LISTS pylinkdep_FIND_COMPONENTS)
 endforeach()
 if(_pylinkdep_missing)
   string(REPLACE ";" ", " _pylinkdep_missing "${_pylinkdep_missing}")
-  string(REPLACE ";" ", " _pylinkdep_have "${pylinkdep_PROVIDERS}")
+  if(pylinkdep_PROVIDERS)
+    string(REPLACE ";" ", " _pylinkdep_have "${pylinkdep_PROVIDERS}")
+    set(_pylinkdep_have "installed providers: ${_pylinkdep_have}")
+  else()
+    set(_pylinkdep_have "none is installed there")
+  endif()
   set(pylinkdep_FOUND FALSE)
-  string(CONCAT pylinkdep_NOT_FOUND_MESSAGE "no pylink provider installed for ${pylinkdep_PYTHON} "
-    "has the CMake package name ${_pylinkdep_missing} (installed providers: "
-    "${_pylinkdep_have}). Install the Python package that provides it into that "
-    "environment; with scikit-build-core, add it to [build-system] requires.")
+  string(CONCAT pylinkdep_NOT_FOUND_MESSAGE "no pylink provider installed for ${_pylinkdep_where} "
+    "has the CMake package name ${_pylinkdep_missing} (${_pylinkdep_have}): ${_pylinkdep_fix}.")
 endif()

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import _binary, _discovery, _fs, runtime
 from .._resolve import Dependency, Provider, record_files
+from ..metadata import normalize_name
 
 MODULE_NAME = "_pylink"
 """Default name of the generated module, in the consumer's package."""
@@ -84,10 +85,13 @@ def provider_table(deps: Sequence[Dependency]) -> list[dict[str, Any]]:
 def module_source(consumer: str, subdir: str, deps: Sequence[Dependency]) -> str:
     """The text of the consumer's run-time module.
 
-    ``consumer`` names the consumer in error messages (its distribution name);
+    ``consumer`` names the consumer in error messages: its distribution name, in the
+    normalized form (PEP 503) whatever the route gives (meson's project name
+    ``my-cons``, CMake's ``my_cons``, setuptools' ``My.Cons`` all read ``my-cons``);
     ``subdir`` is the directory the module is installed in, relative to site-packages
     (``consumer`` for ``site-packages/consumer/_pylink.py``).
     """
+    consumer = normalize_name(consumer)
     with open(runtime.__file__, encoding="utf-8") as f:
         code = f.read()
     data = pprint.pformat(provider_table(deps), sort_dicts=False)

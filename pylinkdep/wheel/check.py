@@ -16,8 +16,11 @@ start at ``$ORIGIN`` or ``@loader_path``; a Mach-O file loads ``@rpath/``,
 Consumer rules: no installed or recorded provider's library is vendored (a second
 instance with its own state: auditwheel copies it as ``<dist>.libs/libfoo-<hash>.so.1``,
 delvewheel as ``<dist>.libs/foo-<hash>.dll``, delocate into ``.dylibs/`` under another
-install name; the message gives that tool's option against it), and Requires-Dist covers
-the ABI range of each linked provider (:mod:`pylinkdep.wheel.consumer`).
+install name; the message gives that tool's option against it), Requires-Dist covers
+the ABI range of each linked provider, each binary that loads a provider has a run-time
+module recording it in its package or a parent package, and each provider a run-time
+module records is loaded by a binary in that package or below
+(:mod:`pylinkdep.wheel.consumer`).
 """
 
 from __future__ import annotations
@@ -282,6 +285,7 @@ class Wheel:
             recorded_sonames,
             requires_problems,
             runtime_problems,
+            unchecked_problems,
             ungrafted,
             unloaded_problems,
         )
@@ -315,6 +319,8 @@ class Wheel:
                     "prints the options for all its providers)"
                 )
         found += requires_problems(self.zf, self.dist_info) + unloaded_problems(self.zf)
+        declared = {posixpath.basename(s) for s in self.declared_sonames}
+        found += unchecked_problems(self.zf, provider_sonames, declared)
         return found + runtime_problems(self.zf)
 
 

@@ -226,22 +226,75 @@ def requires_problems(zf: zipfile.ZipFile, dist_info: str) -> list[str]:
 
 
 def unloaded_problems(zf: zipfile.ZipFile) -> list[str]:
-    """Each provider a generated run-time module of the wheel records that none of its
-    binaries loads (a provider exporting nothing the consumer calls: the linker's
-    ``--as-needed`` dropped it). A wheel without binaries says nothing of what it loads."""
+    """Each provider a generated run-time module of the wheel records that no binary in
+    its directory or below loads (a provider exporting nothing the consumer calls: the
+    linker's ``--as-needed`` dropped it). A wheel without binaries says nothing of what
+    it loads."""
     binaries = [name for name in zf.namelist() if _binary.library_name(name)]
     if not binaries:
         return []
     # A vendored copy (flagged on its own) stands for the library it was copied from.
-    loaded = {ungrafted(needed) for name in binaries for needed in _needed(zf.read(name))}
-    return [
-        f"{entry['source']}: records pylink provider {entry['name']!r}, but no binary of the "
-        f"wheel loads its libraries ({', '.join(sonames)}): drop it, or check that the "
-        "provider exports what the consumer calls"
-        for entry in _tables(zf)
-        if (sonames := [posixpath.basename(lib["soname"]) for lib in entry["libraries"]])
-        and not loaded & set(sonames)
-    ]
+    loads = {name: {ungrafted(needed) for needed in _needed(zf.read(name))} for name in binaries}
+    found = []
+    for entry in _tables(zf):
+        where = posixpath.dirname(entry["source"])
+        loaded = set().union(*(n for b, n in loads.items() if _covers(where, b)))
+        sonames = [posixpath.basename(lib["soname"]) for lib in entry["libraries"]]
+        if sonames and not loaded & set(sonames):
+            place = f"in {where}/ or below" if where else "at the top level"
+            found.append(
+                f"{entry['source']}: records pylink provider {entry['name']!r}, but no binary "
+                f"{place} loads its libraries ({', '.join(sonames)}): drop it, or check "
+                "that the provider exports what the consumer calls"
+            )
+    return found
+
+
+def unchecked_problems(
+    zf: zipfile.ZipFile, sonames: dict[str, str], declared: set[str]
+) -> list[str]:
+    """Each binary of the wheel that loads a library of a pylink provider (``sonames``:
+    file name -> provider name) while no generated run-time module in its directory or a
+    parent package's records that provider: nothing checks the provider's version at
+    import, and a provider the run path misses fails with the loader's bare error. The
+    wheel's own provider libraries (file names in ``declared``), the libraries of the
+    wheel they load, and repair tools' directories (``<dist>.libs/``, ``.dylibs/``) are
+    left out: they are loaded by extensions, not imported."""
+    names = sorted(n for n in zf.namelist() if not n.endswith("/"))
+    files = {posixpath.basename(n) for n in names}
+    recorded = [(posixpath.dirname(entry["source"]), entry["name"]) for entry in _tables(zf)]
+    found = []
+    for name in (n for n in names if _binary.library_name(n)):
+        if posixpath.basename(name) in declared or _repair_copy(name):
+            continue
+        for needed in _needed(zf.read(name)):
+            provider = sonames.get(needed)
+            if provider is None or needed in files:
+                continue
+            if any(p == provider and _covers(where, name) for where, p in recorded):
+                continue
+            module = posixpath.join(posixpath.dirname(name), f"{MODULE_NAME}.py")
+            found.append(
+                f"{name}: loads {needed} of pylink provider {provider!r}, but no {module} "
+                "(nor one of a parent package) records it, so nothing checks the provider "
+                "at import: generate the run-time module there and import it in the "
+                "package's __init__.py (docs/runtime.md)"
+            )
+    return found
+
+
+def _repair_copy(name: str) -> bool:
+    """Whether the wheel's file ``name`` is in a directory a repair tool copies libraries
+    into: auditwheel's and delvewheel's ``<dist>.libs/``, delocate's ``.dylibs/``."""
+    folders = name.split("/")[:-1]
+    return any(f.endswith(".libs") or f == ".dylibs" for f in folders)
+
+
+def _covers(where: str, binary: str) -> bool:
+    """Whether the run-time module in the wheel's directory ``where``, imported by that
+    package, runs before the extension ``binary``: one in that package or below it."""
+    folder = posixpath.dirname(binary)
+    return folder == where or folder.startswith(where + "/") if where else folder == ""
 
 
 def ungrafted(soname: str) -> str:
