@@ -217,6 +217,13 @@ def test_cpp_consumer_shares_state(cpp_python: Path) -> None:
     dynamic = demo.sh(["readelf", "-d", str(ext)])
     assert "Shared library: [libexampleprov.so.1]" in dynamic
     assert re.findall(r"Library r(?:un)?path: \[(.*)\]", dynamic) == ["$ORIGIN/../exampleprov"]
+    assert (ext.parent / "_pylink.py").is_file()
+
+
+def test_cpp_consumer_wheel_passes_check(wheelhouse: Wheelhouse, provider_python: Path) -> None:
+    wheel = wheelhouse.wheel("consumer-cpp")
+    out = demo.sh([str(provider_python.parent / "pylinkdep"), "check", str(wheel)])
+    assert out.startswith(f"{wheel}: OK"), out
 
 
 # --- a plain CMake project: -DCMAKE_PREFIX_PATH="$(pylinkdep --cmake-prefix-path)"

@@ -4,6 +4,7 @@ It shares exampleprov's counter with ``exampleprov.add()`` and every other consu
 one ``libexampleprov.so.1`` per process, found through the extension's RUNPATH.
 """
 
+from . import _pylink  # noqa: F401  exampleprov in the ABI range; its library loaded
 from ._ext import Counter, add, stats, total, version
 
 __all__ = ["Counter", "add", "stats", "total", "version"]
