@@ -40,12 +40,17 @@ def cmake_version(cmake: str) -> str:
 
 
 def configure(
-    cmake: str, source: Path, build: Path, *args: str, check: bool = True
+    cmake: str,
+    source: Path,
+    build: Path,
+    *args: str,
+    check: bool = True,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Configure ``source`` with Ninja; raise with the output unless ``check`` is false."""
     cmd = [cmake, "-S", str(source), "-B", str(build), "-G", "Ninja"]
     cmd += [f"-DCMAKE_MAKE_PROGRAM={NINJA}", *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if check and proc.returncode != 0:
         raise AssertionError(f"configure failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
@@ -362,10 +367,14 @@ def test_rpath_collects_transitive_providers(make_provider: MakeProvider, tmp_pa
         "get_target_property(rpath ext INSTALL_RPATH)\n"
         'file(WRITE "${CMAKE_BINARY_DIR}/rpath.txt" "${rpath}")\n'
     )
-    configure(CMAKES[0], source, tmp_path / "b", f"-DCMAKE_PREFIX_PATH={prefix}")
+    env = {**os.environ, "PYTHONPATH": str(site)}  # where the run-time module resolves
+    configure(CMAKES[0], source, tmp_path / "b", f"-DCMAKE_PREFIX_PATH={prefix}", env=env)
     expected = pylinkdep.find("alpha", path=[str(site)]).rpaths("pkg/sub")
     assert (tmp_path / "b" / "rpath.txt").read_text().split(";") == list(expected)
     assert expected == ("$ORIGIN/../../alpha", "$ORIGIN/../../beta")
+    # ... and pkg/sub/_pylink.py, for both providers (alpha requires beta).
+    module = (tmp_path / "b" / "pylinkdep-runtime" / "pkg" / "sub" / "_pylink.py").read_text()
+    assert "SUBDIR = 'pkg/sub'" in module and "'name': 'beta'" in module
 
 
 @pytest.mark.parametrize("cmake", CMAKES, ids=cmake_version)
@@ -421,14 +430,16 @@ def test_install_step_gives_run_path_and_module(
         "$ORIGIN/../alpha",
         "$ORIGIN/../beta",
     )
-    assert not (platlib / "other" / "_pylink.py").exists()
-    module: dict[str, object] = {}
-    text = (sub / "_pylink.py").read_text().replace("load(CONSUMER", "# load(CONSUMER")
-    exec(compile(text, str(sub / "_pylink.py"), "exec"), module)
-    assert module["CONSUMER"] == "my-probe" and module["SUBDIR"] == "pkg/sub"
-    providers = module["PROVIDERS"]
-    assert isinstance(providers, list)
-    assert sorted(p["name"] for p in providers) == ["alpha", "beta"]
+    # pkg/sub's module from the install step; other's from pylink_target_rpath(three ...).
+    for directory, subdir in ((sub, "pkg/sub"), (platlib / "other", "other")):
+        module: dict[str, object] = {}
+        path = directory / "_pylink.py"
+        text = path.read_text().replace("load(CONSUMER", "# load(CONSUMER")
+        exec(compile(text, str(path), "exec"), module)
+        assert module["CONSUMER"] == "my-probe" and module["SUBDIR"] == subdir
+        providers = module["PROVIDERS"]
+        assert isinstance(providers, list)
+        assert sorted(p["name"] for p in providers) == ["alpha", "beta"]
 
 
 def test_missing_require_fails_naming_it(make_provider: MakeProvider, tmp_path: Path) -> None:

@@ -27,8 +27,10 @@ include_guard(GLOBAL)
 # installed relative to site-packages, as in install(TARGETS <target> DESTINATION <dir>)
 # under scikit-build-core (whose wheel.install-dir is added). Call it after
 # target_link_libraries(). The built file gets the install run path right away
-# (BUILD_WITH_INSTALL_RPATH), so installing rewrites nothing. Windows has no run path:
-# the call does nothing there.
+# (BUILD_WITH_INSTALL_RPATH), so installing rewrites nothing. Windows has no run path.
+# It also installs <dir>/_pylink.py for the providers of every target given <dir>
+# (on Windows too), unless the project calls pylinkdep_runtime_module(), which then
+# writes that directory's module.
 function(pylink_target_rpath target)
   cmake_parse_arguments(PARSE_ARGV 1 _pylink "" "DESTINATION" "")
   if(_pylink_UNPARSED_ARGUMENTS)
@@ -43,9 +45,6 @@ function(pylink_target_rpath target)
       "install(TARGETS ${target} DESTINATION <dir>))")
   endif()
   set_property(TARGET "${target}" PROPERTY PYLINK_EXPLICIT_RPATH TRUE)
-  if(WIN32)
-    return()
-  endif()
 
   set(dest "${_pylink_DESTINATION}")
   _pylink_install_dir(install_dir)
@@ -54,7 +53,7 @@ function(pylink_target_rpath target)
   endif()
 
   _pylink_link_walk("${target}" dirs names)
-  if(NOT dirs)
+  if(NOT dirs AND NOT names)
     message(FATAL_ERROR "pylink_target_rpath(${target}): ${target} links no pylink provider; "
       "call it after target_link_libraries(${target} ... <Provider>::<Provider>)")
   endif()
@@ -65,6 +64,19 @@ function(pylink_target_rpath target)
   if(NOT python)
     message(FATAL_ERROR "pylink_target_rpath(${target}): no Python interpreter to ask "
       "pylinkdep for the run path: set PYLINKDEP_PYTHON or Python_EXECUTABLE")
+  endif()
+  get_property(explicit_module GLOBAL PROPERTY PYLINK_RUNTIME_MODULE_EXPLICIT)
+  if(names AND NOT explicit_module)
+    get_property(all GLOBAL PROPERTY "_PYLINK_MODULE_PROVIDERS:${_pylink_DESTINATION}")
+    list(APPEND all ${names})
+    list(REMOVE_DUPLICATES all)
+    set_property(GLOBAL PROPERTY "_PYLINK_MODULE_PROVIDERS:${_pylink_DESTINATION}" "${all}")
+    _pylink_consumer(consumer)
+    _pylink_runtime_module("pylink_target_rpath(${target})" "${python}" "${consumer}"
+      "${_pylink_DESTINATION}" "${dest}" ${all})
+  endif()
+  if(WIN32 OR NOT dirs)
+    return()
   endif()
   _pylink_platform(platform)
   _pylinkdep_run("${python}" _pylink rpath "--from=${dest}" "--target-platform=${platform}"
@@ -131,6 +143,35 @@ function(_pylink_link_walk target dirs_var names_var)
   list(REMOVE_DUPLICATES names)
   set(${dirs_var} "${dirs}" PARENT_SCOPE)
   set(${names_var} "${names}" PARENT_SCOPE)
+endfunction()
+
+# _pylink_consumer(<var>): the consumer's name in its run-time module's messages: the
+# scikit-build-core project (the distribution), else PROJECT_NAME.
+function(_pylink_consumer var)
+  if(DEFINED SKBUILD_PROJECT_NAME)
+    set(${var} "${SKBUILD_PROJECT_NAME}" PARENT_SCOPE)
+  else()
+    set(${var} "${PROJECT_NAME}" PARENT_SCOPE)
+  endif()
+endfunction()
+
+# _pylink_runtime_module(<caller> <python> <consumer> <destination> <subdir> <provider>...):
+# writes <build>/pylinkdep-runtime/<destination>/_pylink.py for the providers now and
+# installs it into <destination> (one install rule per destination: a later call for it
+# rewrites the file). <subdir> is <destination> relative to site-packages.
+function(_pylink_runtime_module caller python consumer destination subdir)
+  set(out "${CMAKE_BINARY_DIR}/pylinkdep-runtime/${destination}/_pylink.py")
+  _pylinkdep_target_args(target)
+  _pylinkdep_run("${python}" _pylink runtime-module -o "${out}" --consumer "${consumer}"
+    --subdir "${subdir}" ${target} ${ARGN})
+  if(NOT _pylink_STATUS EQUAL 0)
+    message(FATAL_ERROR "${caller}: ${_pylink_ERR}")
+  endif()
+  get_property(installed GLOBAL PROPERTY "_PYLINK_MODULE_INSTALLED:${destination}")
+  if(NOT installed)
+    install(FILES "${out}" DESTINATION "${destination}")
+    set_property(GLOBAL PROPERTY "_PYLINK_MODULE_INSTALLED:${destination}" TRUE)
+  endif()
 endfunction()
 
 # _pylink_platform(<var>): the platform CMake builds for, as pylinkdep names it:
@@ -284,17 +325,14 @@ function(_pylink_finalize)
     message(FATAL_ERROR "pylinkdep: no Python interpreter to ask pylinkdep for the run path "
       "of ${todo}: set PYLINKDEP_PYTHON or Python_EXECUTABLE")
   endif()
-  if(DEFINED SKBUILD_PROJECT_NAME)
-    set(consumer "${SKBUILD_PROJECT_NAME}")
-  else()
-    set(consumer "${PROJECT_NAME}")
-  endif()
+  _pylink_consumer(consumer)
   get_property(module_written GLOBAL PROPERTY PYLINK_RUNTIME_MODULE_EXPLICIT)
   _pylink_platform(platform)
   _pylink_install_dir(install_dir)
   _pylink_literal(helpers "${CMAKE_CURRENT_FUNCTION_LIST_FILE}")
   set(code "include(${helpers})\n")
-  foreach(value IN ITEMS python consumer platform install_dir)
+  _pylinkdep_target_args(target_args)
+  foreach(value IN ITEMS python consumer platform install_dir target_args)
     _pylink_literal(${value} "${${value}}")
   endforeach()
   foreach(target IN LISTS todo)
@@ -331,18 +369,19 @@ function(_pylink_finalize)
     endforeach()
     string(APPEND code "_pylink_installed(\"$<TARGET_FILE_NAME:${target}>\" ${python} "
       "${consumer} ${platform} ${install_dir} ${own} ${placeholder} ${dirs_${target}} "
-      "${names_${target}} \"${module_written}\")\n")
+      "${names_${target}} \"${module_written}\" ${target_args})\n")
   endforeach()
   install(CODE "${code}")
 endfunction()
 
 # _pylink_installed(<file name> <python> <consumer> <platform> <install dir> <own run path>
-#                   <placeholder> <library dirs> <providers> <module written>)
+#                   <placeholder> <library dirs> <providers> <module written>
+#                   <cross-build options>)
 # At install time: every installed <file name> under the install prefix gets its run path
 # and, unless <module written>, a _pylink.py beside it for <providers> (with those of
 # every other target installed into that directory).
 function(_pylink_installed name python consumer platform install_dir own placeholder dirs
-         providers module_written)
+         providers module_written target_args)
   set(root "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}")
   file(GLOB_RECURSE found LIST_DIRECTORIES false "${root}/${name}")
   foreach(file IN LISTS found)
@@ -391,7 +430,7 @@ function(_pylink_installed name python consumer platform install_dir own placeho
       list(REMOVE_DUPLICATES all)
       set_property(GLOBAL PROPERTY "_PYLINK_PROVIDERS:${dir}" "${all}")
       _pylinkdep_run("${python}" _pylink runtime-module -o "${dir}/_pylink.py"
-        --consumer "${consumer}" --subdir "${dest}" ${all})
+        --consumer "${consumer}" --subdir "${dest}" ${target_args} ${all})
       if(NOT _pylink_STATUS EQUAL 0)
         message(FATAL_ERROR "pylinkdep: ${dir}/_pylink.py: ${_pylink_ERR}")
       endif()

@@ -15,25 +15,16 @@ function(pylinkdep_runtime_module)
     message(FATAL_ERROR "pylinkdep_runtime_module: DESTINATION and PROVIDERS are required")
   endif()
   if(NOT ARG_CONSUMER)
-    if(DEFINED SKBUILD_PROJECT_NAME)
-      set(ARG_CONSUMER "${SKBUILD_PROJECT_NAME}")
-    else()
-      set(ARG_CONSUMER "${PROJECT_NAME}")
-    endif()
+    _pylink_consumer(ARG_CONSUMER)
   endif()
   _pylinkdep_python(python)
   if(NOT python)
     message(FATAL_ERROR "pylinkdep_runtime_module: no Python interpreter found: set "
       "Python_EXECUTABLE (or PYLINKDEP_PYTHON)")
   endif()
-  set(out "${CMAKE_CURRENT_BINARY_DIR}/pylinkdep-runtime/${ARG_DESTINATION}/_pylink.py")
-  _pylinkdep_run("${python}" _pylinkdep runtime-module -o "${out}" --consumer "${ARG_CONSUMER}"
-                 --subdir "${ARG_DESTINATION}" ${ARG_PROVIDERS})
-  if(NOT _pylinkdep_STATUS EQUAL 0)
-    message(FATAL_ERROR "pylinkdep_runtime_module: ${_pylinkdep_ERR}")
-  endif()
-  install(FILES "${out}" DESTINATION "${ARG_DESTINATION}")
-  # The project writes its own: extensions that get their run path at install time
-  # (PylinkConsumer.cmake) get no second _pylink.py.
+  _pylink_runtime_module(pylinkdep_runtime_module "${python}" "${ARG_CONSUMER}"
+    "${ARG_DESTINATION}" "${ARG_DESTINATION}" ${ARG_PROVIDERS})
+  # The project writes its own: pylink_target_rpath() and the install step
+  # (PylinkConsumer.cmake) write no _pylink.py after this.
   set_property(GLOBAL PROPERTY PYLINK_RUNTIME_MODULE_EXPLICIT TRUE)
 endfunction()
