@@ -16,6 +16,13 @@ Legacy ``tool.scikit-build.metadata`` table::
     provider = "pylinkdep.skbuild"
     providers = ["exampleprov"]
 
+Without ``providers``, the pylink providers among ``[build-system] requires`` are
+the ones (each with the lower bound written there as its target: ``exampleprov>=1.2``),
+so a consumer names its provider once::
+
+    [[tool.dynamic-metadata]]
+    provider = "pylinkdep"
+
 Static ``dependencies`` in ``[project]`` are kept; the requirements are added to them
 (new style only: scikit-build-core skips the legacy table when ``[project]`` has them).
 A provider missing from the build environment ends the build with one line, which in
@@ -31,15 +38,17 @@ wheel proves its binaries import nothing newer.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .errors import PylinkError
+from .metadata import normalize_name
 
 if TYPE_CHECKING:
     from ._resolve import Index
 
-__all__ = ["DynamicMetadata", "dynamic_metadata", "requirements"]
+__all__ = ["DynamicMetadata", "build_requirements", "dynamic_metadata", "requirements"]
 
 
 def requirements(names: object, index: Index | None = None) -> list[str]:
@@ -104,7 +113,46 @@ def _dependencies(field: str, settings: Mapping[str, Any]) -> list[str]:
             "only 'providers' is allowed",
             field=sorted(unknown)[0],
         )
-    return requirements(settings.get("providers"))
+    if "providers" not in settings:
+        return requirements(build_requirements(os.getcwd()))
+    return requirements(settings["providers"])
+
+
+def build_requirements(source_dir: str, index: Index | None = None) -> list[str]:
+    """The pylink providers (of ``index``, default: the build's target's) of the
+    distributions ``[build-system] requires`` names in ``source_dir``'s pyproject.toml,
+    each as ``NAME`` plus the specifier written there (markers evaluated)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from . import _pyproject
+    from ._target import target
+
+    path = os.path.join(source_dir, "pyproject.toml")
+    doc = _pyproject.read(source_dir) or {}
+    entries = doc.get("build-system", {}).get("requires", [])
+    if not isinstance(entries, list):
+        raise PylinkError("[build-system] requires is not a list", file=path)
+    by_distribution: dict[str, list[str]] = {}
+    for provider in (index or target().index()).providers(errors=[]):
+        by_distribution.setdefault(normalize_name(provider.distribution), []).append(provider.name)
+    found = []
+    for entry in entries:
+        try:
+            req = Requirement(entry)
+        except (InvalidRequirement, TypeError):
+            continue  # the backend's installer reports it
+        if req.marker is None or req.marker.evaluate():
+            names = by_distribution.get(normalize_name(req.name), [])
+            found += [f"{name}{req.specifier}" for name in names]
+    if not found:
+        raise PylinkError(
+            "pylinkdep dynamic metadata: no 'providers' given and no pylink provider among "
+            "[build-system] requires: add the provider's distribution there (the build "
+            "links it), or list providers = [...]",
+            file=path,
+            field="build-system.requires",
+        )
+    return found
 
 
 class DynamicMetadata:

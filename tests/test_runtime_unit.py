@@ -413,6 +413,33 @@ def test_skbuild_provider(
     assert "\n" not in str(info.value.code)
 
 
+def test_skbuild_provider_from_build_requires(
+    tmp_path: Path, make_provider: MakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ``providers``: the pylink providers of the distributions [build-system]
+    requires names, each with its specifier there as the target."""
+    make_provider(tmp_path / "site", "demo", distribution="demo-dist")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    project = tmp_path / "project"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["scikit-build-core", "pylinkdep", "Demo_Dist>=1.2",\n'
+        "  \"other; python_version < '3'\"]\n"
+    )
+    assert skbuild.build_requirements(str(project)) == ["demo>=1.2"]
+    assert skbuild.DynamicMetadata.dynamic_metadata({}, {}) == {
+        "dependencies": ["demo-dist>=1.2,<2"]
+    }
+    (project / "pyproject.toml").write_text('[build-system]\nrequires = ["scikit-build-core"]\n')
+    with pytest.raises(SystemExit) as info:
+        skbuild.DynamicMetadata.dynamic_metadata({}, {})
+    message = str(info.value.code)
+    assert message.startswith("pylinkdep: error: pylinkdep dynamic metadata: no 'providers'")
+    assert "[build-system] requires: add the provider's distribution there" in message
+    assert "field 'build-system.requires'" in message and "\n" not in message
+
+
 def test_setuptools_hook_installs_build_ext() -> None:
     """Through setuptools' own entry point: pylinkdep's build_ext, mixed into a custom one."""
     import setuptools

@@ -51,7 +51,6 @@ from __future__ import annotations
 import copy
 import copyreg
 import functools
-import importlib
 import inspect
 import json
 import os
@@ -59,14 +58,13 @@ import posixpath
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
-from types import ModuleType
 from typing import Any
 
 from mesonbuild import coredata, mesonlib, mlog
 from mesonbuild.dependencies import base, detect
 from mesonbuild.interpreter import interpreter, type_checking
 
-from .. import _fs, rpath
+from .. import _pyproject, rpath
 from .._resolve import Dependency, Index, Provider, python_abi_tag, unique
 from .._target import target as build_target
 from ..errors import ProviderNotFound, PylinkError
@@ -77,7 +75,6 @@ _PY_DIRS = ("{py_platlib}", "{py_purelib}")
 RUNTIME_DIR = "pylinkdep-runtime"
 """Where in the build dir the generated ``_pylink.py`` files are written."""
 _MODULE_FILE = f"{runtime_module.MODULE_NAME}.py"
-_PYPROJECT_MAX = 1 << 20
 _ExternalDependency: Any = base.ExternalDependency
 # Before 1.11 the type name is ExternalDependency.__init__'s first argument.
 _TYPE_NAME_FIRST = "type_name" in inspect.signature(_ExternalDependency.__init__).parameters
@@ -528,43 +525,18 @@ def _own(own: dict[str, str], name: str, what: str) -> None:
 def _consumer_name(source_dir: str, project_name: str) -> str:
     """The consumer's distribution name: ``[project] name`` of the pyproject.toml at the
     source root, else the meson project's name (also where Python 3.10 has no tomli)."""
-    path = os.path.join(source_dir, "pyproject.toml")
-    try:
-        data = _fs.read_regular(path, _PYPROJECT_MAX + 1)
-    except FileNotFoundError:
-        return project_name
-    except OSError as exc:
-        raise PylinkError(f"cannot read pyproject.toml: {exc.strerror or exc}", file=path) from None
-    toml = _toml()
-    if toml is None:
-        return project_name
-    if len(data) > _PYPROJECT_MAX:
-        raise PylinkError("pyproject.toml is larger than 1 MiB", file=path)
-    try:
-        doc = toml.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, toml.TOMLDecodeError) as exc:
-        raise PylinkError(f"pyproject.toml is not valid TOML: {exc}", file=path) from None
-    project = doc.get("project")
+    doc = _pyproject.read(source_dir)
+    project = doc.get("project") if doc else None
     if project is None:
         return project_name
     name = project.get("name") if isinstance(project, dict) else None
     if not isinstance(name, str) or not name.strip():
         raise PylinkError(
             f"pyproject.toml's [project] name must be a non-empty string, not {name!r}",
-            file=path,
+            file=os.path.join(source_dir, "pyproject.toml"),
             field="project.name",
         )
     return name
-
-
-def _toml() -> ModuleType | None:
-    """The TOML reader: tomllib, or tomli (meson-python's on Python 3.10), if any."""
-    for name in ("tomllib", "tomli"):
-        try:
-            return importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-    return None
 
 
 def _wrap_cache_put(original: Callable[..., Any]) -> Callable[..., Any]:
