@@ -172,3 +172,10 @@ def test_setuptools_wheel_identical(build_envs: list[Path], tmp_path: Path) -> N
     pip(python, "install", str(next((tmp_path / "with").glob("*.whl"))))
     code = "import plainst, zlib; print(plainst.zlib_version() == zlib.ZLIB_RUNTIME_VERSION)"
     assert demo.sh([str(python), "-c", code]).strip() == "True"
+    # Not a pylink consumer: stock setuptools links with the interpreter's LDFLAGS, which
+    # for a pyenv Python hold -rpath to its lib directory (pylinkdep strips that only for
+    # extensions with py_libraries).
+    site = demo.site_packages(python)
+    (site / "plainst" / ".path-hygiene-exempt").write_text(
+        "stock setuptools build of a project that does not use pylink\n"
+    )
