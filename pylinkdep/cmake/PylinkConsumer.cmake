@@ -79,12 +79,8 @@ function(pylink_target_rpath target)
     return()
   endif()
   _pylink_platform(platform)
-  _pylinkdep_run("${python}" _pylink rpath "--from=${dest}" "--target-platform=${platform}"
-    -- ${dirs})
-  if(NOT _pylink_STATUS EQUAL 0)
-    message(FATAL_ERROR "pylink_target_rpath(${target}): ${_pylink_ERR}")
-  endif()
-  string(REPLACE "\n" ";" entries "${_pylink_OUT}")
+  _pylink_rpath(entries "pylink_target_rpath(${target})" "${python}" "${dest}" "${platform}"
+    ${dirs})
   set_property(TARGET "${target}" APPEND PROPERTY INSTALL_RPATH ${entries})
   set_target_properties("${target}" PROPERTIES
     BUILD_WITH_INSTALL_RPATH TRUE
@@ -143,6 +139,19 @@ function(_pylink_link_walk target dirs_var names_var)
   list(REMOVE_DUPLICATES names)
   set(${dirs_var} "${dirs}" PARENT_SCOPE)
   set(${names_var} "${names}" PARENT_SCOPE)
+endfunction()
+
+# _pylink_rpath(<var> <caller> <python> <dir> <platform> <library dir>...): the run path
+# entries (a list) from <dir> (relative to site-packages) to each library directory, as
+# `pylinkdep rpath` builds them; a failure stops CMake with <caller> and pylinkdep's line.
+function(_pylink_rpath var caller python dir platform)
+  _pylinkdep_run("${python}" _pylink rpath "--from=${dir}" "--target-platform=${platform}"
+    -- ${ARGN})
+  if(NOT _pylink_STATUS EQUAL 0)
+    message(FATAL_ERROR "${caller}: ${_pylink_ERR}")
+  endif()
+  string(REPLACE "\n" ";" entries "${_pylink_OUT}")
+  set(${var} "${entries}" PARENT_SCOPE)
 endfunction()
 
 # _pylink_consumer(<var>): the consumer's name in its run-time module's messages: the
@@ -392,12 +401,9 @@ function(_pylink_installed name python consumer platform install_dir own placeho
       set(dest ".")
     endif()
     if(NOT platform STREQUAL "windows")
-      _pylinkdep_run("${python}" _pylink rpath "--from=${dest}" "--target-platform=${platform}"
-        -- ${dirs})
-      if(NOT _pylink_STATUS EQUAL 0)
-        message(FATAL_ERROR "pylinkdep: the run path of ${file}: ${_pylink_ERR}")
-      endif()
-      string(REPLACE "\n" ":" entries "${_pylink_OUT}")
+      _pylink_rpath(entries "pylinkdep: the run path of ${file}" "${python}" "${dest}"
+        "${platform}" ${dirs})
+      string(REPLACE ";" ":" entries "${entries}")
       string(LENGTH "${entries}" need)
       string(LENGTH "${placeholder}" room)
       if(need GREATER room)
