@@ -1,0 +1,58 @@
+"""The ``scikit-build-core.config.default`` entry point (scikit-build-core 1.1+), which
+every scikit-build-core build of an environment with pylinkdep calls: for a project
+whose ``[build-system] requires`` names pylinkdep or a pylink provider, it names
+``cmake/PylinkdepFindHint.cmake`` in ``CMAKE_PROJECT_TOP_LEVEL_INCLUDES``, so that a
+``find_package(... REQUIRED)`` that finds nothing carries pylinkdep's hint. Any other
+project gets nothing, and nothing here can fail its build.
+
+The project's own ``cmake.define.CMAKE_PROJECT_TOP_LEVEL_INCLUDES`` (or a
+config-setting) takes precedence, as scikit-build-core ranks this level lowest;
+``SKBUILD_NO_ENTRYPOINT_CONFIG=1`` turns it off."""
+
+from __future__ import annotations
+
+import os
+from importlib import metadata
+from typing import Any
+
+from . import _pyproject
+from .errors import PylinkError
+from .metadata import normalize_name
+
+HINT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cmake", "PylinkdepFindHint.cmake")
+
+
+def config() -> dict[str, Any]:
+    """The ``tool.scikit-build`` table for the project in the current directory (the one
+    scikit-build-core builds): the hint for a pylink consumer, else nothing."""
+    if ";" in HINT or not _is_consumer(os.getcwd()):  # a CMake list could not carry HINT
+        return {}
+    return {"cmake": {"define": {"CMAKE_PROJECT_TOP_LEVEL_INCLUDES": HINT}}}
+
+
+def _is_consumer(source_dir: str) -> bool:
+    """Whether ``[build-system] requires`` in ``source_dir`` names pylinkdep or an
+    installed distribution that declares pylink providers."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        doc = _pyproject.read(source_dir) or {}
+    except PylinkError:
+        return False  # scikit-build-core reports the file
+    build_system = doc.get("build-system")
+    entries = build_system.get("requires") if isinstance(build_system, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        try:
+            name = normalize_name(Requirement(entry).name)
+        except (InvalidRequirement, TypeError):
+            continue
+        if name == "pylinkdep" or _declares_providers(name):
+            return True
+    return False
+
+
+def _declares_providers(distribution: str) -> bool:
+    try:
+        return bool(metadata.distribution(distribution).entry_points.select(group="pylink"))
+    except metadata.PackageNotFoundError:
+        return False
