@@ -361,12 +361,27 @@ def test_runtime_module_beside_the_projects_own(
     values = module_values(generated.read_text())
     assert (values["CONSUMER"], values["SUBDIR"]) == ("dist-name", "auto/sub")
     assert [p["name"] for p in values["PROVIDERS"]] == ["exampleprov"]
-    # Without a pyproject.toml (plain meson): the meson project's name.
+    # No run requirement declared: meson-python fills in none, so the hook says what to add.
+    undeclared = (
+        "pylink: pyproject.toml's [project] dependencies do not name exampleprov, whose "
+        'library this build links: add "exampleprov>=1.2,<2" there (meson-python fills in '
+        "no dependencies)"
+    )
+    assert undeclared in " ".join(proc.stdout.split())
+    # Without a pyproject.toml (plain meson): the meson project's name, no such warning.
     shutil.rmtree(tmp_path / "src")
     shutil.rmtree(build)
     proc = configure(which, request, tmp_path, OWN_MODULE)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert module_values(generated.read_text())["CONSUMER"] == "t"
+    assert "dependencies do not name" not in proc.stdout
+    # Declared (in any spelling of the distribution's name): no warning.
+    shutil.rmtree(tmp_path / "src")
+    shutil.rmtree(build)
+    pyproject += 'dependencies = ["ExampleProv>=1.2"]\n'
+    proc = configure(which, request, tmp_path, OWN_MODULE, {"pyproject.toml": pyproject})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "dependencies do not name" not in proc.stdout
 
 
 @pytest.mark.parametrize(

@@ -68,6 +68,7 @@ from .. import _pyproject, rpath
 from .._resolve import Dependency, Index, Provider, python_abi_tag, unique
 from .._target import target as build_target
 from ..errors import ProviderNotFound, PylinkError
+from ..metadata import normalize_name
 from ..outputs import flags, runtime_module
 
 METHOD = "pylink"
@@ -447,7 +448,10 @@ def _install_runtime_modules(interp: Any) -> None:
     if not plan:
         return
     own = _own_runtime_modules(interp.build)
-    consumer = _consumer_name(interp.environment.get_source_dir(), interp.build.project_name)
+    source_dir = interp.environment.get_source_dir()
+    doc = _pyproject.read(source_dir)
+    consumer = _consumer_name(doc, source_dir, interp.build.project_name)
+    _warn_undeclared(doc, [dep for _, deps in plan.values() for dep in deps])
     for subdir, (install_dir, deps) in plan.items():
         if subdir in own:
             mlog.log(
@@ -522,10 +526,9 @@ def _own(own: dict[str, str], name: str, what: str) -> None:
         own.setdefault(subdir, what)
 
 
-def _consumer_name(source_dir: str, project_name: str) -> str:
-    """The consumer's distribution name: ``[project] name`` of the pyproject.toml at the
-    source root, else the meson project's name (also where Python 3.10 has no tomli)."""
-    doc = _pyproject.read(source_dir)
+def _consumer_name(doc: dict[str, Any] | None, source_dir: str, project_name: str) -> str:
+    """The consumer's distribution name: ``[project] name`` of ``doc``, the pyproject.toml
+    at the source root, else the meson project's name (also where Python 3.10 has no tomli)."""
     project = doc.get("project") if doc else None
     if project is None:
         return project_name
@@ -537,6 +540,30 @@ def _consumer_name(source_dir: str, project_name: str) -> str:
             field="project.name",
         )
     return name
+
+
+def _warn_undeclared(doc: dict[str, Any] | None, deps: Iterable[Dependency]) -> None:
+    """A warning for each provider linked whose distribution ``[project] dependencies``
+    does not name: meson-python takes no dynamic dependencies, so a consumer declares its
+    run requirement there itself (``pylinkdep check`` verifies the wheel's)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    project = doc.get("project") if doc else None
+    if not isinstance(project, dict) or "dependencies" in (project.get("dynamic") or ()):
+        return
+    declared = set()
+    for entry in project.get("dependencies") or ():
+        try:
+            declared.add(normalize_name(Requirement(entry).name))
+        except (InvalidRequirement, TypeError):
+            continue  # meson-python reports it
+    for provider in unique(p for dep in deps for p in dep.link_order):
+        if normalize_name(provider.distribution) not in declared:
+            mlog.warning(
+                f"pylink: pyproject.toml's [project] dependencies do not name "
+                f"{provider.distribution}, whose library this build links: add "
+                f'"{provider.requirement}" there (meson-python fills in no dependencies)'
+            )
 
 
 def _wrap_cache_put(original: Callable[..., Any]) -> Callable[..., Any]:
