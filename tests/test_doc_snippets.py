@@ -24,7 +24,13 @@ import pytest
 from .conftest import ProviderVariants, Wheelhouse, demo
 from .test_runtime import bare_env, pip, run
 
-NAMES = ("readme-meson", "meson-consumer", "skbuild-consumer", "setuptools-consumer")
+NAMES = (
+    "readme-meson",
+    "meson-consumer",
+    "skbuild-consumer",
+    "setuptools-consumer",
+    "cython-consumer",
+)
 """The snippets that must exist: deleting one fails its case."""
 
 _OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
