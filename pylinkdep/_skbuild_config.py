@@ -17,7 +17,6 @@ from typing import Any
 
 from . import _pyproject
 from .errors import PylinkError
-from .metadata import normalize_name
 
 HINT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cmake", "PylinkdepFindHint.cmake")
 
@@ -34,6 +33,7 @@ def _is_consumer(source_dir: str) -> bool:
     """Whether ``[build-system] requires`` in ``source_dir`` names pylinkdep or an
     installed distribution that declares pylink providers."""
     from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name  # loaded already, as the above
 
     try:
         doc = _pyproject.read(source_dir) or {}
@@ -43,7 +43,7 @@ def _is_consumer(source_dir: str) -> bool:
     entries = build_system.get("requires") if isinstance(build_system, dict) else None
     for entry in entries if isinstance(entries, list) else []:
         try:
-            name = normalize_name(Requirement(entry).name)
+            name = canonicalize_name(Requirement(entry).name)
         except (InvalidRequirement, TypeError):
             continue
         if name == "pylinkdep" or _declares_providers(name):
