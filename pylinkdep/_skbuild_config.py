@@ -52,7 +52,11 @@ def _is_consumer(source_dir: str) -> bool:
 
 
 def _declares_providers(distribution: str) -> bool:
+    """Whether the installed ``distribution`` has ``pylink`` entry points: no when it is
+    not installed, or when its metadata cannot be read (importlib.metadata raises what a
+    malformed file gives, TypeError or ValueError among them: a build must not fail here
+    on it; whatever uses that distribution reports it)."""
     try:
         return bool(metadata.distribution(distribution).entry_points.select(group="pylink"))
-    except metadata.PackageNotFoundError:
+    except Exception:
         return False

@@ -52,6 +52,21 @@ def test_config_only_for_pylink_consumers(
     assert HINT.is_file()
 
 
+def test_config_ignores_unreadable_metadata(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A distribution of [build-system] requires whose entry_points.txt is malformed (a
+    TypeError inside importlib.metadata) leaves the build alone."""
+    info = tmp_path / "site" / "brokenprov-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: brokenprov\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pylink]\nbrokenprov\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    (tmp_path / "pyproject.toml").write_text('[build-system]\nrequires = ["brokenprov"]\n')
+    monkeypatch.chdir(tmp_path)
+    assert _skbuild_config.config() == {}
+
+
 def test_config_for_a_project_requiring_a_provider(provider_python: Path, tmp_path: Path) -> None:
     """A provider's distribution in [build-system] requires is enough (pylinkdep comes
     with it); the file named is the installed pylinkdep's."""
