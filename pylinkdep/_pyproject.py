@@ -1,16 +1,20 @@
 """The consumer's ``pyproject.toml``, read for what a build backend leaves out: its
-``[project] name`` (the meson hook) and its ``[build-system] requires`` (scikit-build-core
-dynamic metadata). Bounded read; TOML by ``tomllib``, or ``tomli`` on Python 3.10."""
+``[project]`` name and dependencies (the meson hook) and its ``[build-system] requires``
+(scikit-build-core's dynamic metadata and config entry point). Bounded read; TOML by
+``tomllib``, or ``tomli`` on Python 3.10."""
 
 from __future__ import annotations
 
 import importlib
 import os
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _fs
 from .errors import PylinkError
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
 MAX_SIZE = 1 << 20
 """The largest pyproject.toml read (1 MiB)."""
@@ -37,6 +41,27 @@ def read(source_dir: str) -> dict[str, Any] | None:
     except (UnicodeDecodeError, toml.TOMLDecodeError) as exc:
         raise PylinkError(f"pyproject.toml is not valid TOML: {exc}", file=path) from None
     return doc
+
+
+def build_requires(doc: dict[str, Any], path: str) -> list[Requirement]:
+    """The entries of ``[build-system] requires`` in ``doc`` (read from ``path``), parsed;
+    an entry that is not a requirement is left out (the backend's installer reports it).
+    PylinkError naming the field when ``requires`` is not a list."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    build_system = doc.get("build-system", {})
+    entries = build_system.get("requires", []) if isinstance(build_system, dict) else None
+    if not isinstance(entries, list):
+        raise PylinkError(
+            "[build-system] requires is not a list", file=path, field="build-system.requires"
+        )
+    found = []
+    for entry in entries:
+        try:
+            found.append(Requirement(entry))
+        except (InvalidRequirement, TypeError):
+            continue
+    return found
 
 
 def _toml() -> ModuleType | None:

@@ -32,23 +32,15 @@ def config() -> dict[str, Any]:
 def _is_consumer(source_dir: str) -> bool:
     """Whether ``[build-system] requires`` in ``source_dir`` names pylinkdep or an
     installed distribution that declares pylink providers."""
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name  # loaded already, as the above
+    from packaging.utils import canonicalize_name  # loaded already, as packaging's parser
 
+    path = os.path.join(source_dir, "pyproject.toml")
     try:
-        doc = _pyproject.read(source_dir) or {}
+        requires = _pyproject.build_requires(_pyproject.read(source_dir) or {}, path)
     except PylinkError:
         return False  # scikit-build-core reports the file
-    build_system = doc.get("build-system")
-    entries = build_system.get("requires") if isinstance(build_system, dict) else None
-    for entry in entries if isinstance(entries, list) else []:
-        try:
-            name = canonicalize_name(Requirement(entry).name)
-        except (InvalidRequirement, TypeError):
-            continue
-        if name == "pylinkdep" or _declares_providers(name):
-            return True
-    return False
+    names = [canonicalize_name(req.name) for req in requires]
+    return "pylinkdep" in names or any(_declares_providers(name) for name in names)
 
 
 def _declares_providers(distribution: str) -> bool:

@@ -122,25 +122,16 @@ def build_requirements(source_dir: str, index: Index | None = None) -> list[str]
     """The pylink providers (of ``index``, default: the build's target's) of the
     distributions ``[build-system] requires`` names in ``source_dir``'s pyproject.toml,
     each as ``NAME`` plus the specifier written there (markers evaluated)."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
     from . import _pyproject
     from ._target import target
 
     path = os.path.join(source_dir, "pyproject.toml")
-    doc = _pyproject.read(source_dir) or {}
-    entries = doc.get("build-system", {}).get("requires", [])
-    if not isinstance(entries, list):
-        raise PylinkError("[build-system] requires is not a list", file=path)
+    requires = _pyproject.build_requires(_pyproject.read(source_dir) or {}, path)
     by_distribution: dict[str, list[str]] = {}
     for provider in (index or target().index()).providers(errors=[]):
         by_distribution.setdefault(normalize_name(provider.distribution), []).append(provider.name)
     found = []
-    for entry in entries:
-        try:
-            req = Requirement(entry)
-        except (InvalidRequirement, TypeError):
-            continue  # the backend's installer reports it
+    for req in requires:
         if req.marker is None or req.marker.evaluate():
             names = by_distribution.get(normalize_name(req.name), [])
             found += [f"{name}{req.specifier}" for name in names]

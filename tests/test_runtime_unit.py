@@ -438,6 +438,13 @@ def test_skbuild_provider_from_build_requires(
     assert message.startswith("pylinkdep: error: pylinkdep dynamic metadata: no 'providers'")
     assert "[build-system] requires: add the provider's distribution there" in message
     assert "field 'build-system.requires'" in message and "\n" not in message
+    for broken in ('[build-system]\nrequires = "demo-dist"\n', 'build-system = "demo-dist"\n'):
+        (project / "pyproject.toml").write_text(broken)
+        with pytest.raises(SystemExit) as info:
+            skbuild.DynamicMetadata.dynamic_metadata({}, {})
+        message = str(info.value.code)
+        assert message.startswith("pylinkdep: error: [build-system] requires is not a list")
+        assert "field 'build-system.requires'" in message and "\n" not in message
 
 
 def test_setuptools_hook_installs_build_ext() -> None:
