@@ -14,6 +14,8 @@ from . import _fs
 from .errors import PylinkError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from packaging.requirements import Requirement
 
 MAX_SIZE = 1 << 20
@@ -43,18 +45,27 @@ def read(source_dir: str) -> dict[str, Any] | None:
     return doc
 
 
-def build_requires(doc: dict[str, Any], path: str) -> list[Requirement]:
-    """The entries of ``[build-system] requires`` in ``doc`` (read from ``path``), parsed;
-    an entry that is not a requirement is left out (the backend's installer reports it).
-    PylinkError naming the field when ``requires`` is not a list."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
+def build_requires(source_dir: str) -> list[Requirement]:
+    """The entries of ``[build-system] requires`` in ``source_dir``'s pyproject.toml (none
+    without one), parsed as :func:`requirements` does. PylinkError naming the file and
+    field when ``requires`` is not a list."""
+    doc = read(source_dir) or {}
     build_system = doc.get("build-system", {})
     entries = build_system.get("requires", []) if isinstance(build_system, dict) else None
     if not isinstance(entries, list):
         raise PylinkError(
-            "[build-system] requires is not a list", file=path, field="build-system.requires"
+            "[build-system] requires is not a list",
+            file=os.path.join(source_dir, "pyproject.toml"),
+            field="build-system.requires",
         )
+    return requirements(entries)
+
+
+def requirements(entries: Iterable[Any]) -> list[Requirement]:
+    """``entries`` (a pyproject.toml list of requirement strings) parsed; an entry that is
+    not a requirement is left out (the build backend, or its installer, reports it)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
     found = []
     for entry in entries:
         try:

@@ -34,9 +34,8 @@ def _is_consumer(source_dir: str) -> bool:
     installed distribution that declares pylink providers."""
     from packaging.utils import canonicalize_name  # loaded already, as packaging's parser
 
-    path = os.path.join(source_dir, "pyproject.toml")
     try:
-        requires = _pyproject.build_requires(_pyproject.read(source_dir) or {}, path)
+        requires = _pyproject.build_requires(source_dir)
     except PylinkError:
         return False  # scikit-build-core reports the file
     names = [canonicalize_name(req.name) for req in requires]

@@ -126,7 +126,7 @@ def build_requirements(source_dir: str, index: Index | None = None) -> list[str]
     from ._target import target
 
     path = os.path.join(source_dir, "pyproject.toml")
-    requires = _pyproject.build_requires(_pyproject.read(source_dir) or {}, path)
+    requires = _pyproject.build_requires(source_dir)
     by_distribution: dict[str, list[str]] = {}
     for provider in (index or target().index()).providers(errors=[]):
         by_distribution.setdefault(normalize_name(provider.distribution), []).append(provider.name)

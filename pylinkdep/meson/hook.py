@@ -546,17 +546,11 @@ def _warn_undeclared(doc: dict[str, Any] | None, deps: Iterable[Dependency]) -> 
     """A warning for each provider linked whose distribution ``[project] dependencies``
     does not name: meson-python takes no dynamic dependencies, so a consumer declares its
     run requirement there itself (``pylinkdep check`` verifies the wheel's)."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
     project = doc.get("project") if doc else None
     if not isinstance(project, dict) or "dependencies" in (project.get("dynamic") or ()):
         return
-    declared = set()
-    for entry in project.get("dependencies") or ():
-        try:
-            declared.add(normalize_name(Requirement(entry).name))
-        except (InvalidRequirement, TypeError):
-            continue  # meson-python reports it
+    entries = project.get("dependencies") or ()
+    declared = {normalize_name(req.name) for req in _pyproject.requirements(entries)}
     for provider in unique(p for dep in deps for p in dep.link_order):
         if normalize_name(provider.distribution) not in declared:
             mlog.warning(
